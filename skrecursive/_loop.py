@@ -1,0 +1,401 @@
+"""The one generation loop behind every recursive meta-estimator.
+
+Generation 0 fits a clone of the base model on ``n`` real rows. Each later
+generation draws ``n`` fresh real rows, draws ``m`` synthetic rows from the
+previous generation's model, weights the two parts ``w`` and ``1 - w`` in
+total (see :mod:`skrecursive._weights`), fits a fresh clone and scores it on
+held-out rows. :class:`BaseRecursiveEstimator` owns that loop; the regressor,
+classifier and density estimator only say how to validate their target, which
+base models they accept and how a fitted model produces synthetic rows.
+"""
+
+import time
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.metrics import check_scoring, get_scorer_names
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._samplers import concat_rows, n_rows, take_rows
+from ._validation import (
+    CALLABLE,
+    NONE,
+    RANDOM_STATE,
+    HasMethods,
+    Interval,
+    Options,
+    check_params,
+)
+from ._weights import fit_weighted, resolve_weight, row_weights, warn_resampling, weight_routing
+from .theory import optimal_weight
+
+__all__ = ["BaseRecursiveEstimator", "HISTORY_KEYS"]
+
+HISTORY_KEYS = ("generation", "n_real", "n_synthetic", "weight", "score", "fit_time")
+
+
+class _ScorerName:
+    def is_satisfied_by(self, value):
+        return isinstance(value, str) and value in get_scorer_names()
+
+    def __str__(self):
+        return "a scorer name from sklearn.metrics.get_scorer_names()"
+
+
+class _Boolean:
+    def is_satisfied_by(self, value):
+        return isinstance(value, (bool, np.bool_))
+
+    def __str__(self):
+        return "a bool"
+
+
+def _estimator_has(attr):
+    """For ``available_if``: the fitted (or else the unfitted) base model has ``attr``."""
+
+    def check(self):
+        if hasattr(self, "estimator_"):
+            return hasattr(self.estimator_, attr)
+        return hasattr(self._get_estimator(), attr)
+
+    return check
+
+
+def _reseed(estimator, rng):
+    """Give every ``random_state`` parameter of ``estimator`` a seed drawn from ``rng``.
+
+    Each generation's clone then draws differently, yet the whole loop stays a
+    function of the meta-estimator's own ``random_state`` (as in bagging).
+    """
+    keys = [k for k in estimator.get_params(deep=True) if k.split("__")[-1] == "random_state"]
+    if keys:
+        estimator.set_params(**{k: int(rng.randint(np.iinfo(np.int32).max)) for k in keys})
+    return estimator
+
+
+def _resolve_count(value, reference):
+    """An int is an absolute row count; a float a multiple of ``reference``."""
+    if isinstance(value, Integral):
+        return int(value)
+    return max(1, int(round(float(value) * reference)))
+
+
+class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
+    """Shared parameters, validation and the generation loop.
+
+    Subclasses define ``_default_estimator``, ``_check_base_estimator``,
+    ``_validate_target`` and ``_synthetic_source``, and may extend
+    ``_parameter_table``.
+    """
+
+    _parameter_table = {
+        "estimator": [NONE, HasMethods("fit")],
+        "n_generations": [Interval(Integral, 0, None, closed="left")],
+        "n_real": [
+            NONE,
+            Interval(Integral, 1, None, closed="left"),
+            Interval(Real, 0, 1, closed="right"),
+        ],
+        "n_synthetic": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(Real, 0, None, closed="neither"),
+        ],
+        "weight": [Interval(Real, 0, 1, closed="both"), Options("optimal", "naive")],
+        "real_sampling": [Options("bootstrap", "disjoint")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "scoring": [NONE, _ScorerName(), CALLABLE],
+        "random_state": [RANDOM_STATE],
+        "verbose": [Interval(Integral, 0, None, closed="left"), _Boolean()],
+    }
+
+    # y is passed to fit and to the scorer (False for density estimation)
+    _supervised = True
+
+    # ------------------------------------------------------------------ hooks
+    def _default_estimator(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _check_base_estimator(self, estimator):
+        """Raise ``TypeError`` when ``estimator`` cannot serve as the base model."""
+
+    def _validate_target(self, y, *, reset, **kwargs):
+        """Return the validated target and a dict of fitted attributes it defines."""
+        return y, {}
+
+    def _synthetic_source(self, estimator, X_real, y_real, generation):
+        """Object with ``sample(n, rng, covariates) -> (X, y)`` for the next generation."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _covariate_sampler(self, X_pool):
+        """Sampler of synthetic covariates given the rows available as real data."""
+        return None
+
+    def _check_extra(self, X, y):
+        """Data-dependent checks a subclass needs before any fitting."""
+
+    # -------------------------------------------------------------- helpers
+    def _get_estimator(self):
+        return self._default_estimator() if self.estimator is None else self.estimator
+
+    def _check_params(self):
+        check_params(self, self._parameter_table)
+        self._check_base_estimator(self._get_estimator())
+
+    def _check_X(self, X, *, reset):
+        """Validate X, keeping DataFrames as DataFrames (categorical columns intact)."""
+        if isinstance(X, pd.DataFrame):
+            validate_data(self, X, reset=reset, skip_check_array=True)
+            if X.shape[0] == 0:
+                raise ValueError(
+                    f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 "
+                    "is required."
+                )
+            if X.shape[1] == 0:
+                raise ValueError(
+                    f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 "
+                    "is required."
+                )
+            _check_frame_finite(X, "X")
+            return X
+        return validate_data(
+            self,
+            X,
+            reset=reset,
+            accept_sparse=["csr", "csc"],
+            dtype=None if _is_object_like(X) else "numeric",
+            ensure_all_finite=True,
+        )
+
+    def _check_X_y(self, X, y, *, reset, **target_kwargs):
+        if not self._supervised:
+            return self._check_X(X, reset=reset), None, {}
+        if y is None:
+            # Let validate_data produce scikit-learn's standard message.
+            validate_data(self, X, y, reset=reset)
+        X = self._check_X(X, reset=reset)
+        y = np.asarray(y) if not isinstance(y, (np.ndarray, pd.Series)) else y
+        if isinstance(y, pd.Series):
+            y = y.to_numpy()
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-dimensional; got an array of shape {y.shape}.")
+        if len(y) != n_rows(X):
+            raise ValueError(
+                "Found input variables with inconsistent numbers of samples: "
+                f"X has {n_rows(X)} rows and y has {len(y)}."
+            )
+        y, attrs = self._validate_target(y, reset=reset, **target_kwargs)
+        return X, y, attrs
+
+    def _scorer(self, estimator):
+        return check_scoring(estimator, scoring=self.scoring)
+
+    def _score(self, scorer, estimator, X_val, y_val):
+        if X_val is None:
+            return np.nan
+        args = (X_val,) if y_val is None else (X_val, y_val)
+        return float(scorer(estimator, *args))
+
+    def _split_validation(self, X, y, rng):
+        n_total = n_rows(X)
+        n_val = int(np.floor(self.validation_fraction * n_total))
+        if n_val < 2 or n_total - n_val < 1:
+            return X, y, None, None
+        perm = rng.permutation(n_total)
+        val, train = np.sort(perm[:n_val]), np.sort(perm[n_val:])
+        y_train = None if y is None else y[train]
+        y_val = None if y is None else y[val]
+        return take_rows(X, train), y_train, take_rows(X, val), y_val
+
+    def _resolve_sizes(self, n_pool):
+        """(n_real, n_synthetic) for a training pool of ``n_pool`` rows."""
+        if self.n_real is None:
+            if self.real_sampling == "bootstrap":
+                n_real = n_pool
+            else:
+                n_real = n_pool // (self.n_generations + 1)
+                if n_real < 1:
+                    raise ValueError(
+                        f"real_sampling='disjoint' needs at least n_generations + 1 = "
+                        f"{self.n_generations + 1} training rows, one fresh batch per "
+                        f"generation; the training pool has {n_pool}."
+                    )
+        elif isinstance(self.n_real, Integral):
+            n_real = int(self.n_real)
+        else:
+            n_real = max(1, int(round(self.n_real * n_pool)))
+        if self.real_sampling == "disjoint":
+            needed = n_real * (self.n_generations + 1)
+            if needed > n_pool:
+                raise ValueError(
+                    f"real_sampling='disjoint' with n_real={n_real} and "
+                    f"n_generations={self.n_generations} needs {needed} training rows "
+                    f"(n_real * (n_generations + 1)), but the training pool has only {n_pool} "
+                    "(after holding out validation_fraction): lower n_real or n_generations, "
+                    "or use real_sampling='bootstrap'."
+                )
+        return n_real, _resolve_count(self.n_synthetic, n_real)
+
+    def _real_batches(self, n_pool, n_real, rng):
+        if self.real_sampling == "disjoint":
+            perm = rng.permutation(n_pool)
+            for t in range(self.n_generations + 1):
+                yield perm[t * n_real : (t + 1) * n_real]
+        else:
+            for _ in range(self.n_generations + 1):
+                yield rng.randint(n_pool, size=n_real)
+
+    def _fit_generation(self, base, generation, X_real, y_real, source, w, n_syn, rng,
+                        routing, covariates):
+        """Fit one generation; returns (estimator, n_synthetic used, fit_time)."""
+        estimator = _reseed(clone(base), rng)
+        n_real = n_rows(X_real)
+        if generation == 0 or source is None:
+            X, y, sample_weight, n_syn = X_real, y_real, None, 0
+        elif w >= 1.0:  # synthetic rows would carry no weight: none are drawn
+            X, y, sample_weight, n_syn = X_real, y_real, None, 0
+        else:
+            X_syn, y_syn = source.sample(n_syn, rng, covariates)
+            if w <= 0.0:  # fully synthetic generation
+                X, y, sample_weight = X_syn, y_syn, None
+            else:
+                X = concat_rows(X_real, X_syn)
+                y = None if y_real is None else concat_rows(y_real, y_syn)
+                sample_weight = row_weights(w, n_real, n_syn)
+        start = time.perf_counter()
+        fit_weighted(estimator, X, y, sample_weight, routing, rng, take_rows)
+        return estimator, n_syn, time.perf_counter() - start
+
+    # ------------------------------------------------------------- the loop
+    def _run_loop(self, X, y):
+        """Validate everything, run all generations, then set the fitted attributes."""
+        self._check_params()
+        X, y, attrs = self._check_X_y(X, y, reset=True)
+        self._check_extra(X, y)
+        rng = check_random_state(self.random_state)
+        X_pool, y_pool, X_val, y_val = self._split_validation(X, y, rng)
+        n_real, n_syn = self._resolve_sizes(n_rows(X_pool))
+        k = n_real / n_syn
+        w = resolve_weight(self.weight, k)
+        base = self._get_estimator()
+        routing = weight_routing(base)
+        if routing is None and self.n_generations > 0 and 0.0 < w < 1.0:
+            warn_resampling(base)
+        scorer = self._scorer(base)
+        covariates = self._covariate_sampler(X_pool)
+
+        history = {key: [] for key in HISTORY_KEYS}
+        source = None
+        batches = self._real_batches(n_rows(X_pool), n_real, rng)
+        for t, idx in enumerate(_progress(batches, self.n_generations + 1, self.verbose)):
+            X_real = take_rows(X_pool, idx)
+            y_real = None if y_pool is None else y_pool[idx]
+            estimator, used_syn, fit_time = self._fit_generation(
+                base, t, X_real, y_real, source, w, n_syn, rng, routing, covariates
+            )
+            _append(history, t, n_real, used_syn, 1.0 if t == 0 else w,
+                    self._score(scorer, estimator, X_val, y_val), fit_time)
+            source = self._synthetic_source(estimator, X_real, y_real, t)
+
+        self._set_fitted(estimator, source, history, w, k, n_real, n_syn, attrs, rng)
+        return self
+
+    def _run_partial(self, X, y, **target_kwargs):
+        """Advance exactly one generation with ``(X, y)`` as the fresh real batch."""
+        first = not hasattr(self, "estimator_")
+        self._check_params()
+        X, y, attrs = self._check_X_y(X, y, reset=first, **target_kwargs)
+        self._check_extra(X, y)
+        rng = check_random_state(self.random_state) if first else self._rng
+        base = self._get_estimator()
+        routing = weight_routing(base)
+        n_real = n_rows(X)
+        n_syn = _resolve_count(self.n_synthetic, n_real)
+        k = n_real / n_syn
+        w = resolve_weight(self.weight, k)
+        t = 0 if first else int(self.history_["generation"][-1]) + 1
+        if not first and routing is None and 0.0 < w < 1.0 and t == 1:
+            warn_resampling(base)
+        estimator, used_syn, fit_time = self._fit_generation(
+            base, t, X, y, None if first else self._source, w, n_syn, rng, routing,
+            self._covariate_sampler(X),
+        )
+        history = (
+            {key: [] for key in HISTORY_KEYS}
+            if first
+            else {key: list(v) for key, v in self.history_.items()}
+        )
+        _append(history, t, n_real, used_syn, 1.0 if t == 0 else w, np.nan, fit_time)
+        source = self._synthetic_source(estimator, X, y, t)
+        self._set_fitted(estimator, source, history, w, k, n_real, n_syn, attrs, rng)
+        return self
+
+    def _set_fitted(self, estimator, source, history, w, k, n_real, n_syn, attrs, rng):
+        for name, value in attrs.items():
+            setattr(self, name, value)
+        self.estimator_ = estimator
+        self.weight_ = float(w)
+        self.k_ = float(k)
+        self.optimal_weight_ = optimal_weight(k)
+        self.n_real_ = int(n_real)
+        self.n_synthetic_ = int(n_syn)
+        self.history_ = {
+            "generation": np.asarray(history["generation"], dtype=int),
+            "n_real": np.asarray(history["n_real"], dtype=int),
+            "n_synthetic": np.asarray(history["n_synthetic"], dtype=int),
+            "weight": np.asarray(history["weight"], dtype=float),
+            "score": np.asarray(history["score"], dtype=float),
+            "fit_time": np.asarray(history["fit_time"], dtype=float),
+        }
+        self.generation_scores_ = self.history_["score"].copy()
+        self._source = source
+        self._rng = rng
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        base_tags = get_tags(self._get_estimator())
+        tags.input_tags.sparse = base_tags.input_tags.sparse
+        tags.input_tags.allow_nan = False
+        tags.input_tags.categorical = base_tags.input_tags.categorical
+        tags.input_tags.string = base_tags.input_tags.string
+        return tags
+
+    def _check_fitted_X(self, X):
+        check_is_fitted(self)
+        return self._check_X(X, reset=False)
+
+
+def _is_object_like(X):
+    dtype = getattr(X, "dtype", None)
+    if dtype is None:
+        try:
+            dtype = np.asarray(X).dtype
+        except (TypeError, ValueError):
+            return True
+    return dtype.kind in "OUS"
+
+
+def _check_frame_finite(frame, name):
+    if frame.isna().to_numpy().any():
+        raise ValueError(f"Input {name} contains NaN or missing values.")
+    numeric = frame.select_dtypes(include="number")
+    if numeric.shape[1] and not np.isfinite(numeric.to_numpy(dtype=float)).all():
+        raise ValueError(f"Input {name} contains infinity.")
+
+
+def _append(history, t, n_real, n_syn, w, score, fit_time):
+    for key, value in zip(HISTORY_KEYS, (t, n_real, n_syn, w, score, fit_time), strict=True):
+        history[key].append(value)
+
+
+def _progress(iterable, total, verbose):
+    if not verbose:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc="generations", leave=False)
+

@@ -1,0 +1,160 @@
+"""Synthetic data: covariates, responses and draws from fitted models.
+
+Everything the generation loop needs to turn the previous generation's model
+into ``m`` synthetic rows lives here. A *synthetic source* is an object with
+``sample(n, rng) -> (X, y)`` built once per generation from the model just
+fitted; the loop only ever calls that method.
+"""
+
+import inspect
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+__all__ = [
+    "take_rows",
+    "concat_rows",
+    "n_rows",
+    "BootstrapRows",
+    "draw_covariates",
+    "RegressionSource",
+]
+
+
+def n_rows(X):
+    """Number of rows of an array, sparse matrix or DataFrame."""
+    return X.shape[0]
+
+
+def take_rows(X, idx):
+    """Rows ``idx`` of a numpy array, sparse matrix, DataFrame or Series."""
+    if isinstance(X, (pd.DataFrame, pd.Series)):
+        return X.iloc[idx]
+    return X[idx]
+
+
+def concat_rows(first, second):
+    """Stack two row blocks of the same kind (arrays, sparse, DataFrames)."""
+    if isinstance(first, (pd.DataFrame, pd.Series)):
+        if not isinstance(second, type(first)):
+            second = type(first)(second, columns=first.columns) if isinstance(
+                first, pd.DataFrame
+            ) else pd.Series(second, name=first.name)
+        out = pd.concat([first, second], axis=0, ignore_index=True)
+        if isinstance(first, pd.DataFrame):
+            # keep categorical columns categorical even if a block lacked a level
+            for col in first.columns:
+                if isinstance(first[col].dtype, pd.CategoricalDtype) and not isinstance(
+                    out[col].dtype, pd.CategoricalDtype
+                ):
+                    out[col] = out[col].astype(first[col].dtype)
+        return out
+    if sp.issparse(first) or sp.issparse(second):
+        return sp.vstack([first, second], format="csr")
+    if first.ndim == 1:
+        return np.concatenate([first, second])
+    return np.vstack([first, second])
+
+
+class BootstrapRows:
+    """Covariate sampler that resamples rows of a fixed table with replacement.
+
+    Parameters
+    ----------
+    X : array-like, sparse matrix or DataFrame
+        The rows to resample (a DataFrame keeps its column dtypes, categorical
+        columns included).
+    """
+
+    def __init__(self, X):
+        self.X = X
+
+    def sample(self, n, random_state):
+        rng = np.random.RandomState(random_state) if not isinstance(
+            random_state, np.random.RandomState
+        ) else random_state
+        idx = rng.randint(n_rows(self.X), size=n)
+        return take_rows(self.X, idx)
+
+
+def _seed_from(rng):
+    return int(rng.randint(np.iinfo(np.int32).max))
+
+
+def draw_covariates(sampler, n, rng):
+    """Draw ``n`` covariate rows from ``sampler.sample``.
+
+    Accepts samplers whose ``sample`` takes ``random_state`` (passed an int
+    seed from ``rng``) or not, and samplers returning a tuple such as
+    ``GaussianMixture.sample`` (the first element is used).
+    """
+    sample = sampler.sample
+    try:
+        takes_rs = "random_state" in inspect.signature(sample).parameters
+    except (TypeError, ValueError):  # builtins without a signature
+        takes_rs = False
+    X = sample(n, random_state=_seed_from(rng)) if takes_rs else sample(n)
+    if isinstance(X, tuple):
+        X = X[0]
+    if n_rows(X) != n:
+        raise ValueError(
+            f"covariate_sampler.sample({n}) returned {n_rows(X)} rows instead of {n}."
+        )
+    return X
+
+
+class RegressionSource:
+    """Synthetic ``(X, y)`` from a fitted regressor.
+
+    Covariates come from the sampler passed to :meth:`sample`; responses are the model's
+    predictions plus noise:
+
+    * ``"gaussian"``: normal noise with the standard deviation of the model's
+      residuals on its own generation's real rows (maximum likelihood,
+      ``sqrt(mean(r^2))``);
+    * ``"poisson"``: Poisson draws with the predicted mean;
+    * ``"residual"``: residuals of the real rows resampled with replacement;
+    * ``"none"``: the predictions themselves.
+
+    Parameters
+    ----------
+    estimator : fitted regressor
+    noise : {"gaussian", "poisson", "residual", "none"}
+    X_real, y_real : the real rows that generation was fitted on.
+    generation : int
+        For error messages.
+    """
+
+    def __init__(self, estimator, noise, X_real, y_real, generation):
+        self.estimator = estimator
+        self.noise = noise
+        self.generation = generation
+        self.residuals = None
+        self.scale = 0.0
+        if noise in ("gaussian", "residual"):
+            residuals = np.asarray(y_real, dtype=float) - estimator.predict(X_real)
+            if noise == "residual":
+                self.residuals = residuals
+            else:
+                self.scale = float(np.sqrt(np.mean(residuals**2)))
+
+    def sample(self, n, rng, covariates):
+        """``n`` synthetic rows: covariates from ``covariates``, responses from the model."""
+        X = draw_covariates(covariates, n, rng)
+        mean = np.asarray(self.estimator.predict(X), dtype=float)
+        if self.noise == "gaussian":
+            y = mean + self.scale * rng.standard_normal(n)
+        elif self.noise == "residual":
+            y = mean + self.residuals[rng.randint(len(self.residuals), size=n)]
+        elif self.noise == "poisson":
+            if np.any(mean < 0) or not np.all(np.isfinite(mean)):
+                raise ValueError(
+                    f"noise='poisson' needs finite non-negative predictions, but the model of "
+                    f"generation {self.generation} predicted {np.nanmin(mean):.4g}; use a model "
+                    "with a log link such as sklearn.linear_model.PoissonRegressor."
+                )
+            y = rng.poisson(mean).astype(float)
+        else:
+            y = mean
+        return X, y

@@ -1,0 +1,205 @@
+"""Closed-form risk of the weighted "fresh data" recursion.
+
+Every generation fits a model on ``n`` fresh real rows (weight ``w``) and ``m``
+synthetic rows drawn from the previous generation's model (weight ``1 - w``).
+For any asymptotically linear estimator the error relative to a fit on one
+batch of real rows follows the same recursion in every setting studied by
+He, Xu & Cheng (2026):
+
+.. math::
+
+    R_0 = 1, \\qquad R_t = w^2 + k (1 - w)^2 + (1 - w)^2 R_{t-1},
+
+with ``k = n / m``. Its limit is
+``R(w, k) = (w^2 + k (1 - w)^2) / (w (2 - w))``, minimised by
+``w*(k) = (sqrt(k^2 + 4k) - k) / 2`` with ``R(w*, k) = w*``.
+
+References
+----------
+He, Xu & Cheng, "Recursive learning without collapse: a weighting-based
+stabilization framework", Journal of the Royal Statistical Society Series B,
+2026, doi:10.1093/jrsssb/qkag099 (preprint arXiv:2502.18049).
+"""
+
+from numbers import Integral
+
+import numpy as np
+
+__all__ = ["optimal_weight", "naive_weight", "limiting_risk", "risk_trajectory"]
+
+
+def _as_ratio(k):
+    k_arr = np.asarray(k, dtype=float)
+    if not np.all(np.isfinite(k_arr)) or np.any(k_arr <= 0):
+        raise ValueError(
+            f"k must be a finite number > 0 (real rows per synthetic row); got {k!r}."
+        )
+    return k_arr
+
+
+def _as_weight(w):
+    w_arr = np.asarray(w, dtype=float)
+    if np.any(np.isnan(w_arr)) or np.any((w_arr < 0) | (w_arr > 1)):
+        raise ValueError(f"w must lie in [0, 1]; got {w!r}.")
+    return w_arr
+
+
+def _scalar_or_array(x):
+    return float(x) if np.ndim(x) == 0 else x
+
+
+def optimal_weight(k):
+    """Weight on the real data that minimises the limiting risk.
+
+    ``w*(k) = (sqrt(k^2 + 4k) - k) / 2``, the positive root of
+    ``w^2 + k w - k = 0`` (He, Xu & Cheng 2026, doi:10.1093/jrsssb/qkag099).
+    At ``k = 1`` it is ``1 / phi``, the reciprocal of the golden ratio.
+
+    Parameters
+    ----------
+    k : float or array-like of float
+        Ratio of fresh real rows to synthetic rows per generation, ``n / m``;
+        must be > 0.
+
+    Returns
+    -------
+    w : float or ndarray
+        Optimal total weight on the real rows, in ``(0, 1)``; a float for a
+        scalar ``k``, otherwise an array of the broadcast shape.
+
+    See Also
+    --------
+    naive_weight : the weight of plain pooling, ``k / (1 + k)``.
+    limiting_risk : the risk this weight minimises; ``limiting_risk(w*, k) == w*``.
+
+    Examples
+    --------
+    >>> from skrecursive import optimal_weight
+    >>> round(optimal_weight(1.0), 4)
+    0.618
+    >>> optimal_weight([0.5, 2.0]).round(4)
+    array([0.5   , 0.7321])
+    """
+    k = _as_ratio(k)
+    # (sqrt(k^2 + 4k) - k) / 2 rewritten as 2k / (sqrt(k^2 + 4k) + k): no
+    # cancellation for large k.
+    w = 2.0 * k / (np.sqrt(k * k + 4.0 * k) + k)
+    return _scalar_or_array(w)
+
+
+def naive_weight(k):
+    """Weight on the real data implied by plain pooling, ``k / (1 + k)``.
+
+    Giving every row weight one puts total mass ``n / (n + m)`` on the real
+    rows; this is the baseline the optimal weight improves on.
+
+    Parameters
+    ----------
+    k : float or array-like of float
+        Ratio of fresh real rows to synthetic rows per generation, > 0.
+
+    Returns
+    -------
+    w : float or ndarray
+        ``k / (1 + k)``.
+
+    Examples
+    --------
+    >>> from skrecursive import naive_weight
+    >>> naive_weight(1.0)
+    0.5
+    >>> naive_weight([0.1, 2.0]).round(4)
+    array([0.0909, 0.6667])
+    """
+    k = _as_ratio(k)
+    return _scalar_or_array(k / (1.0 + k))
+
+
+def limiting_risk(w, k):
+    """Limiting error of the recursion relative to one batch of real rows.
+
+    ``R(w, k) = (w^2 + k (1 - w)^2) / (w (2 - w))``: the limit, as the number
+    of generations grows, of ``E||theta_t - theta||^2 / (C / n)`` where
+    ``C / n`` is the error of a fit on ``n`` real rows alone (THEORY.md,
+    He, Xu & Cheng 2026, doi:10.1093/jrsssb/qkag099).
+
+    Parameters
+    ----------
+    w : float or array-like of float
+        Total weight on the real rows, in ``[0, 1]``.
+    k : float or array-like of float
+        Ratio of real to synthetic rows per generation, > 0.
+        ``w`` and ``k`` broadcast against each other.
+
+    Returns
+    -------
+    risk : float or ndarray
+        The relative limiting risk. ``w = 1`` gives 1 (real data only);
+        ``w = 0`` gives ``inf``: the fully synthetic loop has no limit, its
+        error grows like ``1 + t k`` (see :func:`risk_trajectory`).
+
+    Examples
+    --------
+    >>> from skrecursive import limiting_risk, optimal_weight
+    >>> round(limiting_risk(0.5, 1.0), 4)
+    0.6667
+    >>> w = optimal_weight(1.0)
+    >>> bool(abs(limiting_risk(w, 1.0) - w) < 1e-12)
+    True
+    >>> limiting_risk(0.0, 1.0)
+    inf
+    """
+    w = _as_weight(w)
+    k = _as_ratio(k)
+    w, k = np.broadcast_arrays(w, k)
+    num = w * w + k * (1.0 - w) ** 2
+    den = w * (2.0 - w)
+    with np.errstate(divide="ignore"):
+        risk = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.inf)
+    return _scalar_or_array(risk)
+
+
+def risk_trajectory(w, k, n_generations):
+    """Relative risk of every generation of the recursion, to first order.
+
+    ``R_0 = 1`` and ``R_t = w^2 + k (1 - w)^2 + (1 - w)^2 R_{t-1}``; the
+    sequence converges geometrically (factor ``(1 - w)^2``) to
+    :func:`limiting_risk` when ``w > 0`` and grows linearly, ``1 + t k``,
+    when ``w = 0``.
+
+    Parameters
+    ----------
+    w : float or array-like of float
+        Total weight on the real rows, in ``[0, 1]``.
+    k : float or array-like of float
+        Ratio of real to synthetic rows per generation, > 0.
+    n_generations : int
+        Number of mixing generations after generation 0 (>= 0).
+
+    Returns
+    -------
+    risk : ndarray of shape (n_generations + 1, *broadcast(w, k).shape)
+        ``risk[t]`` is the relative risk of generation ``t``.
+
+    Examples
+    --------
+    >>> from skrecursive import risk_trajectory
+    >>> risk_trajectory(0.0, 1.0, 3)
+    array([1., 2., 3., 4.])
+    >>> risk_trajectory(0.5, 1.0, 60)[-1].round(4)
+    np.float64(0.6667)
+    """
+    if isinstance(n_generations, bool) or not isinstance(n_generations, Integral):
+        raise TypeError(f"n_generations must be an int; got {type(n_generations).__name__}.")
+    if n_generations < 0:
+        raise ValueError(f"n_generations must be >= 0; got {n_generations}.")
+    w = _as_weight(w)
+    k = _as_ratio(k)
+    w, k = np.broadcast_arrays(w, k)
+    out = np.empty((n_generations + 1,) + w.shape)
+    out[0] = 1.0
+    const = w * w + k * (1.0 - w) ** 2
+    decay = (1.0 - w) ** 2
+    for t in range(1, n_generations + 1):
+        out[t] = const + decay * out[t - 1]
+    return out
