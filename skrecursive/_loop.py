@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._samplers import concat_rows, n_rows, take_rows
 from ._validation import (
@@ -180,7 +180,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
         if isinstance(y, pd.Series):
             y = y.to_numpy()
         if y.ndim == 2 and y.shape[1] == 1:
-            y = y.ravel()
+            y = column_or_1d(y, warn=True)
         if y.ndim != 1:
             raise ValueError(f"y must be 1-dimensional; got an array of shape {y.shape}.")
         if len(y) != n_rows(X):

@@ -247,4 +247,5 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        return self.estimator_.predict(self._check_fitted_X(X))
+        X = self._check_fitted_X(X)
+        return self.estimator_.predict(X)
