@@ -64,13 +64,17 @@ def _estimator_has(attr):
     return check
 
 
-def _reseed(estimator, rng):
-    """Give every ``random_state`` parameter of ``estimator`` a seed drawn from ``rng``.
+def _random_state_keys(estimator):
+    """Names of every ``random_state`` parameter of ``estimator``, nested ones included."""
+    return [k for k in estimator.get_params(deep=True) if k.split("__")[-1] == "random_state"]
+
+
+def _reseed(estimator, keys, rng):
+    """Give the ``random_state`` parameters ``keys`` of ``estimator`` seeds drawn from ``rng``.
 
     Each generation's clone then draws differently, yet the whole loop stays a
     function of the meta-estimator's own ``random_state`` (as in bagging).
     """
-    keys = [k for k in estimator.get_params(deep=True) if k.split("__")[-1] == "random_state"]
     if keys:
         estimator.set_params(**{k: int(rng.randint(np.iinfo(np.int32).max)) for k in keys})
     return estimator
@@ -250,9 +254,9 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
                 yield rng.randint(n_pool, size=n_real)
 
     def _fit_generation(self, base, generation, X_real, y_real, source, w, n_syn, rng,
-                        routing, covariates):
+                        routing, covariates, seed_keys):
         """Fit one generation; returns (estimator, n_synthetic used, fit_time)."""
-        estimator = _reseed(clone(base), rng)
+        estimator = _reseed(clone(base), seed_keys, rng)
         n_real = n_rows(X_real)
         if generation == 0 or source is None:
             X, y, sample_weight, n_syn = X_real, y_real, None, 0
@@ -287,6 +291,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
             warn_resampling(base)
         scorer = self._scorer(base)
         covariates = self._covariate_sampler(X_pool)
+        seed_keys = _random_state_keys(base)
 
         history = {key: [] for key in HISTORY_KEYS}
         source = None
@@ -295,7 +300,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
             X_real = take_rows(X_pool, idx)
             y_real = None if y_pool is None else y_pool[idx]
             estimator, used_syn, fit_time = self._fit_generation(
-                base, t, X_real, y_real, source, w, n_syn, rng, routing, covariates
+                base, t, X_real, y_real, source, w, n_syn, rng, routing, covariates, seed_keys
             )
             _append(history, t, n_real, used_syn, 1.0 if t == 0 else w,
                     self._score(scorer, estimator, X_val, y_val), fit_time)
@@ -322,7 +327,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
             warn_resampling(base)
         estimator, used_syn, fit_time = self._fit_generation(
             base, t, X, y, None if first else self._source, w, n_syn, rng, routing,
-            self._covariate_sampler(X),
+            self._covariate_sampler(X), _random_state_keys(base),
         )
         history = (
             {key: [] for key in HISTORY_KEYS}
