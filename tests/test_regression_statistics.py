@@ -118,7 +118,7 @@ def test_minimiser_is_the_optimal_weight(measured_risk, k):
 @pytest.mark.slow
 def test_fully_synthetic_loop_collapses_linearly():
     """At weight=0 the error grows like (C/n)(1 + t k) (THEORY.md section 3)."""
-    n, k, n_generations, n_repeats = 100, 1.0, 10, 150
+    n, n_generations, n_repeats = 100, 10, 150  # k = n / m = 1
     errors = np.empty((n_repeats, n_generations + 1))
     rng = np.random.RandomState(42)
     for r in range(n_repeats):
