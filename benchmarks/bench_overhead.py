@@ -42,7 +42,7 @@ def plain_loop(X, y, seed):
     total = N_REAL + N_SYNTHETIC
     sample_weight = np.r_[np.full(N_REAL, w * total / N_REAL),
                           np.full(N_SYNTHETIC, (1 - w) * total / N_SYNTHETIC)]
-    scores, model = [], None
+    scores, model, scale = [], None, 0.0
     for t in range(N_GENERATIONS + 1):
         idx = rng.randint(len(X_pool), size=N_REAL)
         X_real, y_real = X_pool[idx], y_pool[idx]
