@@ -30,9 +30,9 @@ from ._validation import (
     check_params,
 )
 from ._weights import fit_weighted, resolve_weight, row_weights, warn_resampling, weight_routing
-from .theory import optimal_weight
+from .theory import STRATEGIES, optimal_weight
 
-__all__ = ["BaseRecursiveEstimator", "HISTORY_KEYS"]
+__all__ = ["BaseRecursiveEstimator", "HISTORY_KEYS", "STRATEGIES"]
 
 HISTORY_KEYS = ("generation", "n_real", "n_synthetic", "weight", "score", "fit_time")
 
@@ -109,6 +109,8 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
         ],
         "weight": [Interval(Real, 0, 1, closed="both"), Options("optimal", "naive")],
         "real_sampling": [Options("bootstrap", "disjoint")],
+        "strategy": [Options(*STRATEGIES)],
+        "max_accumulated": [NONE, Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "scoring": [NONE, _ScorerName(), CALLABLE],
         "random_state": [RANDOM_STATE],
@@ -217,62 +219,120 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
 
     def _resolve_sizes(self, n_pool):
         """(n_real, n_synthetic) for a training pool of ``n_pool`` rows."""
+        # only the "fresh" loop consumes a new real batch every generation
+        n_batches = self.n_generations + 1 if self.strategy == "fresh" else 1
         if self.n_real is None:
             if self.real_sampling == "bootstrap":
                 n_real = n_pool
             else:
-                n_real = n_pool // (self.n_generations + 1)
+                n_real = n_pool // n_batches
                 if n_real < 1:
                     raise ValueError(
                         f"real_sampling='disjoint' needs at least n_generations + 1 = "
-                        f"{self.n_generations + 1} training rows, one fresh batch per "
+                        f"{n_batches} training rows, one fresh batch per "
                         f"generation; the training pool has {n_pool}."
                     )
         elif isinstance(self.n_real, Integral):
             n_real = int(self.n_real)
         else:
             n_real = max(1, int(round(self.n_real * n_pool)))
-        if self.real_sampling == "disjoint":
-            needed = n_real * (self.n_generations + 1)
-            if needed > n_pool:
-                raise ValueError(
-                    f"real_sampling='disjoint' with n_real={n_real} and "
-                    f"n_generations={self.n_generations} needs {needed} training rows "
-                    f"(n_real * (n_generations + 1)), but the training pool has only {n_pool} "
-                    "(after holding out validation_fraction): lower n_real or n_generations, "
-                    "or use real_sampling='bootstrap'."
-                )
+        if self.real_sampling == "disjoint" and n_real * n_batches > n_pool:
+            needed = n_real * n_batches
+            raise ValueError(
+                f"real_sampling='disjoint' with n_real={n_real} and "
+                f"n_generations={self.n_generations} needs {needed} training rows "
+                f"(n_real * (n_generations + 1)), but the training pool has only {n_pool} "
+                "(after holding out validation_fraction): lower n_real or n_generations, "
+                "or use real_sampling='bootstrap'."
+            )
+        if self.strategy == "fixed-real" and n_real > n_pool:
+            raise ValueError(
+                f"strategy='fixed-real' reuses the same n_real={n_real} real rows every "
+                f"generation, but the training pool has only {n_pool} (after holding out "
+                "validation_fraction): lower n_real."
+            )
+        if self.max_accumulated is not None and self.max_accumulated < n_real:
+            raise ValueError(
+                f"max_accumulated={self.max_accumulated} must be at least n_real={n_real}: "
+                "the capped training set of strategy='accumulate' has room for the real rows."
+            )
         return n_real, _resolve_count(self.n_synthetic, n_real)
 
     def _real_batches(self, n_pool, n_real, rng):
+        """Index arrays of the real rows of each generation (None: no real rows).
+
+        ``"fresh"`` draws a new batch every generation; ``"fixed-real"`` and
+        ``"accumulate"`` reuse generation 0's batch; ``"replace"`` has real
+        rows in generation 0 only.
+        """
+        fresh = self.strategy == "fresh"
         if self.real_sampling == "disjoint":
             perm = rng.permutation(n_pool)
-            for t in range(self.n_generations + 1):
-                yield perm[t * n_real : (t + 1) * n_real]
+            batches = (perm[t * n_real : (t + 1) * n_real] for t in range(self.n_generations + 1))
         else:
-            for _ in range(self.n_generations + 1):
-                yield rng.randint(n_pool, size=n_real)
+            batches = (rng.randint(n_pool, size=n_real) for _ in range(self.n_generations + 1))
+        first = next(batches)
+        yield first
+        for _ in range(self.n_generations):
+            if fresh:
+                yield next(batches)
+            else:
+                yield None if self.strategy == "replace" else first
 
-    def _fit_generation(self, base, generation, X_real, y_real, source, w, n_syn, rng,
-                        routing, covariates, seed_keys):
-        """Fit one generation; returns (estimator, n_synthetic used, fit_time)."""
-        estimator = _reseed(clone(base), seed_keys, rng)
-        n_real = n_rows(X_real)
+    def _training_batch(self, generation, X_real, y_real, source, w, n_syn, rng, covariates,
+                        store):
+        """Rows, targets and weights of one generation's fit, by ``strategy``.
+
+        Returns ``(X, y, sample_weight, n_real_rows, n_synthetic_rows, weight)``
+        where ``weight`` is the total weight on the real rows of this fit.
+        """
         if generation == 0 or source is None:
-            X, y, sample_weight, n_syn = X_real, y_real, None, 0
-        elif w >= 1.0:  # synthetic rows would carry no weight: none are drawn
-            X, y, sample_weight, n_syn = X_real, y_real, None, 0
-        else:
+            return X_real, y_real, None, n_rows(X_real), 0, 1.0
+        if self.strategy in ("fresh", "fixed-real"):
+            n_real = n_rows(X_real)
+            if w >= 1.0:  # synthetic rows would carry no weight: none are drawn
+                return X_real, y_real, None, n_real, 0, 1.0
             X_syn, y_syn = source.sample(n_syn, rng, covariates)
             if w <= 0.0:  # fully synthetic generation
-                X, y, sample_weight = X_syn, y_syn, None
-            else:
-                X = concat_rows(X_real, X_syn)
-                y = None if y_real is None else concat_rows(y_real, y_syn)
-                sample_weight = row_weights(w, n_real, n_syn)
+                return X_syn, y_syn, None, n_real, n_syn, 0.0
+            X = concat_rows(X_real, X_syn)
+            y = None if y_real is None else concat_rows(y_real, y_syn)
+            return X, y, row_weights(w, n_real, n_syn), n_real, n_syn, w
+        X_syn, y_syn = source.sample(n_syn, rng, covariates)
+        if self.strategy == "replace":
+            return X_syn, y_syn, None, 0, n_syn, 0.0
+        # accumulate: generation 0's real rows and every synthetic row so far, equal weights
+        store["X"] = X_syn if store.get("X") is None else concat_rows(store["X"], X_syn)
+        if y_syn is not None:
+            store["y"] = y_syn if store.get("y") is None else concat_rows(store["y"], y_syn)
+        X = concat_rows(X_real, store["X"])
+        y = None if y_real is None else concat_rows(y_real, store["y"])
+        n_real, n_total = n_rows(X_real), n_rows(X)
+        if self.max_accumulated is not None and n_total > self.max_accumulated:
+            keep = np.sort(rng.choice(n_total, size=self.max_accumulated, replace=False))
+            X = take_rows(X, keep)
+            y = None if y is None else take_rows(y, keep)
+            n_real = int(np.sum(keep < n_rows(X_real)))
+            n_total = self.max_accumulated
+        return X, y, None, n_real, n_total - n_real, n_real / n_total
+
+    def _fit_generation(self, base, generation, X_real, y_real, source, w, n_syn, rng,
+                        routing, covariates, seed_keys, store=None):
+        """Fit one generation.
+
+        Returns the fitted estimator, a history record ``(n_real, n_synthetic,
+        weight, fit_time)`` and the rows the next synthetic source is built
+        from: this generation's real rows, or its training rows if it had none.
+        """
+        estimator = _reseed(clone(base), seed_keys, rng)
+        X, y, sample_weight, n_real, n_syn_used, w_used = self._training_batch(
+            generation, X_real, y_real, source, w, n_syn, rng, covariates, store
+        )
         start = time.perf_counter()
         fit_weighted(estimator, X, y, sample_weight, routing, rng, take_rows)
-        return estimator, n_syn, time.perf_counter() - start
+        fit_time = time.perf_counter() - start
+        reference = (X_real, y_real) if X_real is not None else (X, y)
+        return estimator, (n_real, n_syn_used, w_used, fit_time), reference
 
     # ------------------------------------------------------------- the loop
     def _run_loop(self, X, y):
@@ -287,25 +347,30 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
         w = resolve_weight(self.weight, k)
         base = self._get_estimator()
         routing = weight_routing(base)
-        if routing is None and self.n_generations > 0 and 0.0 < w < 1.0:
+        if routing is None and self.n_generations > 0 and 0.0 < w < 1.0 and (
+            self.strategy in ("fresh", "fixed-real")
+        ):
             warn_resampling(base)
         scorer = self._scorer(base)
         covariates = self._covariate_sampler(X_pool)
         seed_keys = _random_state_keys(base)
 
         history = {key: [] for key in HISTORY_KEYS}
-        source = None
+        source, store = None, {}
         batches = self._real_batches(n_rows(X_pool), n_real, rng)
         for t, idx in enumerate(_progress(batches, self.n_generations + 1, self.verbose)):
-            X_real = take_rows(X_pool, idx)
-            y_real = None if y_pool is None else y_pool[idx]
-            estimator, used_syn, fit_time = self._fit_generation(
-                base, t, X_real, y_real, source, w, n_syn, rng, routing, covariates, seed_keys
+            X_real = None if idx is None else take_rows(X_pool, idx)
+            y_real = None if idx is None or y_pool is None else y_pool[idx]
+            estimator, record, (X_ref, y_ref) = self._fit_generation(
+                base, t, X_real, y_real, source, w, n_syn, rng, routing, covariates,
+                seed_keys, store,
             )
-            _append(history, t, n_real, used_syn, 1.0 if t == 0 else w,
-                    self._score(scorer, estimator, X_val, y_val), fit_time)
-            source = self._synthetic_source(estimator, X_real, y_real, t)
+            _append(history, t, *record[:3], self._score(scorer, estimator, X_val, y_val),
+                    record[3])
+            source = self._synthetic_source(estimator, X_ref, y_ref, t)
 
+        if self.strategy in ("replace", "accumulate") and self.n_generations > 0:
+            w = history["weight"][-1]  # rows are not weighted: report the real share
         self._set_fitted(estimator, source, history, w, k, n_real, n_syn, attrs, rng)
         return self
 
@@ -313,6 +378,11 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
         """Advance exactly one generation with ``(X, y)`` as the fresh real batch."""
         first = not hasattr(self, "estimator_")
         self._check_params()
+        if self.strategy != "fresh":
+            raise ValueError(
+                f"partial_fit advances the strategy='fresh' loop with each new real batch; "
+                f"strategy={self.strategy!r} reuses or drops real rows, use fit instead."
+            )
         X, y, attrs = self._check_X_y(X, y, reset=first, **target_kwargs)
         self._check_extra(X, y)
         rng = check_random_state(self.random_state) if first else self._rng
@@ -325,7 +395,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
         t = 0 if first else int(self.history_["generation"][-1]) + 1
         if not first and routing is None and 0.0 < w < 1.0 and t == 1:
             warn_resampling(base)
-        estimator, used_syn, fit_time = self._fit_generation(
+        estimator, record, _ = self._fit_generation(
             base, t, X, y, None if first else self._source, w, n_syn, rng, routing,
             self._covariate_sampler(X), _random_state_keys(base),
         )
@@ -334,7 +404,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
             if first
             else {key: list(v) for key, v in self.history_.items()}
         )
-        _append(history, t, n_real, used_syn, 1.0 if t == 0 else w, np.nan, fit_time)
+        _append(history, t, *record[:3], np.nan, record[3])
         source = self._synthetic_source(estimator, X, y, t)
         self._set_fitted(estimator, source, history, w, k, n_real, n_syn, attrs, rng)
         return self

@@ -50,6 +50,21 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
     real_sampling : {"bootstrap", "disjoint"}, default="bootstrap"
         How each fresh real batch is drawn from the pool: with replacement,
         or as disjoint batches that never repeat a row.
+    strategy : {"fresh", "replace", "accumulate", "fixed-real"}, default="fresh"
+        Which loop of the model-collapse literature to run:
+        ``"fresh"``, the loop above (He, Xu & Cheng);
+        ``"replace"``, synthetic rows only after generation 0 (the fully
+        synthetic loop, ``weight`` ignored, no real rows consumed);
+        ``"accumulate"``, generation 0's real rows plus every synthetic row
+        drawn so far, all weighted equally (Gerstgrasser et al. 2024; the
+        training set grows by ``n_synthetic`` rows per generation, so memory
+        grows linearly unless ``max_accumulated`` caps it); ``"fixed-real"``,
+        generation 0's real rows reused every generation with weight ``w``
+        (Bertrand et al. 2024).
+    max_accumulated : int or None, default=None
+        With ``strategy="accumulate"``: fit each generation on a uniform
+        subsample of this many of the accumulated rows (at least ``n_real``).
+        The accumulated rows themselves are all kept.
     validation_fraction : float in [0, 1), default=0.2
         Share of the rows held out (never trained on) to score every
         generation. With fewer than two held-out rows nothing is held out and
@@ -78,7 +93,9 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
     estimator_ : regressor
         The final generation's fitted model; ``predict`` delegates to it.
     weight_ : float
-        The total weight on real rows actually used.
+        The total weight on real rows actually used; for the unweighted
+        ``"replace"`` and ``"accumulate"`` strategies, the real rows' share of
+        the final generation's training rows.
     optimal_weight_ : float
         ``w*(k_)``, whatever ``weight`` was.
     k_ : float
@@ -89,8 +106,9 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         Validation score of every generation (NaN without a validation set
         and for generations added by :meth:`partial_fit`).
     history_ : dict of ndarray
-        ``generation``, ``n_real``, ``n_synthetic`` (synthetic rows drawn; 0
-        in generation 0 and when the weight is 1), ``weight``, ``score`` and
+        ``generation``, ``n_real`` (real rows drawn for the generation),
+        ``n_synthetic`` (synthetic rows in its fit; 0 in generation 0 and when
+        the weight is 1), ``weight`` (total weight on the real rows), ``score`` and
         ``fit_time`` (seconds) per generation; ``pandas.DataFrame(history_)``
         gives a table.
     n_features_in_ : int
@@ -139,6 +157,8 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         n_synthetic=1.0,
         weight="optimal",
         real_sampling="bootstrap",
+        strategy="fresh",
+        max_accumulated=None,
         validation_fraction=0.2,
         scoring=None,
         covariate_sampler="bootstrap",
@@ -152,6 +172,8 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         self.n_synthetic = n_synthetic
         self.weight = weight
         self.real_sampling = real_sampling
+        self.strategy = strategy
+        self.max_accumulated = max_accumulated
         self.validation_fraction = validation_fraction
         self.scoring = scoring
         self.covariate_sampler = covariate_sampler

@@ -24,6 +24,7 @@ stabilization framework", Journal of the Royal Statistical Society Series B,
 from numbers import Integral
 
 import numpy as np
+from scipy.special import polygamma
 
 __all__ = ["optimal_weight", "naive_weight", "limiting_risk", "risk_trajectory"]
 
@@ -42,6 +43,14 @@ def _as_weight(w):
     if np.any(np.isnan(w_arr)) or np.any((w_arr < 0) | (w_arr > 1)):
         raise ValueError(f"w must lie in [0, 1]; got {w!r}.")
     return w_arr
+
+
+STRATEGIES = ("fresh", "replace", "accumulate", "fixed-real")
+
+
+def _check_strategy(strategy):
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}; got {strategy!r}.")
 
 
 def _scalar_or_array(x):
@@ -115,7 +124,7 @@ def naive_weight(k):
     return _scalar_or_array(k / (1.0 + k))
 
 
-def limiting_risk(w, k):
+def limiting_risk(w, k, *, strategy="fresh"):
     """Limiting error of the recursion relative to one batch of real rows.
 
     ``R(w, k) = (w^2 + k (1 - w)^2) / (w (2 - w))``: the limit, as the number
@@ -130,6 +139,13 @@ def limiting_risk(w, k):
     k : float or array-like of float
         Ratio of real to synthetic rows per generation, > 0.
         ``w`` and ``k`` broadcast against each other.
+    strategy : {"fresh", "replace", "accumulate", "fixed-real"}, default="fresh"
+        The loop (see :func:`risk_trajectory`); the closed forms other than
+        ``"fresh"`` are derived for the Gaussian mean (any asymptotically
+        linear estimator to first order): ``"replace"`` has no limit
+        (``inf``), ``"accumulate"`` tends to ``1 + k psi_1(k + 1)``
+        (``psi_1`` the trigamma function; ``pi^2 / 6`` at ``k = 1``) whatever
+        ``w``, ``"fixed-real"`` to ``1 + k (1 - w)^2 / (w (2 - w))``.
 
     Returns
     -------
@@ -148,24 +164,50 @@ def limiting_risk(w, k):
     True
     >>> limiting_risk(0.0, 1.0)
     inf
+    >>> round(limiting_risk(0.5, 1.0, strategy="accumulate"), 4)  # pi^2 / 6
+    1.6449
     """
+    _check_strategy(strategy)
     w = _as_weight(w)
     k = _as_ratio(k)
     w, k = np.broadcast_arrays(w, k)
-    num = w * w + k * (1.0 - w) ** 2
     den = w * (2.0 - w)
-    with np.errstate(divide="ignore"):
-        risk = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.inf)
-    return _scalar_or_array(risk)
+    safe = np.where(den > 0, den, 1.0)
+    if strategy == "fresh":
+        risk = np.where(den > 0, (w * w + k * (1.0 - w) ** 2) / safe, np.inf)
+    elif strategy == "fixed-real":
+        risk = np.where(den > 0, 1.0 + k * (1.0 - w) ** 2 / safe, np.inf)
+    elif strategy == "replace":
+        risk = np.full(w.shape, np.inf)
+    else:
+        risk = 1.0 + k * polygamma(1, k + 1.0)
+    return _scalar_or_array(np.asarray(risk, dtype=float))
 
 
-def risk_trajectory(w, k, n_generations):
+def risk_trajectory(w, k, n_generations, *, strategy="fresh"):
     """Relative risk of every generation of the recursion, to first order.
 
-    ``R_0 = 1`` and ``R_t = w^2 + k (1 - w)^2 + (1 - w)^2 R_{t-1}``; the
-    sequence converges geometrically (factor ``(1 - w)^2``) to
-    :func:`limiting_risk` when ``w > 0`` and grows linearly, ``1 + t k``,
-    when ``w = 0``.
+    For the paper's ``"fresh"`` loop ``R_0 = 1`` and
+    ``R_t = w^2 + k (1 - w)^2 + (1 - w)^2 R_{t-1}``; the sequence converges
+    geometrically (factor ``(1 - w)^2``) to :func:`limiting_risk` when
+    ``w > 0`` and grows linearly, ``1 + t k``, when ``w = 0``.
+
+    The other loops of the model-collapse literature, derived for the
+    Gaussian mean (``E_t`` relative to ``C / n``, ``C`` the per-row variance
+    constant; the same to first order for any asymptotically linear
+    estimator):
+
+    * ``"replace"`` (synthetic rows only after generation 0; ``w`` ignored):
+      ``R_t = 1 + t k``, a random walk.
+    * ``"accumulate"`` (generation 0's real rows and all synthetic rows so
+      far, equally weighted; ``w`` ignored): the estimate is a martingale
+      whose step ``t`` has variance ``C m / (n + t m)^2``, so
+      ``R_t = 1 + k sum_{s=1}^{t} 1 / (k + s)^2``, bounded by
+      ``1 + k psi_1(k + 1)``.
+    * ``"fixed-real"`` (generation 0's real rows reused with weight ``w``):
+      the drift from the fixed real estimate is an AR(1) process, so
+      ``R_t = 1 + k (1 - w)^2 (1 - (1 - w)^{2t}) / (w (2 - w))``; it is never
+      below 1, i.e. reused real data gain nothing from synthetic rows.
 
     Parameters
     ----------
@@ -175,6 +217,8 @@ def risk_trajectory(w, k, n_generations):
         Ratio of real to synthetic rows per generation, > 0.
     n_generations : int
         Number of mixing generations after generation 0 (>= 0).
+    strategy : {"fresh", "replace", "accumulate", "fixed-real"}, default="fresh"
+        Which loop.
 
     Returns
     -------
@@ -188,7 +232,10 @@ def risk_trajectory(w, k, n_generations):
     array([1., 2., 3., 4.])
     >>> risk_trajectory(0.5, 1.0, 60)[-1].round(4)
     np.float64(0.6667)
+    >>> risk_trajectory(0.5, 1.0, 2, strategy="accumulate")  # 1 + 1/4 + 1/9
+    array([1.        , 1.25      , 1.36111111])
     """
+    _check_strategy(strategy)
     if isinstance(n_generations, bool) or not isinstance(n_generations, Integral):
         raise TypeError(f"n_generations must be an int; got {type(n_generations).__name__}.")
     if n_generations < 0:
@@ -198,8 +245,21 @@ def risk_trajectory(w, k, n_generations):
     w, k = np.broadcast_arrays(w, k)
     out = np.empty((n_generations + 1,) + w.shape)
     out[0] = 1.0
-    const = w * w + k * (1.0 - w) ** 2
-    decay = (1.0 - w) ** 2
-    for t in range(1, n_generations + 1):
-        out[t] = const + decay * out[t - 1]
+    t = np.arange(1, n_generations + 1).reshape((-1,) + (1,) * w.ndim)
+    if strategy == "replace":
+        out[1:] = 1.0 + t * k
+    elif strategy == "accumulate":
+        out[1:] = 1.0 + np.cumsum(k / (k + t) ** 2, axis=0)
+    elif strategy == "fixed-real":
+        decay = (1.0 - w) ** 2
+        # V_t = decay (V_{t-1} + k), V_0 = 0: the drift away from the fixed real estimate
+        drift = np.zeros(w.shape)
+        for i in range(1, n_generations + 1):
+            drift = decay * (drift + k)
+            out[i] = 1.0 + drift
+    else:
+        const = w * w + k * (1.0 - w) ** 2
+        decay = (1.0 - w) ** 2
+        for i in range(1, n_generations + 1):
+            out[i] = const + decay * out[i - 1]
     return out
