@@ -37,7 +37,7 @@ def _check_sample_weight(sample_weight, n_samples):
     if not np.all(np.isfinite(sw)) or np.any(sw < 0):
         raise ValueError("sample_weight must be finite and non-negative.")
     if sw.sum() <= 0:
-        raise ValueError("sample_weight must have a positive sum.")
+        raise ValueError("sample_weight must have a positive sum; got weights that are all zero.")
     return sw
 
 
@@ -375,8 +375,19 @@ def _is_missing(values):
 def _categories_of(values):
     try:
         return np.unique(values)
-    except TypeError:  # mixed types that do not sort
+    except TypeError:  # mixed types that do not sort, or unhashable values
+        pass
+    try:
         return np.asarray(pd.unique(values), dtype=object)
+    except TypeError as exc:
+        raise _unhashable(exc) from None
+
+
+def _unhashable(exc):
+    return TypeError(
+        "Every category in X must be hashable: each argument must be a string or a "
+        f"number ({exc})."
+    )
 
 
 class CategoricalDistribution(DensityMixin, BaseEstimator):
@@ -474,7 +485,7 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
             else:
                 values = np.asarray(col)
                 cats = _categories_of(values)
-                codes = pd.Categorical(values, categories=cats).codes
+                codes = pd.Index(cats).get_indexer(values)
             counts = np.bincount(codes, weights=sw, minlength=len(cats))
             categories.append(cats)
             probabilities.append((counts + self.alpha) / (total + self.alpha * len(cats)))
@@ -487,7 +498,10 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
         return self
 
     def _codes(self, col, j):
-        return pd.Categorical(np.asarray(col), categories=self.categories_[j]).codes
+        try:
+            return pd.Index(self.categories_[j]).get_indexer(np.asarray(col))
+        except TypeError as exc:
+            raise _unhashable(exc) from None
 
     def score_samples(self, X):
         """Log probability of each row (sum over the independent columns).
