@@ -113,7 +113,7 @@ class GaussianDensity(DensityMixin, BaseEstimator):
     >>> X = np.array([[0.0, 1.0], [2.0, 1.0], [4.0, 4.0]])
     >>> model = GaussianDensity().fit(X, sample_weight=[1, 1, 2])
     >>> model.mean_
-    array([2.5 , 2.5 ])
+    array([2.5, 2.5])
     >>> model.sample(3, random_state=0).shape
     (3, 2)
     >>> bool(model.score(X) < 0)
