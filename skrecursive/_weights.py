@@ -63,7 +63,7 @@ def row_weights(w, n_real, n_synthetic):
     --------
     >>> from skrecursive._weights import row_weights
     >>> row_weights(0.75, 2, 4)
-    array([2.25, 2.25, 0.5 , 0.5 , 0.5 , 0.5 ])
+    array([2.25 , 2.25 , 0.375, 0.375, 0.375, 0.375])
     """
     total = n_real + n_synthetic
     out = np.empty(total)
