@@ -434,6 +434,12 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
     def __init__(self, alpha=0.0):
         self.alpha = alpha
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        return tags
+
     def _columns(self, X, *, reset):
         """Validate X and return a list of 1-D columns, plus the input's dtypes on reset."""
         if isinstance(X, pd.DataFrame):

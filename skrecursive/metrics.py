@@ -59,6 +59,12 @@ def _atoms(model_or_samples, weights):
         if weights is not None:
             raise ValueError("weights must be None when a fitted model is given.")
         return model.atoms_, model.weights_
+    if hasattr(model, "fit"):
+        raise TypeError(
+            "model_or_samples must be a fitted EmpiricalDistribution, an object with a cdf "
+            f"method or an array of samples; got {type(model).__name__}, which has neither "
+            "atoms_ nor cdf (draw samples from it with its sample method instead)."
+        )
     atoms = _as_samples(model_or_samples, "model_or_samples")
     if weights is None:
         return atoms, np.full(atoms.shape[0], 1.0 / atoms.shape[0])

@@ -7,6 +7,7 @@ from scipy import stats
 from skrecursive import (
     CategoricalDistribution,
     EmpiricalDistribution,
+    GaussianDensity,
     RecursiveDensityEstimator,
 )
 from skrecursive.metrics import (
@@ -80,6 +81,9 @@ def test_cvm_bad_input():
         cramer_von_mises([0.0, np.nan], [0.0])
     with pytest.raises(ValueError, match="features"):
         cramer_von_mises(np.zeros((3, 2)), np.zeros((3, 1)))
+    gaussian = GaussianDensity().fit(np.zeros((3, 1)))
+    with pytest.raises(TypeError, match="model_or_samples.*GaussianDensity"):
+        cramer_von_mises(gaussian, [0.0, 1.0])
 
 
 def test_distribution_mse_values_and_alignment():
