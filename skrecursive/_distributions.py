@@ -454,9 +454,9 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
                 if col.isna().any():
                     raise ValueError(f"Input X contains missing values in column {col.name!r}.")
             return columns, ("frame", list(X.columns), [c.dtype for c in columns])
-        numeric = np.asarray(X).dtype.kind in "biufc" if not hasattr(X, "dtype") else (
-            X.dtype.kind in "biufc"
-        )
+        numeric = getattr(X, "dtype", None) is not None and X.dtype.kind in "biufc"
+        if not hasattr(X, "dtype"):
+            numeric = np.asarray(X).dtype.kind in "biufc"
         X = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=numeric)
         if X.dtype.kind == "O" and _is_missing(X).any():
             raise ValueError("Input X contains NaN or missing values.")

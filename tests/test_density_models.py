@@ -47,6 +47,27 @@ def test_gaussian_integer_weights_equal_repeated_rows_and_reg_covar():
     assert np.isfinite(single.score(X)).all()
 
 
+def test_gaussian_mle_of_a_mixed_batch_is_the_documented_combination():
+    # With the loop's row weights the mean is the paper's w * mean_real + (1 - w) * mean_syn
+    # exactly; the covariance is w S_real + (1 - w) S_syn (divisor n, m) plus the
+    # between-group term w (1 - w) d d^T, d = mean_real - mean_syn.
+    from skrecursive._weights import row_weights
+
+    rng = np.random.RandomState(3)
+    real, syn, w = rng.normal(size=(30, 2)), rng.normal(loc=0.5, size=(45, 2)), 0.618
+    model = GaussianDensity(reg_covar=0.0).fit(
+        np.vstack([real, syn]), sample_weight=row_weights(w, 30, 45)
+    )
+    d = real.mean(axis=0) - syn.mean(axis=0)
+    np.testing.assert_allclose(model.mean_, w * real.mean(axis=0) + (1 - w) * syn.mean(axis=0))
+    expected = (
+        w * np.cov(real, rowvar=False, ddof=0)
+        + (1 - w) * np.cov(syn, rowvar=False, ddof=0)
+        + w * (1 - w) * np.outer(d, d)
+    )
+    np.testing.assert_allclose(model.covariance_, expected, rtol=1e-12)
+
+
 def test_gaussian_sample_moments():
     cov = np.array([[2.0, 0.8], [0.8, 1.0]])
     model = GaussianDensity(reg_covar=0.0).fit(
