@@ -17,8 +17,10 @@ __all__ = [
     "concat_rows",
     "n_rows",
     "BootstrapRows",
+    "sample_rows",
     "draw_covariates",
     "RegressionSource",
+    "DensitySource",
 ]
 
 
@@ -82,25 +84,36 @@ def _seed_from(rng):
     return int(rng.randint(np.iinfo(np.int32).max))
 
 
-def draw_covariates(sampler, n, rng):
-    """Draw ``n`` covariate rows from ``sampler.sample``.
+def sample_rows(sampler, n, random_state=None):
+    """Call ``sampler.sample(n)`` and return the rows it draws.
 
-    Accepts samplers whose ``sample`` takes ``random_state`` (passed an int
-    seed from ``rng``) or not, and samplers returning a tuple such as
-    ``GaussianMixture.sample`` (the first element is used).
+    Passes ``random_state`` when ``sample`` accepts it (otherwise the sampler
+    uses its own state), and keeps only the first element of a tuple such as
+    the ``(X, labels)`` returned by ``GaussianMixture.sample``.
     """
     sample = sampler.sample
     try:
         takes_rs = "random_state" in inspect.signature(sample).parameters
     except (TypeError, ValueError):  # builtins without a signature
         takes_rs = False
-    X = sample(n, random_state=_seed_from(rng)) if takes_rs else sample(n)
+    X = sample(n, random_state=random_state) if takes_rs else sample(n)
     if isinstance(X, tuple):
         X = X[0]
+    return X
+
+
+def draw_covariates(sampler, n, rng, name="covariate_sampler"):
+    """Draw ``n`` rows from ``sampler.sample``, seeded from ``rng``.
+
+    Accepts samplers whose ``sample`` takes ``random_state`` (passed an int
+    seed from ``rng``) or not, and samplers returning a tuple such as
+    ``GaussianMixture.sample`` (the first element is used). ``name`` is the
+    sampler's name in the error raised when it returns the wrong number of
+    rows.
+    """
+    X = sample_rows(sampler, n, _seed_from(rng))
     if n_rows(X) != n:
-        raise ValueError(
-            f"covariate_sampler.sample({n}) returned {n_rows(X)} rows instead of {n}."
-        )
+        raise ValueError(f"{name}.sample({n}) returned {n_rows(X)} rows instead of {n}.")
     return X
 
 
@@ -158,3 +171,26 @@ class RegressionSource:
         else:
             y = mean
         return X, y
+
+
+class DensitySource:
+    """Synthetic rows drawn from a fitted density model.
+
+    Used by the density estimator: the synthetic rows of the next generation
+    are ``estimator.sample(n)``; there is no target and no covariate sampler.
+
+    Parameters
+    ----------
+    estimator : fitted model with ``sample``
+    generation : int
+        For error messages.
+    """
+
+    def __init__(self, estimator, generation):
+        self.estimator = estimator
+        self.generation = generation
+
+    def sample(self, n, rng, covariates=None):
+        """``n`` rows from the model (``covariates`` is ignored); the target is None."""
+        name = f"the generation-{self.generation} {type(self.estimator).__name__}"
+        return draw_covariates(self.estimator, n, rng, name=name), None
