@@ -69,6 +69,21 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
     real_sampling : {"bootstrap", "disjoint"}, default="bootstrap"
         How each fresh real batch is drawn from the pool: with replacement,
         or as disjoint batches that never repeat a row.
+    strategy : {"fresh", "replace", "accumulate", "fixed-real"}, default="fresh"
+        Which loop of the model-collapse literature to run:
+        ``"fresh"``, the loop above (He, Xu & Cheng);
+        ``"replace"``, synthetic rows only after generation 0 (the fully
+        synthetic loop, ``weight`` ignored, no real rows consumed);
+        ``"accumulate"``, generation 0's real rows plus every synthetic row
+        drawn so far, all weighted equally (Gerstgrasser et al. 2024; the
+        training set grows by ``n_synthetic`` rows per generation, so memory
+        grows linearly unless ``max_accumulated`` caps it); ``"fixed-real"``,
+        generation 0's real rows reused every generation with weight ``w``
+        (Bertrand et al. 2024).
+    max_accumulated : int or None, default=None
+        With ``strategy="accumulate"``: fit each generation on a uniform
+        subsample of this many of the accumulated rows (at least ``n_real``).
+        The accumulated rows themselves are all kept.
     validation_fraction : float in [0, 1), default=0.2
         Share of the rows held out (never trained on) to score every
         generation. With fewer than two held-out rows nothing is held out and
@@ -149,6 +164,8 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         n_synthetic=1.0,
         weight="optimal",
         real_sampling="bootstrap",
+        strategy="fresh",
+        max_accumulated=None,
         validation_fraction=0.2,
         scoring=None,
         random_state=None,
@@ -160,6 +177,8 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         self.n_synthetic = n_synthetic
         self.weight = weight
         self.real_sampling = real_sampling
+        self.strategy = strategy
+        self.max_accumulated = max_accumulated
         self.validation_fraction = validation_fraction
         self.scoring = scoring
         self.random_state = random_state
