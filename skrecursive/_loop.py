@@ -136,6 +136,15 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
     def _check_extra(self, X, y):
         """Data-dependent checks a subclass needs before any fitting."""
 
+    def _scoring_view(self, estimator, target_attrs):
+        """What the per-generation scorer sees for one generation's fitted model.
+
+        ``target_attrs`` are the fitted attributes ``_validate_target`` defined
+        on the whole pool (e.g. the classifier's ``classes_``), so a subclass can
+        score every generation the way the finished meta-estimator would be.
+        """
+        return estimator
+
     # -------------------------------------------------------------- helpers
     def _get_estimator(self):
         return self._default_estimator() if self.estimator is None else self.estimator
@@ -297,8 +306,8 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
             estimator, used_syn, fit_time = self._fit_generation(
                 base, t, X_real, y_real, source, w, n_syn, rng, routing, covariates
             )
-            _append(history, t, n_real, used_syn, 1.0 if t == 0 else w,
-                    self._score(scorer, estimator, X_val, y_val), fit_time)
+            score = self._score(scorer, self._scoring_view(estimator, attrs), X_val, y_val)
+            _append(history, t, n_real, used_syn, 1.0 if t == 0 else w, score, fit_time)
             source = self._synthetic_source(estimator, X_real, y_real, t)
 
         self._set_fitted(estimator, source, history, w, k, n_real, n_syn, attrs, rng)
