@@ -208,10 +208,11 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
     Examples
     --------
     >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
     >>> from skrecursive import RecursiveWeightedClassifier
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = RecursiveWeightedClassifier(n_generations=5, scoring="neg_log_loss",
-    ...                                   random_state=0)
+    >>> clf = RecursiveWeightedClassifier(LogisticRegression(max_iter=1000), n_generations=5,
+    ...                                   scoring="neg_log_loss", random_state=0)
     >>> clf = clf.fit(X, y)
     >>> clf.classes_
     array([0, 1, 2])

@@ -77,10 +77,12 @@ class GenerationCurveDisplay:
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
     >>> from skrecursive import RecursiveWeightedClassifier
     >>> from skrecursive.plotting import GenerationCurveDisplay
     >>> X, y = load_iris(return_X_y=True)
-    >>> fits = [RecursiveWeightedClassifier(weight=w, n_generations=3, random_state=0).fit(X, y)
+    >>> fits = [RecursiveWeightedClassifier(LogisticRegression(max_iter=1000), weight=w,
+    ...                                     n_generations=3, random_state=0).fit(X, y)
     ...         for w in (0.0, "optimal")]
     >>> disp = GenerationCurveDisplay.from_estimator(fits, labels=["w = 0", "optimal"])
     >>> len(disp.lines_), disp.lines_[1].get_label()

@@ -195,7 +195,11 @@ def _frame(n=400, seed=0):
 def _frame_pipeline():
     pre = ColumnTransformer(
         [
-            ("cat", OneHotEncoder(handle_unknown="ignore"), make_column_selector(dtype_include="category")),
+            (
+                "cat",
+                OneHotEncoder(handle_unknown="ignore"),
+                make_column_selector(dtype_include="category"),
+            ),
             ("num", StandardScaler(), make_column_selector(dtype_include="number")),
         ]
     )
