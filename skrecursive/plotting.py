@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import stats
 from sklearn.utils.validation import check_is_fitted
 
+from ._loop import BaseRecursiveEstimator
 from .theory import optimal_weight
 
 __all__ = ["GenerationCurveDisplay", "WeightCurveDisplay"]
@@ -179,7 +180,7 @@ class GenerationCurveDisplay:
                     f"labels has {len(labels)} entries for {len(estimators)} estimators."
                 )
         for est in estimators:
-            if not hasattr(est, "history_") and not hasattr(type(est), "_run_loop"):
+            if not isinstance(est, BaseRecursiveEstimator):
                 raise TypeError(
                     f"estimators must be recursive skrecursive estimators with a history_; got "
                     f"{type(est).__name__}."

@@ -86,6 +86,8 @@ def test_generation_curve_bad_input(fitted):
 
     with pytest.raises(NotFittedError):
         GenerationCurveDisplay.from_estimator(RecursiveWeightedClassifier())
+    with pytest.raises(TypeError, match="recursive"):
+        GenerationCurveDisplay.from_estimator(LogisticRegression(max_iter=1000).fit(X, y))
 
 
 def _weight_results(seed=0, repeats=40):
