@@ -395,8 +395,9 @@ def test_fully_synthetic_loop_drifts():
     mean = errors.mean(axis=0)
     first_order = risk_trajectory(0.0, 1.0, n_generations)
     assert first_order[-1] == 9.0
-    # the mean error at generation 8 is several times that of generation 0 (theory 9x;
-    # with 25 chains the relative SE of each mean is about 0.25); growth is monotone on average
+    # the mean error at generation 8 is several times that of generation 0: first order 9x,
+    # more in practice (10x-70x over other seeds) since the Fisher information falls as the
+    # coefficients drift; with 25 chains the relative SE of each mean is about 0.25
     assert mean[-1] / mean[0] > 4.0
     assert mean[4:].mean() > mean[1:4].mean() > mean[0]
 
