@@ -7,6 +7,7 @@ minimises the limiting error (He, Xu & Cheng, JRSSB 2026,
 doi:10.1093/jrsssb/qkag099).
 """
 
+from .classification import RecursiveWeightedClassifier
 from .density import (
     CategoricalDistribution,
     EmpiricalDistribution,
@@ -23,6 +24,7 @@ __all__ = [
     "EmpiricalDistribution",
     "GaussianDensity",
     "RecursiveDensityEstimator",
+    "RecursiveWeightedClassifier",
     "RecursiveWeightedRegressor",
     "limiting_risk",
     "naive_weight",

@@ -19,7 +19,7 @@ from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._samplers import concat_rows, n_rows, take_rows
+from ._samplers import BootstrapRows, concat_rows, n_rows, take_rows
 from ._validation import (
     CALLABLE,
     NONE,
@@ -136,11 +136,27 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
         raise NotImplementedError  # pragma: no cover - abstract
 
     def _covariate_sampler(self, X_pool):
-        """Sampler of synthetic covariates given the rows available as real data."""
-        return None
+        """Sampler of synthetic covariates given the rows available as real data.
+
+        Supervised estimators have a ``covariate_sampler`` parameter:
+        ``"bootstrap"`` resamples ``X_pool``'s rows, an object is used as it is.
+        """
+        sampler = getattr(self, "covariate_sampler", None)
+        if isinstance(sampler, str):
+            return BootstrapRows(X_pool)
+        return sampler
 
     def _check_extra(self, X, y):
         """Data-dependent checks a subclass needs before any fitting."""
+
+    def _scoring_view(self, estimator, target_attrs):
+        """What the per-generation scorer sees for one generation's fitted model.
+
+        ``target_attrs`` are the fitted attributes ``_validate_target`` defined
+        on the whole pool (e.g. the classifier's ``classes_``), so a subclass can
+        score every generation the way the finished meta-estimator would be.
+        """
+        return estimator
 
     # -------------------------------------------------------------- helpers
     def _get_estimator(self):
@@ -365,8 +381,8 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
                 base, t, X_real, y_real, source, w, n_syn, rng, routing, covariates,
                 seed_keys, store,
             )
-            _append(history, t, *record[:3], self._score(scorer, estimator, X_val, y_val),
-                    record[3])
+            score = self._score(scorer, self._scoring_view(estimator, attrs), X_val, y_val)
+            _append(history, t, *record[:3], score, record[3])
             source = self._synthetic_source(estimator, X_ref, y_ref, t)
 
         if self.strategy in ("replace", "accumulate") and self.n_generations > 0:

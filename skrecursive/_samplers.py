@@ -21,6 +21,8 @@ __all__ = [
     "draw_covariates",
     "RegressionSource",
     "DensitySource",
+    "sample_categorical",
+    "ClassificationSource",
 ]
 
 
@@ -194,3 +196,84 @@ class DensitySource:
         """``n`` rows from the model (``covariates`` is ignored); the target is None."""
         name = f"the generation-{self.generation} {type(self.estimator).__name__}"
         return draw_covariates(self.estimator, n, rng, name=name), None
+
+
+def sample_categorical(proba, rng):
+    """One category index per row of ``proba``, drawn by inverse CDF (vectorised).
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n_rows, n_categories)
+        Row-wise probabilities (rows are renormalised, so they need only be
+        non-negative with a positive sum).
+    rng : numpy.random.RandomState
+        One uniform draw per row.
+
+    Returns
+    -------
+    index : ndarray of int of shape (n_rows,)
+        ``index[i] = j`` with probability ``proba[i, j] / proba[i].sum()``;
+        a category of probability zero is never drawn.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrecursive._samplers import sample_categorical
+    >>> proba = np.array([[0.0, 1.0, 0.0], [0.5, 0.0, 0.5]])
+    >>> idx = sample_categorical(np.repeat(proba, 1000, axis=0), np.random.RandomState(0))
+    >>> sorted(set(idx[:1000].tolist())), sorted(set(idx[1000:].tolist()))
+    ([1], [0, 2])
+    """
+    proba = np.asarray(proba, dtype=float)
+    cdf = np.cumsum(proba, axis=1)
+    u = rng.random_sample(proba.shape[0])[:, None] * cdf[:, -1:]
+    # smallest j with u < cdf[j]: the number of cumulative sums <= u
+    idx = np.count_nonzero(cdf <= u, axis=1)
+    return np.minimum(idx, proba.shape[1] - 1)
+
+
+class ClassificationSource:
+    """Synthetic ``(X, y)`` from a fitted classifier.
+
+    Covariates come from the sampler passed to :meth:`sample`; labels from the
+    model:
+
+    * ``"sample"``: one draw per row from the model's ``predict_proba``
+      (``Bernoulli(expit(x'b))`` for a logistic regression), the conditional
+      law the model has learnt;
+    * ``"argmax"``: the model's ``predict``, the most likely label. This is
+      biased (it removes the label noise, so later generations see nearly
+      separable data) and is offered for comparison only.
+
+    Labels are drawn among the model's own ``classes_``, so a class the model
+    never saw is never drawn.
+
+    Parameters
+    ----------
+    estimator : fitted classifier
+    labels : {"sample", "argmax"}
+    generation : int
+        For error messages.
+    """
+
+    def __init__(self, estimator, labels, generation):
+        self.estimator = estimator
+        self.labels = labels
+        self.generation = generation
+
+    def draw_labels(self, X, rng):
+        """Synthetic labels for the covariate rows ``X``."""
+        if self.labels == "argmax":
+            return np.asarray(self.estimator.predict(X))
+        proba = np.asarray(self.estimator.predict_proba(X), dtype=float)
+        if not np.all(np.isfinite(proba)) or np.any(proba < 0):
+            raise ValueError(
+                f"labels='sample' needs finite non-negative probabilities, but the model of "
+                f"generation {self.generation} returned other values from predict_proba."
+            )
+        return np.asarray(self.estimator.classes_)[sample_categorical(proba, rng)]
+
+    def sample(self, n, rng, covariates):
+        """``n`` synthetic rows: covariates from ``covariates``, labels from the model."""
+        X = draw_covariates(covariates, n, rng)
+        return X, self.draw_labels(X, rng)

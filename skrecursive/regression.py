@@ -6,7 +6,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.utils.metaestimators import available_if
 
 from ._loop import BaseRecursiveEstimator, _estimator_has
-from ._samplers import BootstrapRows, RegressionSource
+from ._samplers import RegressionSource
 from ._validation import HasMethods, Options
 
 __all__ = ["RecursiveWeightedRegressor"]
@@ -206,11 +206,6 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
             raise ValueError(
                 "noise='poisson' needs a non-negative target (counts); y has negative values."
             )
-
-    def _covariate_sampler(self, X_pool):
-        if isinstance(self.covariate_sampler, str):
-            return BootstrapRows(X_pool)
-        return self.covariate_sampler
 
     def _synthetic_source(self, estimator, X_real, y_real, generation):
         return RegressionSource(estimator, self.noise, X_real, y_real, generation)

@@ -1,0 +1,449 @@
+"""RecursiveWeightedClassifier: recursive training of any scikit-learn classifier."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, is_classifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target
+
+from ._loop import BaseRecursiveEstimator, _estimator_has
+from ._samplers import ClassificationSource
+from ._validation import HasMethods, Options
+
+__all__ = ["RecursiveWeightedClassifier"]
+
+
+def _same_classes(model_classes, classes):
+    return len(model_classes) == len(classes) and np.array_equal(model_classes, classes)
+
+
+def _columns(model_classes, classes):
+    """Column of ``classes`` holding each of the model's classes."""
+    pos = np.searchsorted(classes, model_classes)
+    pos = np.clip(pos, 0, len(classes) - 1)
+    if not np.array_equal(np.asarray(classes)[pos], model_classes):
+        raise ValueError(
+            f"The fitted model has classes {list(model_classes)} outside the classes seen "
+            f"in fit, {list(classes)}."
+        )
+    return pos
+
+
+def _proba_in(classes, model, X):
+    """``model.predict_proba(X)`` with one column per class of ``classes`` (0 if unseen)."""
+    proba = model.predict_proba(X)
+    model_classes = np.asarray(model.classes_)
+    if _same_classes(model_classes, classes):
+        return proba
+    out = np.zeros((proba.shape[0], len(classes)), dtype=float)
+    out[:, _columns(model_classes, classes)] = proba
+    return out
+
+
+def _log_proba_in(classes, model, X):
+    if _same_classes(np.asarray(model.classes_), classes) and hasattr(model, "predict_log_proba"):
+        return model.predict_log_proba(X)
+    with np.errstate(divide="ignore"):
+        return np.log(_proba_in(classes, model, X))
+
+
+def _decision_in(classes, model, X):
+    """``model.decision_function(X)`` in the layout of ``classes``.
+
+    A class the model never saw gets ``-inf`` (it is never predicted); a
+    binary model's single score ``d`` becomes the columns ``(-d, d)``.
+    """
+    scores = np.asarray(model.decision_function(X))
+    model_classes = np.asarray(model.classes_)
+    if _same_classes(model_classes, classes):
+        return scores
+    if len(classes) == 2:
+        raise ValueError(
+            "The final generation's model saw a single class; its decision_function cannot "
+            "be laid out for two classes. Use predict_proba."
+        )
+    if scores.ndim == 1:
+        scores = np.column_stack([-scores, scores])
+    out = np.full((scores.shape[0], len(classes)), -np.inf)
+    out[:, _columns(model_classes, classes)] = scores
+    return out
+
+
+class _ClassesView(ClassifierMixin, BaseEstimator):
+    """A fitted generation's model seen with the meta-estimator's ``classes_``.
+
+    The per-generation scorer is called on this view, so a generation whose
+    mixed batch lacked a class still gives ``predict_proba`` one column per
+    class of the pool (e.g. ``neg_log_loss`` stays defined).
+    """
+
+    def __init__(self, estimator, classes):
+        self.estimator = estimator
+        self.classes = classes
+        self.classes_ = classes
+
+    def predict(self, X):
+        return self.estimator.predict(X)
+
+    @available_if(lambda self: hasattr(self.estimator, "predict_proba"))
+    def predict_proba(self, X):
+        return _proba_in(self.classes_, self.estimator, X)
+
+    @available_if(lambda self: hasattr(self.estimator, "predict_proba"))
+    def predict_log_proba(self, X):
+        return _log_proba_in(self.classes_, self.estimator, X)
+
+    @available_if(lambda self: hasattr(self.estimator, "decision_function"))
+    def decision_function(self, X):
+        return _decision_in(self.classes_, self.estimator, X)
+
+
+class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
+    """Train a classifier recursively on fresh real rows mixed with its own synthetic rows.
+
+    Generation 0 fits a clone of ``estimator`` on ``n_real`` real rows. Each of
+    the ``n_generations`` later generations draws ``n_real`` fresh real rows
+    from the pool and ``n_synthetic`` synthetic rows from the previous
+    generation: covariates from ``covariate_sampler``, labels drawn from the
+    previous model's ``predict_proba`` (``labels="sample"``, e.g.
+    ``Bernoulli(expit(x'b))`` for a logistic regression). A fresh clone is then
+    fitted with total weight ``w`` on the real rows and ``1 - w`` on the
+    synthetic ones. The default ``weight="optimal"`` uses
+    ``w*(k) = (sqrt(k^2 + 4k) - k) / 2`` with ``k = n_real / n_synthetic``,
+    which minimises the limiting error of the loop (He, Xu & Cheng 2026,
+    doi:10.1093/jrsssb/qkag099).
+
+    Parameters
+    ----------
+    estimator : classifier, default=None
+        Base model, cloned for every generation; None means
+        ``LogisticRegression()``. Weights reach it as ``sample_weight`` (as
+        ``<last step>__sample_weight`` for a ``Pipeline``); a model whose
+        ``fit`` takes no ``sample_weight`` is fitted on a weighted resample
+        of each mixed batch instead, announced by one ``UserWarning``.
+    n_generations : int, default=20
+        Mixing generations after generation 0, so ``n_generations + 1`` fits.
+    n_real : int, float or None, default=None
+        Fresh real rows per generation: an int is a row count, a float in
+        ``(0, 1]`` a fraction of the training pool. None means the pool's
+        size with ``real_sampling="bootstrap"`` and
+        ``pool // (n_generations + 1)`` with ``"disjoint"``.
+    n_synthetic : int or float, default=1.0
+        Synthetic rows per generation: an int is a row count, a float a
+        multiple of ``n_real``.
+    weight : {"optimal", "naive"} or float in [0, 1], default="optimal"
+        Total weight on the real rows. ``"naive"`` is plain pooling,
+        ``k / (1 + k)``; ``1`` ignores synthetic rows; ``0`` is the fully
+        synthetic loop that collapses.
+    real_sampling : {"bootstrap", "disjoint"}, default="bootstrap"
+        How each fresh real batch is drawn from the pool: with replacement,
+        or as disjoint batches that never repeat a row.
+    strategy : {"fresh", "replace", "accumulate", "fixed-real"}, default="fresh"
+        Which loop of the model-collapse literature to run:
+        ``"fresh"``, the loop above (He, Xu & Cheng);
+        ``"replace"``, synthetic rows only after generation 0 (the fully
+        synthetic loop, ``weight`` ignored, no real rows consumed);
+        ``"accumulate"``, generation 0's real rows plus every synthetic row
+        drawn so far, all weighted equally (Gerstgrasser et al. 2024; the
+        training set grows by ``n_synthetic`` rows per generation, so memory
+        grows linearly unless ``max_accumulated`` caps it); ``"fixed-real"``,
+        generation 0's real rows reused every generation with weight ``w``
+        (Bertrand et al. 2024).
+    max_accumulated : int or None, default=None
+        With ``strategy="accumulate"``: fit each generation on a uniform
+        subsample of this many of the accumulated rows (at least ``n_real``).
+        The accumulated rows themselves are all kept.
+    validation_fraction : float in [0, 1), default=0.2
+        Share of the rows held out (never trained on) to score every
+        generation. With fewer than two held-out rows nothing is held out and
+        the scores are NaN.
+    scoring : str, callable or None, default=None
+        Scorer for the per-generation scores; None is accuracy. It is called
+        on each generation's model seen with the classes of the whole pool,
+        so ``"neg_log_loss"`` works even when a generation never saw a class.
+    covariate_sampler : "bootstrap" or object, default="bootstrap"
+        Where synthetic covariates come from: ``"bootstrap"`` resamples rows
+        of the training pool (numpy, sparse or pandas, categorical columns
+        kept); any object with ``sample(n, random_state)`` is called instead.
+    labels : {"sample", "argmax"}, default="sample"
+        How synthetic labels are drawn from the previous generation:
+        ``"sample"`` draws each label from its ``predict_proba`` (the
+        recursion the theory describes; the base model needs
+        ``predict_proba``); ``"argmax"`` takes its ``predict``, which removes
+        the label noise and is biased (coefficients of a logistic model grow
+        generation after generation).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the batches, the synthetic rows and the base models' own
+        ``random_state`` parameters; an int gives identical results on every
+        run.
+    verbose : int or bool, default=0
+        Show a progress bar over generations.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The final generation's fitted model; ``predict`` & co. delegate to it.
+    classes_ : ndarray of shape (n_classes,)
+        All classes of the pool (``fit``), or of ``classes=`` / the first batch
+        (``partial_fit``). ``predict_proba`` has one column per class, in this
+        order, even when the final generation's batch lacked one of them
+        (its column is then 0).
+    weight_ : float
+        The total weight on real rows actually used.
+    optimal_weight_ : float
+        ``w*(k_)``, whatever ``weight`` was.
+    k_ : float
+        ``n_real_ / n_synthetic_``.
+    n_real_, n_synthetic_ : int
+        Row counts per generation.
+    generation_scores_ : ndarray of shape (n_generations + 1,)
+        Validation score of every generation (NaN without a validation set
+        and for generations added by :meth:`partial_fit`).
+    history_ : dict of ndarray
+        ``generation``, ``n_real``, ``n_synthetic`` (synthetic rows drawn; 0
+        in generation 0 and when the weight is 1), ``weight``, ``score`` and
+        ``fit_time`` (seconds) per generation; ``pandas.DataFrame(history_)``
+        gives a table.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit``, when X has string column names.
+
+    See Also
+    --------
+    RecursiveWeightedRegressor : the same loop for regressors.
+    skrecursive.optimal_weight : the weight used by ``weight="optimal"``.
+    skrecursive.limiting_risk : the error each weight leads to.
+
+    References
+    ----------
+    He, Xu & Cheng, "Recursive learning without collapse: a weighting-based
+    stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skrecursive import RecursiveWeightedClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = RecursiveWeightedClassifier(LogisticRegression(max_iter=1000), n_generations=5,
+    ...                                   scoring="neg_log_loss", random_state=0)
+    >>> clf = clf.fit(X, y)
+    >>> clf.classes_
+    array([0, 1, 2])
+    >>> round(clf.weight_, 3)
+    0.618
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 3)
+    >>> bool(clf.score(X, y) > 0.9)
+    True
+    """
+
+    _parameter_table = {
+        **BaseRecursiveEstimator._parameter_table,
+        "covariate_sampler": [Options("bootstrap"), HasMethods("sample")],
+        "labels": [Options("sample", "argmax")],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        n_generations=20,
+        n_real=None,
+        n_synthetic=1.0,
+        weight="optimal",
+        real_sampling="bootstrap",
+        strategy="fresh",
+        max_accumulated=None,
+        validation_fraction=0.2,
+        scoring=None,
+        covariate_sampler="bootstrap",
+        labels="sample",
+        random_state=None,
+        verbose=0,
+    ):
+        self.estimator = estimator
+        self.n_generations = n_generations
+        self.n_real = n_real
+        self.n_synthetic = n_synthetic
+        self.weight = weight
+        self.real_sampling = real_sampling
+        self.strategy = strategy
+        self.max_accumulated = max_accumulated
+        self.validation_fraction = validation_fraction
+        self.scoring = scoring
+        self.covariate_sampler = covariate_sampler
+        self.labels = labels
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------ loop hooks
+    def _default_estimator(self):
+        return LogisticRegression()
+
+    def _check_base_estimator(self, estimator):
+        if not is_classifier(estimator):
+            raise TypeError(
+                "The 'estimator' parameter of RecursiveWeightedClassifier must be a "
+                f"scikit-learn classifier; got {type(estimator).__name__}."
+            )
+        if self.labels == "sample" and not hasattr(estimator, "predict_proba"):
+            raise TypeError(
+                "The 'labels' parameter of RecursiveWeightedClassifier is 'sample', which "
+                "draws synthetic labels from the previous generation's predict_proba, but "
+                f"{type(estimator).__name__} has no predict_proba. Use labels='argmax' (biased) "
+                "or a probabilistic classifier, e.g. CalibratedClassifierCV around it."
+            )
+
+    def _validate_target(self, y, *, reset, classes=None):
+        if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
+            raise ValueError("Input y contains NaN or infinity.")
+        y_type = type_of_target(y, input_name="y")
+        if y_type not in ("binary", "multiclass"):
+            raise ValueError(
+                f"Unknown label type: {y_type}. RecursiveWeightedClassifier needs a "
+                "categorical target (binary or multiclass labels, numbers or strings); "
+                "for a continuous target use RecursiveWeightedRegressor."
+            )
+        if not reset:
+            if classes is not None and not _same_classes(np.unique(classes), self.classes_):
+                raise ValueError(
+                    f"classes={list(np.unique(classes))} is not the same as on the first call "
+                    f"to partial_fit, {list(self.classes_)}."
+                )
+            self._check_labels_known(y, self.classes_, "the classes of the first partial_fit")
+            return y, {}
+        all_classes = np.unique(y) if classes is None else np.unique(np.asarray(classes))
+        if classes is not None:
+            self._check_labels_known(y, all_classes, "classes=")
+        if len(all_classes) < 2:
+            where = "classes=" if classes is not None else "y"
+            raise ValueError(
+                f"RecursiveWeightedClassifier needs at least 2 classes; {where} has only "
+                f"1 class ({all_classes[0]!r})."
+            )
+        return y, {"classes_": all_classes}
+
+    @staticmethod
+    def _check_labels_known(y, classes, source):
+        unknown = np.setdiff1d(np.unique(y), classes)
+        if len(unknown):
+            raise ValueError(f"y has labels {list(unknown)} not in {source} {list(classes)}.")
+
+    def _synthetic_source(self, estimator, X_real, y_real, generation):
+        return ClassificationSource(estimator, self.labels, generation)
+
+    def _scoring_view(self, estimator, target_attrs):
+        return _ClassesView(estimator, target_attrs["classes_"])
+
+    # ---------------------------------------------------------- public API
+    def fit(self, X, y):
+        """Run all generations on the pool ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            The pool of real rows; a ``validation_fraction`` share is held
+            out for the per-generation scores.
+        y : array-like of shape (n_samples,)
+            Real class labels (numbers or strings, at least two classes).
+
+        Returns
+        -------
+        self : RecursiveWeightedClassifier
+            Fitted estimator.
+        """
+        return self._run_loop(X, y)
+
+    def partial_fit(self, X, y, classes=None):
+        """Advance exactly one generation with ``(X, y)`` as the fresh real batch.
+
+        The first call fits generation 0 on the batch alone. Each later call
+        draws ``n_synthetic`` rows (relative to this batch's size when a
+        float) from the current model, covariates bootstrapped from this
+        batch unless ``covariate_sampler`` is an object, and fits the next
+        generation. ``n_real``, ``n_generations``, ``real_sampling`` and
+        ``validation_fraction`` are not used; the history's score is NaN.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Fresh real rows.
+        y : array-like of shape (n_samples,)
+            Their labels.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes the stream can hold, as in
+            ``SGDClassifier.partial_fit``. On the first call it fixes
+            ``classes_`` (default: the first batch's labels); later calls
+            may omit it, or must repeat the same classes.
+
+        Returns
+        -------
+        self : RecursiveWeightedClassifier
+        """
+        return self._run_partial(X, y, classes=classes)
+
+    @available_if(_estimator_has("predict"))
+    def predict(self, X):
+        """Predict class labels with the final generation's model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        X = self._check_fitted_X(X)
+        return self.estimator_.predict(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities of the final generation's model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``; a class the final
+            generation never saw has probability 0.
+        """
+        X = self._check_fitted_X(X)
+        return _proba_in(self.classes_, self.estimator_, X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_log_proba(self, X):
+        """Log of :meth:`predict_proba` (``-inf`` for a class never seen).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        X = self._check_fitted_X(X)
+        return _log_proba_in(self.classes_, self.estimator_, X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision scores of the final generation's model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            As the base model's; with more than two classes, a class the
+            final generation never saw gets ``-inf``.
+        """
+        X = self._check_fitted_X(X)
+        return _decision_in(self.classes_, self.estimator_, X)

@@ -1,0 +1,377 @@
+"""Display objects, in scikit-learn's style, for generation and weight curves.
+
+* :class:`GenerationCurveDisplay`: the validation score of every generation of
+  one or several fitted recursive estimators (from their ``history_``), one
+  line per estimator with its weight in the legend.
+* :class:`WeightCurveDisplay`: error against the weight ``w`` from repeated
+  runs, the mean with a confidence band, the theoretical optimum
+  ``optimal_weight(k)`` and the empirical minimiser.
+
+Like scikit-learn's ``LearningCurveDisplay``, each display stores the data it
+plots, has a ``plot(ax=None, ...)`` method, a ``from_estimator`` or
+``from_results`` class method that computes the data and plots, and exposes
+the drawn artists as ``lines_``, ``ax_`` and ``figure_``. matplotlib is
+imported only when something is drawn.
+"""
+
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sklearn.utils.validation import check_is_fitted
+
+from ._loop import BaseRecursiveEstimator
+from .theory import optimal_weight
+
+__all__ = ["GenerationCurveDisplay", "WeightCurveDisplay"]
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def _score_name(scoring, negate_score):
+    """Axis label from a ``scoring`` parameter, as scikit-learn's curve displays do."""
+    if scoring is None:
+        return "Negative score" if negate_score else "Score"
+    name = scoring if isinstance(scoring, str) else getattr(scoring, "__name__", "Score")
+    if name.startswith("neg_"):
+        name = name[4:] if negate_score else "Negative " + name[4:]
+    elif negate_score:
+        name = "Negative " + name
+    name = name.replace("_", " ")
+    return name[:1].upper() + name[1:]
+
+
+class GenerationCurveDisplay:
+    """Per-generation validation scores of fitted recursive estimators.
+
+    Build it with :meth:`from_estimator`; the constructor only stores data.
+
+    Parameters
+    ----------
+    generations : list of ndarray
+        Generation numbers, one array per estimator.
+    scores : list of ndarray
+        Validation score of every generation, one array per estimator.
+    weights : list of float
+        Total weight on real rows of each estimator (``weight_``).
+    labels : list of str or None, default=None
+        Legend names; None numbers the estimators.
+    score_name : str, default=None
+        Label of the y axis; None means ``"Score"``.
+
+    Attributes
+    ----------
+    lines_ : list of matplotlib Line2D
+        One line per estimator.
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skrecursive import RecursiveWeightedClassifier
+    >>> from skrecursive.plotting import GenerationCurveDisplay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> fits = [RecursiveWeightedClassifier(LogisticRegression(max_iter=1000), weight=w,
+    ...                                     n_generations=3, random_state=0).fit(X, y)
+    ...         for w in (0.0, "optimal")]
+    >>> disp = GenerationCurveDisplay.from_estimator(fits, labels=["w = 0", "optimal"])
+    >>> len(disp.lines_), disp.lines_[1].get_label()
+    (2, 'optimal (w = 0.618)')
+    """
+
+    def __init__(self, *, generations, scores, weights, labels=None, score_name=None):
+        self.generations = generations
+        self.scores = scores
+        self.weights = weights
+        self.labels = labels
+        self.score_name = score_name
+
+    def plot(self, ax=None, *, negate_score=False, score_name=None, line_kw=None):
+        """Draw one line of scores against generations per estimator.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; None creates a new figure.
+        negate_score : bool, default=False
+            Plot minus the scores (e.g. a log loss from ``"neg_log_loss"``).
+        score_name : str, default=None
+            Overrides the stored y-axis label.
+        line_kw : dict, default=None
+            Passed to ``ax.plot`` for every line.
+
+        Returns
+        -------
+        display : GenerationCurveDisplay
+        """
+        ax = _axes(ax)
+        labels = self.labels
+        if labels is None:
+            labels = [None] * len(self.scores) if len(self.scores) == 1 else [
+                f"estimator {i}" for i in range(len(self.scores))
+            ]
+        sign = -1.0 if negate_score else 1.0
+        self.lines_ = []
+        for gens, scores, w, label in zip(
+            self.generations, self.scores, self.weights, labels, strict=True
+        ):
+            legend = f"w = {w:.3f}" if label is None else f"{label} (w = {w:.3f})"
+            (line,) = ax.plot(gens, sign * np.asarray(scores), label=legend, **(line_kw or {}))
+            self.lines_.append(line)
+        if score_name is None:
+            score_name = self.score_name if self.score_name is not None else "Score"
+            if negate_score and self.score_name is None:
+                score_name = "Negative score"
+        ax.set_xlabel("Generation")
+        ax.set_ylabel(score_name)
+        ax.legend()
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(
+        cls, estimators, *, labels=None, ax=None, score_name=None, negate_score=False,
+        line_kw=None,
+    ):
+        """Plot the per-generation scores stored in fitted estimators' ``history_``.
+
+        Parameters
+        ----------
+        estimators : fitted recursive estimator or list of them
+            Fitted with ``fit`` and a validation set (``validation_fraction``
+            > 0), so that ``history_["score"]`` holds scores.
+        labels : list of str, default=None
+            One legend name per estimator; each legend entry also shows the
+            estimator's weight ``weight_``.
+        ax : matplotlib Axes, default=None
+            Where to draw; None creates a new figure.
+        score_name : str, default=None
+            y-axis label; None derives it from the first estimator's
+            ``scoring`` (e.g. ``"neg_log_loss"`` -> ``"Negative log loss"``).
+        negate_score : bool, default=False
+            Plot minus the scores.
+        line_kw : dict, default=None
+            Passed to ``ax.plot``.
+
+        Returns
+        -------
+        display : GenerationCurveDisplay
+        """
+        if not isinstance(estimators, (list, tuple)):
+            estimators = [estimators]
+        if len(estimators) == 0:
+            raise ValueError("estimators must hold at least one fitted recursive estimator.")
+        if labels is not None:
+            labels = list(labels)
+            if len(labels) != len(estimators):
+                raise ValueError(
+                    f"labels has {len(labels)} entries for {len(estimators)} estimators."
+                )
+        for est in estimators:
+            if not isinstance(est, BaseRecursiveEstimator):
+                raise TypeError(
+                    f"estimators must be recursive skrecursive estimators with a history_; got "
+                    f"{type(est).__name__}."
+                )
+            check_is_fitted(est, "history_")
+            if np.all(np.isnan(est.history_["score"])):
+                raise ValueError(
+                    f"{type(est).__name__} has no validation scores: fit it with fit() and "
+                    "validation_fraction > 0 (partial_fit records no scores)."
+                )
+        if score_name is None:
+            score_name = _score_name(getattr(estimators[0], "scoring", None), negate_score)
+        disp = cls(
+            generations=[np.asarray(e.history_["generation"]) for e in estimators],
+            scores=[np.asarray(e.history_["score"]) for e in estimators],
+            weights=[float(e.weight_) for e in estimators],
+            labels=labels,
+            score_name=score_name,
+        )
+        return disp.plot(ax=ax, negate_score=negate_score, line_kw=line_kw)
+
+
+class WeightCurveDisplay:
+    """Error against the weight on real data, over repeated runs.
+
+    Build it with :meth:`from_results`; the constructor only stores data.
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n_weights,)
+        The distinct weights, sorted.
+    mean, lower, upper : ndarray of shape (n_weights,)
+        Mean error over repeats and its confidence interval.
+    minimizer : float
+        The weight with the smallest mean error.
+    optimal_weight : float or None, default=None
+        ``w*(k)``; drawn as a vertical line when given.
+    error_name : str, default="Error"
+        Label of the y axis.
+
+    Attributes
+    ----------
+    weights_, mean_, lower_, upper_ : ndarray of shape (n_weights,)
+        The plotted data.
+    minimizer_ : float
+        Empirical minimiser of the mean error.
+    optimal_weight_ : float or None
+        ``optimal_weight(k)``, or None when no ``k`` was given.
+    line_ : matplotlib Line2D
+        The mean error curve (also ``lines_[0]``).
+    lines_ : list of matplotlib Line2D
+        The mean curve, then the vertical line at ``optimal_weight_`` if any.
+    fill_between_ : matplotlib PolyCollection
+        The confidence band.
+    minimizer_marker_ : matplotlib Line2D
+        The marker at the empirical minimum.
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np, pandas as pd
+    >>> from skrecursive import limiting_risk
+    >>> from skrecursive.plotting import WeightCurveDisplay
+    >>> rng = np.random.RandomState(0)
+    >>> w = np.repeat(np.linspace(0.2, 0.9, 8), 50)
+    >>> df = pd.DataFrame({"weight": w, "repeat": np.tile(np.arange(50), 8),
+    ...                    "error": limiting_risk(w, 1.0) * rng.exponential(size=w.size)})
+    >>> disp = WeightCurveDisplay.from_results(df, k=1.0)
+    >>> round(disp.optimal_weight_, 3), disp.weights_.size
+    (0.618, 8)
+    """
+
+    def __init__(
+        self, *, weights, mean, lower, upper, minimizer, optimal_weight=None, error_name="Error"
+    ):
+        self.weights_ = np.asarray(weights, dtype=float)
+        self.mean_ = np.asarray(mean, dtype=float)
+        self.lower_ = np.asarray(lower, dtype=float)
+        self.upper_ = np.asarray(upper, dtype=float)
+        self.minimizer_ = float(minimizer)
+        self.optimal_weight_ = None if optimal_weight is None else float(optimal_weight)
+        self.error_name = error_name
+
+    def plot(self, ax=None, *, line_kw=None, fill_between_kw=None, error_name=None):
+        """Draw the mean error with its band, ``w*(k)`` and the empirical minimum.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; None creates a new figure.
+        line_kw : dict, default=None
+            Passed to ``ax.plot`` for the mean curve.
+        fill_between_kw : dict, default=None
+            Passed to ``ax.fill_between`` for the confidence band.
+        error_name : str, default=None
+            Overrides the stored y-axis label.
+
+        Returns
+        -------
+        display : WeightCurveDisplay
+        """
+        ax = _axes(ax)
+        (self.line_,) = ax.plot(
+            self.weights_, self.mean_, **{"marker": "o", "label": "mean error", **(line_kw or {})}
+        )
+        self.fill_between_ = ax.fill_between(
+            self.weights_, self.lower_, self.upper_, **{"alpha": 0.3, **(fill_between_kw or {})}
+        )
+        self.lines_ = [self.line_]
+        if self.optimal_weight_ is not None:
+            self.lines_.append(
+                ax.axvline(
+                    self.optimal_weight_, color="black", linestyle="--",
+                    label=f"optimal weight w* = {self.optimal_weight_:.3f}",
+                )
+            )
+        i = int(np.argmin(self.mean_))
+        (self.minimizer_marker_,) = ax.plot(
+            [self.minimizer_], [self.mean_[i]], linestyle="none", marker="*", markersize=14,
+            color="red", label=f"empirical minimum w = {self.minimizer_:.3g}",
+        )
+        ax.set_xlabel("Weight on real data w")
+        ax.set_ylabel(self.error_name if error_name is None else error_name)
+        ax.legend()
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+    @classmethod
+    def from_results(
+        cls, df, *, weight_col="weight", error_col="error", k=None, ax=None, confidence=0.95,
+        error_name=None, line_kw=None, fill_between_kw=None,
+    ):
+        """Summarise a tidy table of runs and plot error against weight.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            One row per (weight, repeat), e.g. from :mod:`skrecursive.reproduce`.
+        weight_col, error_col : str, default="weight", "error"
+            Columns holding the weight and the error of each run.
+        k : float, default=None
+            Real rows per synthetic row; draws a vertical line at
+            ``optimal_weight(k)`` when given.
+        ax : matplotlib Axes, default=None
+            Where to draw; None creates a new figure.
+        confidence : float in (0, 1), default=0.95
+            Level of the Student-t confidence interval of each mean
+            (``mean +- t * sd / sqrt(repeats)``; a weight with a single
+            repeat gets the mean as both bounds).
+        error_name : str, default=None
+            y-axis label; None uses ``error_col``.
+        line_kw, fill_between_kw : dict, default=None
+            Passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : WeightCurveDisplay
+        """
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"df must be a pandas DataFrame; got {type(df).__name__}.")
+        for name, col in (("weight_col", weight_col), ("error_col", error_col)):
+            if col not in df.columns:
+                raise ValueError(
+                    f"{name}={col!r} is not a column of df; columns are {list(df.columns)}."
+                )
+        if not (isinstance(confidence, Real) and 0 < confidence < 1):
+            raise ValueError(f"confidence must be a float in (0, 1); got {confidence!r}.")
+        if len(df) == 0:
+            raise ValueError("df has no rows.")
+        data = df[[weight_col, error_col]].astype(float)
+        if data.isna().to_numpy().any():
+            raise ValueError(f"Columns {weight_col!r} and {error_col!r} must not hold NaN.")
+        grouped = data.groupby(weight_col, sort=True)[error_col]
+        mean = grouped.mean().to_numpy()
+        sd = grouped.std(ddof=1).to_numpy()
+        count = grouped.count().to_numpy()
+        weights = grouped.mean().index.to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = stats.t.ppf(0.5 + confidence / 2, np.maximum(count - 1, 1))
+            half = np.where(count > 1, t * sd / np.sqrt(count), 0.0)
+        disp = cls(
+            weights=weights,
+            mean=mean,
+            lower=mean - half,
+            upper=mean + half,
+            minimizer=weights[int(np.argmin(mean))],
+            optimal_weight=None if k is None else optimal_weight(k),
+            error_name=error_col if error_name is None else error_name,
+        )
+        return disp.plot(ax=ax, line_kw=line_kw, fill_between_kw=fill_between_kw)
