@@ -16,18 +16,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import LinearSVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
-from threadpoolctl import threadpool_limits
 
 from skrecursive import RecursiveWeightedClassifier, limiting_risk, risk_trajectory
 from skrecursive._samplers import BootstrapRows, ClassificationSource, sample_categorical
 from skrecursive.classification import _ClassesView
-
-
-@pytest.fixture(autouse=True)
-def _one_blas_thread():
-    # Many tiny fits: BLAS threads only add contention on a shared 2-core machine.
-    with threadpool_limits(limits=1):
-        yield
 
 
 def _blobs(n=300, centers=3, seed=2):

@@ -10,7 +10,6 @@ import pytest
 from scipy import stats
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
-from threadpoolctl import threadpool_limits
 
 from skrecursive import RecursiveWeightedClassifier, limiting_risk, optimal_weight
 from skrecursive.plotting import GenerationCurveDisplay, WeightCurveDisplay
@@ -21,9 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _close_figures():
-    # one BLAS thread: many tiny fits on a shared machine only lose time to contention
-    with threadpool_limits(limits=1):
-        yield
+    yield
     plt.close("all")
 
 
