@@ -6,6 +6,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 
+from ._docstrings import fill_doc
 from ._loop import BaseRecursiveEstimator, _estimator_has
 from ._samplers import ClassificationSource
 from ._validation import HasMethods, Options
@@ -98,6 +99,7 @@ class _ClassesView(ClassifierMixin, BaseEstimator):
         return _decision_in(self.classes_, self.estimator, X)
 
 
+@fill_doc
 class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
     """Train a classifier recursively on fresh real rows mixed with its own synthetic rows.
 
@@ -121,50 +123,12 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         ``<last step>__sample_weight`` for a ``Pipeline``); a model whose
         ``fit`` takes no ``sample_weight`` is fitted on a weighted resample
         of each mixed batch instead, announced by one ``UserWarning``.
-    n_generations : int, default=20
-        Mixing generations after generation 0, so ``n_generations + 1`` fits.
-    n_real : int, float or None, default=None
-        Fresh real rows per generation: an int is a row count, a float in
-        ``(0, 1]`` a fraction of the training pool. None means the pool's
-        size with ``real_sampling="bootstrap"`` and
-        ``pool // (n_generations + 1)`` with ``"disjoint"``.
-    n_synthetic : int or float, default=1.0
-        Synthetic rows per generation: an int is a row count, a float a
-        multiple of ``n_real``.
-    weight : {"optimal", "naive"} or float in [0, 1], default="optimal"
-        Total weight on the real rows. ``"naive"`` is plain pooling,
-        ``k / (1 + k)``; ``1`` ignores synthetic rows; ``0`` is the fully
-        synthetic loop that collapses.
-    real_sampling : {"bootstrap", "disjoint"}, default="bootstrap"
-        How each fresh real batch is drawn from the pool: with replacement,
-        or as disjoint batches that never repeat a row.
-    strategy : {"fresh", "replace", "accumulate", "fixed-real"}, default="fresh"
-        Which loop of the model-collapse literature to run:
-        ``"fresh"``, the loop above (He, Xu & Cheng);
-        ``"replace"``, synthetic rows only after generation 0 (the fully
-        synthetic loop, ``weight`` ignored, no real rows consumed);
-        ``"accumulate"``, generation 0's real rows plus every synthetic row
-        drawn so far, all weighted equally (Gerstgrasser et al. 2024; the
-        training set grows by ``n_synthetic`` rows per generation, so memory
-        grows linearly unless ``max_accumulated`` caps it); ``"fixed-real"``,
-        generation 0's real rows reused every generation with weight ``w``
-        (Bertrand et al. 2024).
-    max_accumulated : int or None, default=None
-        With ``strategy="accumulate"``: fit each generation on a uniform
-        subsample of this many of the accumulated rows (at least ``n_real``).
-        The accumulated rows themselves are all kept.
-    validation_fraction : float in [0, 1), default=0.2
-        Share of the rows held out (never trained on) to score every
-        generation. With fewer than two held-out rows nothing is held out and
-        the scores are NaN.
+    [loop_parameters]
     scoring : str, callable or None, default=None
         Scorer for the per-generation scores; None is accuracy. It is called
         on each generation's model seen with the classes of the whole pool,
         so ``"neg_log_loss"`` works even when a generation never saw a class.
-    covariate_sampler : "bootstrap" or object, default="bootstrap"
-        Where synthetic covariates come from: ``"bootstrap"`` resamples rows
-        of the training pool (numpy, sparse or pandas, categorical columns
-        kept); any object with ``sample(n, random_state)`` is called instead.
+    [covariate_sampler]
     labels : {"sample", "argmax"}, default="sample"
         How synthetic labels are drawn from the previous generation:
         ``"sample"`` draws each label from its ``predict_proba`` (the
@@ -172,12 +136,7 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         ``predict_proba``); ``"argmax"`` takes its ``predict``, which removes
         the label noise and is biased (coefficients of a logistic model grow
         generation after generation).
-    random_state : int, RandomState instance or None, default=None
-        Seeds the batches, the synthetic rows and the base models' own
-        ``random_state`` parameters; an int gives identical results on every
-        run.
-    verbose : int or bool, default=0
-        Show a progress bar over generations.
+    [random_state_verbose]
 
     Attributes
     ----------
@@ -188,26 +147,7 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         (``partial_fit``). ``predict_proba`` has one column per class, in this
         order, even when the final generation's batch lacked one of them
         (its column is then 0).
-    weight_ : float
-        The total weight on real rows actually used.
-    optimal_weight_ : float
-        ``w*(k_)``, whatever ``weight`` was.
-    k_ : float
-        ``n_real_ / n_synthetic_``.
-    n_real_, n_synthetic_ : int
-        Row counts per generation.
-    generation_scores_ : ndarray of shape (n_generations + 1,)
-        Validation score of every generation (NaN without a validation set
-        and for generations added by :meth:`partial_fit`).
-    history_ : dict of ndarray
-        ``generation``, ``n_real``, ``n_synthetic`` (synthetic rows drawn; 0
-        in generation 0 and when the weight is 1), ``weight``, ``score`` and
-        ``fit_time`` (seconds) per generation; ``pandas.DataFrame(history_)``
-        gives a table.
-    n_features_in_ : int
-        Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during ``fit``, when X has string column names.
+    [loop_attributes]
 
     See Also
     --------
@@ -217,8 +157,7 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
 
     References
     ----------
-    He, Xu & Cheng, "Recursive learning without collapse: a weighting-based
-    stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
+    [references]
 
     Examples
     --------

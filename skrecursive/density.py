@@ -11,6 +11,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ._distributions import CategoricalDistribution, EmpiricalDistribution, GaussianDensity
+from ._docstrings import fill_doc
 from ._loop import BaseRecursiveEstimator, _estimator_has
 from ._samplers import DensitySource, sample_rows
 
@@ -25,6 +26,7 @@ __all__ = [
 _SAMPLING_KERNELS = ("gaussian", "tophat")
 
 
+@fill_doc
 class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
     """Train a density model recursively on fresh real rows mixed with its own samples.
 
@@ -52,42 +54,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         rows. A model whose ``fit`` takes no ``sample_weight`` (such as
         ``GaussianMixture``) is fitted on a weighted resample of each mixed
         batch instead, announced by one ``UserWarning``.
-    n_generations : int, default=20
-        Mixing generations after generation 0, so ``n_generations + 1`` fits.
-    n_real : int, float or None, default=None
-        Fresh real rows per generation: an int is a row count, a float in
-        ``(0, 1]`` a fraction of the training pool. None means the pool's
-        size with ``real_sampling="bootstrap"`` and
-        ``pool // (n_generations + 1)`` with ``"disjoint"``.
-    n_synthetic : int or float, default=1.0
-        Synthetic rows per generation: an int is a row count, a float a
-        multiple of ``n_real``.
-    weight : {"optimal", "naive"} or float in [0, 1], default="optimal"
-        Total weight on the real rows. ``"naive"`` is plain pooling,
-        ``k / (1 + k)``; ``1`` ignores synthetic rows; ``0`` is the fully
-        synthetic loop that collapses.
-    real_sampling : {"bootstrap", "disjoint"}, default="bootstrap"
-        How each fresh real batch is drawn from the pool: with replacement,
-        or as disjoint batches that never repeat a row.
-    strategy : {"fresh", "replace", "accumulate", "fixed-real"}, default="fresh"
-        Which loop of the model-collapse literature to run:
-        ``"fresh"``, the loop above (He, Xu & Cheng);
-        ``"replace"``, synthetic rows only after generation 0 (the fully
-        synthetic loop, ``weight`` ignored, no real rows consumed);
-        ``"accumulate"``, generation 0's real rows plus every synthetic row
-        drawn so far, all weighted equally (Gerstgrasser et al. 2024; the
-        training set grows by ``n_synthetic`` rows per generation, so memory
-        grows linearly unless ``max_accumulated`` caps it); ``"fixed-real"``,
-        generation 0's real rows reused every generation with weight ``w``
-        (Bertrand et al. 2024).
-    max_accumulated : int or None, default=None
-        With ``strategy="accumulate"``: fit each generation on a uniform
-        subsample of this many of the accumulated rows (at least ``n_real``).
-        The accumulated rows themselves are all kept.
-    validation_fraction : float in [0, 1), default=0.2
-        Share of the rows held out (never trained on) to score every
-        generation. With fewer than two held-out rows nothing is held out and
-        the scores are NaN.
+    [loop_parameters]
     scoring : str, callable or None, default=None
         Scorer ``(estimator, X, y=None)`` for the per-generation scores.
         None uses the base model's ``score``: the total held-out
@@ -96,37 +63,14 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         ``GaussianMixture``), and the negated Cramer-von Mises distance for
         :class:`EmpiricalDistribution`, which has no density. See
         :mod:`skrecursive.metrics` for distance-based scorers.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the batches, the synthetic rows and the base models' own
-        ``random_state`` parameters; an int gives identical results on every
-        run.
-    verbose : int or bool, default=0
-        Show a progress bar over generations.
+    [random_state_verbose]
 
     Attributes
     ----------
     estimator_ : estimator
         The final generation's fitted model; ``score_samples``, ``score``,
         ``sample`` and ``cdf`` delegate to it.
-    weight_ : float
-        The total weight on real rows actually used.
-    optimal_weight_ : float
-        ``w*(k_)``, whatever ``weight`` was.
-    k_ : float
-        ``n_real_ / n_synthetic_``.
-    n_real_, n_synthetic_ : int
-        Row counts per generation.
-    generation_scores_ : ndarray of shape (n_generations + 1,)
-        Validation score of every generation (NaN without a validation set
-        and for generations added by :meth:`partial_fit`).
-    history_ : dict of ndarray
-        ``generation``, ``n_real``, ``n_synthetic``, ``weight``, ``score`` and
-        ``fit_time`` per generation; ``pandas.DataFrame(history_)`` gives a
-        table.
-    n_features_in_ : int
-        Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during ``fit``, when X has string column names.
+    [loop_attributes]
 
     See Also
     --------
@@ -135,8 +79,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
 
     References
     ----------
-    He, Xu & Cheng, "Recursive learning without collapse: a weighting-based
-    stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
+    [references]
 
     Examples
     --------

@@ -1,0 +1,110 @@
+"""Docstring fragments shared by the three recursive meta-estimators.
+
+The loop's parameters and fitted attributes mean the same thing in every
+meta-estimator, so they are documented once here. A class docstring holds a
+placeholder line such as ``    [loop_parameters]`` and :func:`fill_doc`
+replaces it when the class is defined, so ``help()``, Sphinx and numpydoc all
+see the full text.
+"""
+
+import re
+
+__all__ = ["fill_doc"]
+
+_FRAGMENTS = {
+    "loop_parameters": """\
+    n_generations : int, default=20
+        Mixing generations after generation 0, so ``n_generations + 1`` fits.
+    n_real : int, float or None, default=None
+        Fresh real rows per generation: an int is a row count, a float in
+        ``(0, 1]`` a fraction of the training pool. None means the pool's
+        size with ``real_sampling="bootstrap"`` and
+        ``pool // (n_generations + 1)`` with ``"disjoint"``.
+    n_synthetic : int or float, default=1.0
+        Synthetic rows per generation: an int is a row count, a float a
+        multiple of ``n_real``.
+    weight : {"optimal", "naive"} or float in [0, 1], default="optimal"
+        Total weight on the real rows. ``"naive"`` is plain pooling,
+        ``k / (1 + k)``; ``1`` ignores synthetic rows; ``0`` is the fully
+        synthetic loop that collapses.
+    real_sampling : {"bootstrap", "disjoint"}, default="bootstrap"
+        How each fresh real batch is drawn from the pool: with replacement,
+        or as disjoint batches that never repeat a row.
+    strategy : {"fresh", "replace", "accumulate", "fixed-real"}, default="fresh"
+        Which loop of the model-collapse literature to run:
+        ``"fresh"``, the loop above (He, Xu & Cheng);
+        ``"replace"``, synthetic rows only after generation 0 (the fully
+        synthetic loop, ``weight`` ignored, no real rows consumed);
+        ``"accumulate"``, generation 0's real rows plus every synthetic row
+        drawn so far, all weighted equally (Gerstgrasser et al. 2024; the
+        training set grows by ``n_synthetic`` rows per generation, so memory
+        grows linearly unless ``max_accumulated`` caps it); ``"fixed-real"``,
+        generation 0's real rows reused every generation with weight ``w``
+        (Bertrand et al. 2024).
+    max_accumulated : int or None, default=None
+        With ``strategy="accumulate"``: fit each generation on a uniform
+        subsample of this many of the accumulated rows (at least ``n_real``).
+        The accumulated rows themselves are all kept.
+    validation_fraction : float in [0, 1), default=0.2
+        Share of the rows held out (never trained on) to score every
+        generation. With fewer than two held-out rows nothing is held out and
+        the scores are NaN.
+""",
+    "covariate_sampler": """\
+    covariate_sampler : "bootstrap" or object, default="bootstrap"
+        Where synthetic covariates come from: ``"bootstrap"`` resamples rows
+        of the training pool (numpy, sparse or pandas, categorical columns
+        kept); any object with ``sample(n, random_state)`` is called instead
+        (a tuple return, as from ``GaussianMixture.sample``, gives its first
+        element).
+""",
+    "random_state_verbose": """\
+    random_state : int, RandomState instance or None, default=None
+        Seeds the batches, the synthetic rows and the base models' own
+        ``random_state`` parameters; an int gives identical results on every
+        run.
+    verbose : int or bool, default=0
+        Show a progress bar over generations.
+""",
+    "loop_attributes": """\
+    weight_ : float
+        The total weight on real rows actually used; for the unweighted
+        ``"replace"`` and ``"accumulate"`` strategies, the real rows' share of
+        the final generation's training rows.
+    optimal_weight_ : float
+        ``w*(k_)``, whatever ``weight`` was.
+    k_ : float
+        ``n_real_ / n_synthetic_``.
+    n_real_, n_synthetic_ : int
+        Row counts per generation.
+    generation_scores_ : ndarray of shape (n_generations + 1,)
+        Validation score of every generation (NaN without a validation set
+        and for generations added by :meth:`partial_fit`).
+    history_ : dict of ndarray
+        ``generation``, ``n_real`` (real rows drawn for the generation),
+        ``n_synthetic`` (synthetic rows in its fit; 0 in generation 0 and when
+        the weight is 1), ``weight`` (total weight on the real rows),
+        ``score`` and ``fit_time`` (seconds) per generation;
+        ``pandas.DataFrame(history_)`` gives a table.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit``, when X has string column names.
+""",
+    "references": """\
+    He, Xu & Cheng, "Recursive learning without collapse: a weighting-based
+    stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
+""",
+}
+
+
+def fill_doc(cls):
+    """Class decorator: replace ``    [name]`` lines of the docstring by fragments."""
+    doc = cls.__doc__
+    for name, text in _FRAGMENTS.items():
+        doc = doc.replace(f"    [{name}]\n", text)
+    left = re.search(r"^    \[([a-z_]+)\]$", doc, flags=re.MULTILINE)
+    if left:
+        raise ValueError(f"unknown docstring fragment [{left.group(1)}] in {cls.__name__}")
+    cls.__doc__ = doc
+    return cls
