@@ -51,7 +51,8 @@ ADULT_CATEGORICAL_COLUMNS = ["workclass", "education", "marital-status"]
 #: the paper's weight grid 0.20, 0.22, ..., 0.78
 PAPER_WEIGHTS = np.round(np.arange(20, 79, 2) / 100, 2)
 
-#: repeats advanced together by one task; fixed so results never depend on n_jobs
+#: most repeats advanced together by one task; chunks depend on n_repeats only, so
+#: results never depend on n_jobs
 _CHUNK = 50
 
 
@@ -82,8 +83,10 @@ def logistic_pseudo_truth(X, y, C=1.0):
 
 
 def _chunks(n_repeats):
-    starts = np.arange(0, n_repeats, _CHUNK)
-    return [(int(s), int(min(s + _CHUNK, n_repeats))) for s in starts]
+    """Near-equal chunks of at most ``_CHUNK`` repeats (a function of ``n_repeats`` only)."""
+    n_chunks = -(-n_repeats // _CHUNK)
+    bounds = [round(i * n_repeats / n_chunks) for i in range(n_chunks + 1)]
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
 
 
 def _seeds(random_state, n_chunks):
@@ -113,13 +116,10 @@ def _fit_sklearn(X, y, sample_weight, coef_init, C):
     ok = np.ones(n_batch, dtype=bool)
     sw = np.broadcast_to(sample_weight, y.shape) if sample_weight is not None else None
     for b in range(n_batch):
+        model = LogisticRegression(C=C, solver="newton-cholesky", tol=1e-10, max_iter=1000)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
-            model = LogisticRegression(
-                C=C, solver="newton-cholesky", tol=1e-10, max_iter=1000
-            ).fit(
-                X[b], y[b], sample_weight=None if sw is None else sw[b]
-            )
+            model.fit(X[b], y[b], sample_weight=None if sw is None else sw[b])
         ok[b] = not any(issubclass(c.category, ConvergenceWarning) for c in caught)
         coef[b] = np.r_[model.intercept_, model.coef_[0]]
     return coef, ok

@@ -1,7 +1,5 @@
 """The Adult experiments: engine agreement, seeding, and the statistics of the curve."""
 
-import warnings
-
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
