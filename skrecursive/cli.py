@@ -56,13 +56,14 @@ def _run_theory(args):
 # ---------------------------------------------------------------------------
 
 #: Repeats per weight of the default ``skrecursive adult`` run. 30 weights x 60
-#: repeats x 100 generations of the batched logistic engine take about 70
-#: CPU-seconds (1.2 CPU-seconds per 30 (weight, repeat) pairs), about 40 s of
-#: wall time on two free cores, leaving room in the two-minute budget for the
-#: classifier part. Repeats share their random draws across weights, so 60 of
-#: them resolve differences of the mean error between weights to a few percent
-#: and place the empirical minimiser within about 0.05 of w* = 0.618 (the curve
-#: is flat there). The paper uses 1000.
+#: repeats x 100 generations of the batched logistic engine take about 57
+#: CPU-seconds in all (start-up included), about 30 s of wall time on two free
+#: cores, leaving room in the two-minute budget for the classifier part.
+#: Repeats share their random draws across weights, so 60 of them resolve
+#: differences of the mean error between weights to a few percent: weights
+#: below 0.52 or above 0.66 lose to 0.62 by more than 2.5 paired standard errors
+#: (100-repeat pilot), so the printed minimiser lands in 0.54-0.66 around
+#: w* = 0.618, where the curve is flat. The paper uses 1000.
 ADULT_CLI_REPEATS = 60
 
 
