@@ -60,10 +60,10 @@ def _run_theory(args):
 #: CPU-seconds in all (start-up included), about 30 s of wall time on two free
 #: cores, leaving room in the two-minute budget for the classifier part.
 #: Repeats share their random draws across weights, so 60 of them resolve
-#: differences of the mean error between weights to a few percent: weights
-#: below 0.52 or above 0.66 lose to 0.62 by more than 2.5 paired standard errors
-#: (100-repeat pilot), so the printed minimiser lands in 0.54-0.66 around
-#: w* = 0.618, where the curve is flat. The paper uses 1000.
+#: differences of the mean error between weights to a few percent: every weight
+#: up to 0.52 and from 0.66 on loses to 0.62 by more than 2.5 paired standard
+#: errors (scaled from a 100-repeat pilot), so the printed minimiser lands in
+#: 0.54-0.64, around w* = 0.618, where the curve is flat. The paper uses 1000.
 ADULT_CLI_REPEATS = 60
 
 
