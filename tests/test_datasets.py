@@ -11,10 +11,13 @@ import pytest
 from skrecursive.datasets import _adult, load_adult
 
 
+def _bundled(name):
+    return resources.files("skrecursive.datasets").joinpath("data").joinpath(name)
+
+
 @pytest.mark.parametrize("name", ["adult.data", "adult.test", "adult.names"])
 def test_bundled_files_have_the_published_checksums(name):
-    path = resources.files("skrecursive.datasets").joinpath("data", f"{name}.gz")
-    raw = gzip.decompress(path.read_bytes())
+    raw = gzip.decompress(_bundled(f"{name}.gz").read_bytes())
     # the UCI repository's published checksums, not values taken from this copy
     expected = {
         "adult.data": ("5d7c39d7b8804f071cdd1f2a7c460872", 3974305),
@@ -25,14 +28,12 @@ def test_bundled_files_have_the_published_checksums(name):
 
 
 def test_license_note_ships_with_the_data():
-    readme = resources.files("skrecursive.datasets").joinpath("data", "README.md").read_text()
+    readme = _bundled("README.md").read_text()
     assert "10.24432/C5XW20" in readme and "CC BY 4.0" in readme
 
 
 def test_corrupted_copy_raises(tmp_path, monkeypatch):
-    original = gzip.decompress(
-        resources.files("skrecursive.datasets").joinpath("data", "adult.data.gz").read_bytes()
-    )
+    original = gzip.decompress(_bundled("adult.data.gz").read_bytes())
     damaged = bytearray(original)
     damaged[1000] ^= 1  # one flipped bit somewhere in the rows
     (tmp_path / "data").mkdir()
@@ -115,3 +116,19 @@ def test_bad_subset():
         load_adult(subset="validation")
     with pytest.raises(TypeError, match="drop_missing"):
         load_adult(drop_missing="yes")
+
+
+def test_parser_strips_test_label_periods_and_header():
+    raw = (
+        b"|1x3 Cross validator\n"
+        b"25, Private, 226802, 11th, 7, Never-married, Machine-op-inspct, Own-child, Black, "
+        b"Male, 0, 0, 40, United-States, <=50K.\n"
+        b"44, ?, 160323, Some-college, 10, Married-civ-spouse, ?, Husband, Black, Male, "
+        b"7688, 0, 40, United-States, >50K.\n\n"
+    )
+    frame = _adult._parse(raw, skip_header=True)
+    assert frame["income"].tolist() == [0, 1]
+    assert frame["workclass"].isna().tolist() == [False, True]
+    assert frame["capital-gain"].tolist() == [0, 7688]
+    with pytest.raises(ValueError, match="income labels"):
+        _adult._parse(raw.replace(b">50K.", b">60K."), skip_header=True)

@@ -60,7 +60,7 @@ class ChecksumError(OSError):
 
 def _read_bundled(name):
     """Decompressed bytes of a bundled file, verified against its MD5 checksum."""
-    path = resources.files("skrecursive.datasets").joinpath("data", f"{name}.gz")
+    path = resources.files("skrecursive.datasets").joinpath("data").joinpath(f"{name}.gz")
     with path.open("rb") as fh:
         raw = gzip.decompress(fh.read())
     expected_md5, expected_size = _CHECKSUMS[name]
