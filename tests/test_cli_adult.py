@@ -1,0 +1,55 @@
+"""The ``skrecursive adult`` command: a tiny run and one-line errors on bad input."""
+
+import pandas as pd
+import pytest
+
+from skrecursive import cli
+
+
+def test_tiny_run_writes_csv_and_prints_minimiser(tmp_path, capsys):
+    out = tmp_path / "adult"
+    status = cli.main([
+        "adult", "--repeats", "3", "--n", "100", "--generations", "4",
+        "--weights", "0.4", "0.6", "0.8", "--out", str(out), "--seed", "1",
+        "--jobs", "1", "--quiet",
+    ])
+    printed = capsys.readouterr()
+    assert status == 0 and printed.err == ""
+    res = pd.read_csv(out / "adult_logistic.csv")
+    assert len(res) == 9 and sorted(res["weight"].unique()) == [0.4, 0.6, 0.8]
+    assert (res["rows_used"] == 48842).all() and not res["drop_missing"].any()
+    lines = printed.out.splitlines()
+    assert any("48,842 rows" in line and "'?' kept" in line for line in lines)
+    assert "w*(k) = 0.6180" in printed.out
+    # the printed minimiser is the weight with the smallest mean error in the CSV
+    best = res.groupby("weight")["error"].mean().idxmin()
+    minimiser = [line for line in lines if line.startswith("empirical minimiser")]
+    assert minimiser == [f"empirical minimiser: w = {best:.2f}    theory w*(k) = 0.6180"]
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--k", "0"], "--k must be > 0"),
+        (["--repeats", "0"], "--repeats must be >= 1"),
+        (["--weights", "0.5", "1.5"], "--weights must be in [0.0, 1.0]"),
+        (["--generations", "ten"], "--generations must be an integer"),
+        (["--jobs", "0"], "--jobs must be"),
+    ],
+)
+def test_bad_numbers_give_one_line(extra, message, tmp_path, capsys):
+    status = cli.main(["adult", "--out", str(tmp_path), *extra])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    # nothing was started: no results written
+    assert not (tmp_path / "adult_logistic.csv").exists()
+
+
+def test_unwritable_out_gives_one_line(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    status = cli.main(["adult", "--out", str(blocker / "sub"), "--repeats", "1"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and "--out" in err and "not a writable directory" in err
