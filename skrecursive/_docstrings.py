@@ -77,14 +77,16 @@ _FRAGMENTS = {
         ``n_real_ / n_synthetic_``.
     n_real_, n_synthetic_ : int
         Row counts per generation.
-    generation_scores_ : ndarray of shape (n_generations + 1,)
+    generation_scores_ : ndarray of shape (n_generations + 1,) or dict
         Validation score of every generation (NaN without a validation set
-        and for generations added by :meth:`partial_fit`).
+        and for generations added by :meth:`partial_fit`); with a
+        multi-metric ``scoring``, a dict of such arrays by metric name.
     history_ : dict of ndarray
         ``generation``, ``n_real`` (real rows drawn for the generation),
         ``n_synthetic`` (synthetic rows in its fit; 0 in generation 0 and when
         the weight is 1), ``weight`` (total weight on the real rows),
-        ``score`` and ``fit_time`` (seconds) per generation;
+        ``score`` (or ``score_<name>`` per metric of a multi-metric
+        ``scoring``) and ``fit_time`` (seconds) per generation;
         ``pandas.DataFrame(history_)`` gives a table.
     n_features_in_ : int
         Number of features seen during ``fit``.

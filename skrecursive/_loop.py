@@ -45,6 +45,25 @@ class _ScorerName:
         return "a scorer name from sklearn.metrics.get_scorer_names()"
 
 
+class _MultiScoring:
+    """Several metrics at once, as in ``sklearn.model_selection.cross_validate``."""
+
+    def is_satisfied_by(self, value):
+        names = _ScorerName()
+        if isinstance(value, (list, tuple)):
+            return (len(value) > 0 and len(set(value)) == len(value)
+                    and all(names.is_satisfied_by(v) for v in value))
+        if isinstance(value, dict):
+            return len(value) > 0 and all(
+                isinstance(key, str) and (names.is_satisfied_by(v) or CALLABLE.is_satisfied_by(v))
+                for key, v in value.items()
+            )
+        return False
+
+    def __str__(self):
+        return "a list of distinct scorer names or a dict of name -> scorer"
+
+
 class _Boolean:
     def is_satisfied_by(self, value):
         return isinstance(value, (bool, np.bool_))
@@ -112,7 +131,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
         "strategy": [Options(*STRATEGIES)],
         "max_accumulated": [NONE, Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "scoring": [NONE, _ScorerName(), CALLABLE],
+        "scoring": [NONE, _ScorerName(), CALLABLE, _MultiScoring()],
         "random_state": [RANDOM_STATE],
         "verbose": [Interval(Integral, 0, None, closed="left"), _Boolean()],
     }
@@ -216,11 +235,24 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
     def _scorer(self, estimator):
         return check_scoring(estimator, scoring=self.scoring)
 
+    def _metric_names(self):
+        """Names of the metrics of a multi-metric ``scoring``, else None."""
+        if isinstance(self.scoring, dict):
+            return list(self.scoring)
+        if isinstance(self.scoring, (list, tuple)):
+            return list(self.scoring)
+        return None
+
     def _score(self, scorer, estimator, X_val, y_val):
+        """A float, or a dict of floats for a multi-metric ``scoring``."""
+        names = self._metric_names()
         if X_val is None:
-            return np.nan
+            return np.nan if names is None else dict.fromkeys(names, np.nan)
         args = (X_val,) if y_val is None else (X_val, y_val)
-        return float(scorer(estimator, *args))
+        result = scorer(estimator, *args)
+        if names is None:
+            return float(result)
+        return {name: float(result[name]) for name in names}
 
     def _split_validation(self, X, y, rng):
         n_total = n_rows(X)
@@ -371,7 +403,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
         covariates = self._covariate_sampler(X_pool)
         seed_keys = _random_state_keys(base)
 
-        history = {key: [] for key in HISTORY_KEYS}
+        history = _new_history(self._metric_names())
         source, store = None, {}
         batches = self._real_batches(n_rows(X_pool), n_real, rng)
         for t, idx in enumerate(_progress(batches, self.n_generations + 1, self.verbose)):
@@ -416,11 +448,13 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
             self._covariate_sampler(X), _random_state_keys(base),
         )
         history = (
-            {key: [] for key in HISTORY_KEYS}
+            _new_history(self._metric_names())
             if first
             else {key: list(v) for key, v in self.history_.items()}
         )
-        _append(history, t, *record[:3], np.nan, record[3])
+        names = self._metric_names()
+        _append(history, t, *record[:3], np.nan if names is None else dict.fromkeys(names, np.nan),
+                record[3])
         source = self._synthetic_source(estimator, X, y, t)
         self._set_fitted(estimator, source, history, w, k, n_real, n_syn, attrs, rng)
         return self
@@ -434,15 +468,16 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
         self.optimal_weight_ = optimal_weight(k)
         self.n_real_ = int(n_real)
         self.n_synthetic_ = int(n_syn)
+        counts = ("generation", "n_real", "n_synthetic")
         self.history_ = {
-            "generation": np.asarray(history["generation"], dtype=int),
-            "n_real": np.asarray(history["n_real"], dtype=int),
-            "n_synthetic": np.asarray(history["n_synthetic"], dtype=int),
-            "weight": np.asarray(history["weight"], dtype=float),
-            "score": np.asarray(history["score"], dtype=float),
-            "fit_time": np.asarray(history["fit_time"], dtype=float),
+            key: np.asarray(values, dtype=int if key in counts else float)
+            for key, values in history.items()
         }
-        self.generation_scores_ = self.history_["score"].copy()
+        names = self._metric_names()
+        if names is None:
+            self.generation_scores_ = self.history_["score"].copy()
+        else:
+            self.generation_scores_ = {n: self.history_[f"score_{n}"].copy() for n in names}
         self._source = source
         self._rng = rng
 
@@ -478,9 +513,22 @@ def _check_frame_finite(frame, name):
         raise ValueError(f"Input {name} contains infinity.")
 
 
+def _new_history(metric_names):
+    """Empty history: the fixed columns, then one score column per metric."""
+    scores = ["score"] if metric_names is None else [f"score_{n}" for n in metric_names]
+    keys = [k for k in HISTORY_KEYS if k not in ("score", "fit_time")] + scores + ["fit_time"]
+    return {key: [] for key in keys}
+
+
 def _append(history, t, n_real, n_syn, w, score, fit_time):
-    for key, value in zip(HISTORY_KEYS, (t, n_real, n_syn, w, score, fit_time), strict=True):
-        history[key].append(value)
+    values = {"generation": t, "n_real": n_real, "n_synthetic": n_syn, "weight": w,
+              "fit_time": fit_time}
+    if isinstance(score, dict):
+        values.update({f"score_{name}": v for name, v in score.items()})
+    else:
+        values["score"] = score
+    for key in history:
+        history[key].append(values[key])
 
 
 def _progress(iterable, total, verbose):

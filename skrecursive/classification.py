@@ -124,8 +124,10 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         ``fit`` takes no ``sample_weight`` is fitted on a weighted resample
         of each mixed batch instead, announced by one ``UserWarning``.
     [loop_parameters]
-    scoring : str, callable or None, default=None
-        Scorer for the per-generation scores; None is accuracy. It is called
+    scoring : str, callable, list, dict or None, default=None
+        Scorer for the per-generation scores; None is accuracy. A list of
+        scorer names or a dict of name -> scorer records several metrics, as
+        in :func:`~sklearn.model_selection.cross_validate`. It is called
         on each generation's model seen with the classes of the whole pool,
         so ``"neg_log_loss"`` works even when a generation never saw a class.
     [covariate_sampler]

@@ -55,8 +55,10 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         ``GaussianMixture``) is fitted on a weighted resample of each mixed
         batch instead, announced by one ``UserWarning``.
     [loop_parameters]
-    scoring : str, callable or None, default=None
-        Scorer ``(estimator, X, y=None)`` for the per-generation scores.
+    scoring : str, callable, list, dict or None, default=None
+        Scorer ``(estimator, X, y=None)`` for the per-generation scores (a
+        list or dict records several metrics, as in
+        :func:`~sklearn.model_selection.cross_validate`).
         None uses the base model's ``score``: the total held-out
         log-likelihood for :class:`GaussianDensity`,
         :class:`CategoricalDistribution` and ``KernelDensity`` (the mean for

@@ -143,7 +143,7 @@ class GenerationCurveDisplay:
     @classmethod
     def from_estimator(
         cls, estimators, *, labels=None, ax=None, score_name=None, negate_score=False,
-        line_kw=None,
+        line_kw=None, metric=None,
     ):
         """Plot the per-generation scores stored in fitted estimators' ``history_``.
 
@@ -164,11 +164,15 @@ class GenerationCurveDisplay:
             Plot minus the scores.
         line_kw : dict, default=None
             Passed to ``ax.plot``.
+        metric : str, default=None
+            For estimators fitted with a multi-metric ``scoring`` (list or
+            dict): which metric to plot, read from ``history_["score_<metric>"]``.
 
         Returns
         -------
         display : GenerationCurveDisplay
         """
+        key = "score" if metric is None else f"score_{metric}"
         if not isinstance(estimators, (list, tuple)):
             estimators = [estimators]
         if len(estimators) == 0:
@@ -186,16 +190,23 @@ class GenerationCurveDisplay:
                     f"{type(est).__name__}."
                 )
             check_is_fitted(est, "history_")
-            if np.all(np.isnan(est.history_["score"])):
+            if key not in est.history_:
+                metrics = [k[6:] for k in est.history_ if k.startswith("score_")]
+                raise ValueError(
+                    f"metric={metric!r} is not in the estimator's history; "
+                    + (f"choose metric among {metrics}." if metrics else "leave metric=None.")
+                )
+            if np.all(np.isnan(est.history_[key])):
                 raise ValueError(
                     f"{type(est).__name__} has no validation scores: fit it with fit() and "
                     "validation_fraction > 0 (partial_fit records no scores)."
                 )
         if score_name is None:
-            score_name = _score_name(getattr(estimators[0], "scoring", None), negate_score)
+            scoring = metric if metric is not None else getattr(estimators[0], "scoring", None)
+            score_name = _score_name(scoring, negate_score)
         disp = cls(
             generations=[np.asarray(e.history_["generation"]) for e in estimators],
-            scores=[np.asarray(e.history_["score"]) for e in estimators],
+            scores=[np.asarray(e.history_[key]) for e in estimators],
             weights=[float(e.weight_) for e in estimators],
             labels=labels,
             score_name=score_name,

@@ -36,9 +36,11 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         ``fit`` takes no ``sample_weight`` is fitted on a weighted resample
         of each mixed batch instead, announced by one ``UserWarning``.
     [loop_parameters]
-    scoring : str, callable or None, default=None
+    scoring : str, callable, list, dict or None, default=None
         Scorer for the per-generation scores; None uses the base model's
-        ``score`` (R^2).
+        ``score`` (R^2). A list of scorer names or a dict of name -> scorer
+        records several metrics, as in
+        :func:`~sklearn.model_selection.cross_validate`.
     [covariate_sampler]
     noise : {"gaussian", "poisson", "residual", "none"}, default="gaussian"
         How synthetic responses are drawn around the previous model's

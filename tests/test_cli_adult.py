@@ -25,6 +25,17 @@ def test_tiny_run_writes_csv_and_prints_minimiser(tmp_path, capsys):
     best = res.groupby("weight")["error"].mean().idxmin()
     minimiser = [line for line in lines if line.startswith("empirical minimiser")]
     assert minimiser == [f"empirical minimiser: w = {best:.2f}    theory w*(k) = 0.6180"]
+    # the classifier section: four loops, per-generation test log-loss and accuracy
+    curves = pd.read_csv(out / "adult_classifier.csv")
+    assert sorted(curves["loop"].unique()) == sorted(
+        ["fully synthetic (w = 0)", "naive", "optimal w*", "real only (w = 1)"])
+    assert len(curves) == 4 * 5 and curves["generation"].max() == 4
+    assert curves["accuracy"].between(0.5, 1.0).all() and (curves["log_loss"] > 0).all()
+    # every loop starts from the same generation-0 fit on the same real rows
+    assert curves[curves["generation"] == 0]["log_loss"].nunique() == 1
+    final = curves[(curves["loop"] == "optimal w*") & (curves["generation"] == 4)]
+    assert f"final test accuracy {final['accuracy'].iloc[0]:.4f}" in printed.out
+    assert (out / "adult.png").stat().st_size > 10_000
 
 
 @pytest.mark.parametrize(

@@ -414,3 +414,28 @@ def test_errors_come_before_any_fitting(linear_data):
     with pytest.raises(ValueError):
         RecursiveWeightedRegressor(Counting(), noise="poisson").fit(X, y)
     assert calls == []
+
+
+def test_multi_metric_scoring_records_every_metric(linear_data):
+    X, y = linear_data
+    est = RecursiveWeightedRegressor(
+        n_generations=3, random_state=0,
+        scoring={"r2": "r2", "mae": "neg_mean_absolute_error"},
+    ).fit(X, y)
+    assert set(est.generation_scores_) == {"r2", "mae"}
+    assert "score" not in est.history_
+    frame = pd.DataFrame(est.history_)
+    assert {"score_r2", "score_mae"} <= set(frame.columns)
+    # the r2 column is what single-metric scoring="r2" records, on the same draws
+    single = RecursiveWeightedRegressor(n_generations=3, random_state=0, scoring="r2").fit(X, y)
+    np.testing.assert_allclose(est.generation_scores_["r2"], single.generation_scores_)
+    # noise sd is 1: the mean absolute error of a good fit is near sqrt(2 / pi) = 0.8
+    assert np.all(np.abs(-est.generation_scores_["mae"] - 0.8) < 0.15)
+    est.partial_fit(X[:50], y[:50])
+    assert np.isnan(est.history_["score_mae"][-1])
+
+
+@pytest.mark.parametrize("scoring", [[], ["r2", "r2"], ["r2", "nope"], {"a": 3}])
+def test_bad_multi_metric_scoring(linear_data, scoring):
+    with pytest.raises(ValueError, match="'scoring'"):
+        RecursiveWeightedRegressor(scoring=scoring).fit(*linear_data)
