@@ -97,7 +97,7 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": "/plot_",
-    "ignore_pattern": r"(__init__\.py|/pending_)",
+    "ignore_pattern": r"(__init__\.py|(^|/)pending_)",
     "abort_on_example_error": True,
     "image_scrapers": ("matplotlib",),
     "matplotlib_animations": False,
@@ -116,7 +116,7 @@ plot_include_source = True
 plot_html_show_source_link = False
 plot_html_show_formats = False
 plot_formats = [("png", 100)]
-plot_rcparams = {"figure.figsize": (6.0, 3.6), "figure.dpi": 100}
+plot_rcparams = {"figure.figsize": (6.0, 3.6), "figure.dpi": 100, "figure.autolayout": True}
 
 # -- HTML ---------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"

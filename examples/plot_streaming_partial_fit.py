@@ -1,7 +1,7 @@
 """
-==================================================
+====================================================
 Streaming: one generation per batch with partial_fit
-==================================================
+====================================================
 
 In deployment, real data often arrive in batches while a model keeps
 producing synthetic data that end up in the next training set. Calling
