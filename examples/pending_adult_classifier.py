@@ -41,7 +41,7 @@ base = make_pipeline(preprocess, LogisticRegression(max_iter=1000))
 
 # %%
 # Three weights, the same loop
-# ---------------------------
+# ----------------------------
 # Every generation draws 1,500 real rows (a bootstrap sample of the training
 # pool) and 1,500 synthetic rows, so ``k = 1`` and ``weight="optimal"`` is
 # ``1/phi``. The weights reach the logistic regression as
