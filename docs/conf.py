@@ -31,8 +31,7 @@ extensions = [
 templates_path = ["_templates"]
 # api_pending.rst lists public names still being written on other branches; it is
 # excluded until they are merged (see the comment at its top).
-exclude_patterns = ["_build", "api_pending.rst", "auto_examples/*.ipynb",
-                    "auto_examples/*.py", "auto_examples/*.zip", "**.ipynb_checkpoints"]
+exclude_patterns = ["_build", "api_pending.rst"]
 root_doc = "index"
 default_role = "literal"
 
@@ -47,14 +46,13 @@ numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 
 
-
 def _skip_metadata_routing(app, what, name, obj, skip, options):
     """Leave out scikit-learn's generated metadata-routing methods.
 
-    ``set_*_request`` and ``get_metadata_routing`` are added to every estimator
-    by scikit-learn; their docstrings point into scikit-learn's own user guide.
-    Methods inherited from scikit-learn mixins (``get_params``, ``set_params``,
-    ``score`` of ``RegressorMixin``) are likewise documented by scikit-learn.
+    scikit-learn adds ``set_*_request`` and ``get_metadata_routing`` to every
+    estimator class; their docstrings point into scikit-learn's own user guide.
+    (The class template documents a class's own members only, so methods
+    inherited from scikit-learn, such as ``get_params``, are left out too.)
     """
     if name == "get_metadata_routing" or (name.startswith("set_") and name.endswith("_request")):
         return True
