@@ -215,6 +215,7 @@ def _adult_classifier_step(settings):
           f"rows; one-hot encoding + logistic regression), n = {n} real and "
           f"m = {max(1, round(n / k))} synthetic rows per generation, scored on a held-out 30% "
           "test split")
+    from threadpoolctl import threadpool_limits
     from tqdm.auto import tqdm
 
     fitted, frames = {}, []
@@ -224,7 +225,10 @@ def _adult_classifier_step(settings):
             model, n_generations=settings["n_generations"], n_real=n, n_synthetic=1.0 / k,
             weight=weight, validation_fraction=0.3, scoring=["neg_log_loss", "accuracy"],
             random_state=settings["random_state"],
-        ).fit(X, y)
+        )
+        # hundreds of small fits: BLAS threads cost more than they save (same results)
+        with threadpool_limits(limits=1, user_api="blas"):
+            est.fit(X, y)
         fitted[name] = est
         frame = pd.DataFrame(est.history_)
         frame.insert(0, "loop", name)
