@@ -153,7 +153,9 @@ def newton_glm(
         try:
             step = np.linalg.solve(hess, grad[..., None])[..., 0]
         except np.linalg.LinAlgError:
-            step = np.stack([np.linalg.lstsq(h, g, rcond=None)[0] for h, g in zip(hess, grad)])
+            step = np.stack(
+                [np.linalg.lstsq(h, g, rcond=None)[0] for h, g in zip(hess, grad, strict=True)]
+            )
         t = np.ones(idx.size)
         new = b - step
         new_obj = _objective(Za, new, sa, ya, penalty, family)
