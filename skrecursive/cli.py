@@ -8,6 +8,7 @@ Subcommands add themselves to :data:`SUBCOMMANDS`: each entry maps a name to
 import argparse
 import sys
 
+from . import _reproduce_cli
 from .theory import limiting_risk, naive_weight, optimal_weight
 
 __all__ = ["main"]
@@ -56,6 +57,11 @@ SUBCOMMANDS = {
         "optimal and naive weights with their limiting risks for given k",
         _configure_theory,
         _run_theory,
+    ),
+    "reproduce": (
+        "run the paper's experiments, writing CSV files and figures",
+        _reproduce_cli.configure,
+        _reproduce_cli.run,
     ),
 }
 
