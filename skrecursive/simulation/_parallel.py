@@ -66,7 +66,9 @@ def make_tasks(families, cells, n_repeats, **sizes):
 
 def _run_task(task, entropy):
     key = (FAMILY_ORDER.index(task.family), task.k_index, task.w_index, task.chunk)
-    rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=key))
+    # SFC64: numpy's fastest bit generator (about twice PCG64's speed for the
+    # uniforms and normals that dominate the row-level engines)
+    rng = np.random.Generator(np.random.SFC64(np.random.SeedSequence(entropy, spawn_key=key)))
     out = ENGINES[task.family](
         rng, task.n_repeats, task.n, task.m, task.p, task.w, task.n_generations, task.variance
     )
