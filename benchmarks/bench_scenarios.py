@@ -65,22 +65,30 @@ def rng_bound_per_pair(repeats=250, n_generations=200):
     return (time.process_time() - start) / repeats
 
 
-def _children_peak_rss_mb():
-    """Peak resident memory (MB) of the live child processes (joblib workers), Linux only."""
-    total = 0.0
+def _children():
+    """Pids of the live child processes (the joblib workers), Linux only."""
+    pids = []
+    for tid in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{tid}/children") as fh:
+            pids += fh.read().split()
+    return pids
+
+
+def _children_usage():
+    """(peak resident MB summed, CPU seconds summed) of the live child processes."""
+    peak = cpu = 0.0
     try:
-        pids = []
-        for tid in os.listdir("/proc/self/task"):
-            with open(f"/proc/self/task/{tid}/children") as fh:
-                pids += fh.read().split()
-        for pid in pids:
+        for pid in _children():
             with open(f"/proc/{pid}/status") as fh:
                 for line in fh:
                     if line.startswith("VmHWM:"):
-                        total += int(line.split()[1]) / 1024
+                        peak += int(line.split()[1]) / 1024
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except OSError:
-        return float("nan")
-    return total
+        return float("nan"), float("nan")
+    return peak, cpu
 
 
 def main(argv=None):
@@ -106,16 +114,19 @@ def main(argv=None):
     n_pairs = len(SCENARIO2_WEIGHTS) * args.repeats
     print(f"2. full scenario 2: {len(SCENARIO2_WEIGHTS)} weights x {args.repeats} repeats x "
           f"200 generations, six settings, n_jobs={args.jobs}")
+    _, workers_cpu0 = _children_usage()
     start = time.perf_counter()
     cpu0 = time.process_time()
     df = reproduce.scenario2(n_repeats=args.repeats, n_jobs=args.jobs, random_state=0)
     wall = time.perf_counter() - start
-    peak_workers = _children_peak_rss_mb()
+    peak_workers, workers_cpu = _children_usage()
+    cpu = time.process_time() - cpu0 + workers_cpu - workers_cpu0
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"   wall {wall:.1f} s ({wall / 60:.2f} min); authors' scripts: "
-          f"{n_pairs * 12 / 3600:.0f} h of wall time -> {n_pairs * 12 / wall:,.0f}x")
-    print(f"   peak memory: main process {peak_self:.0f} MB, workers {peak_workers:.0f} MB "
-          f"(main CPU {time.process_time() - cpu0:.1f} s)")
+    print(f"   wall {wall:.1f} s ({wall / 60:.2f} min), CPU {cpu:.0f} s in all processes "
+          f"(= {cpu / args.jobs / 60:.2f} min of wall time on {args.jobs} idle cores)")
+    print(f"   authors' scripts: {n_pairs * 12 / 3600:.0f} h of wall time -> "
+          f"{n_pairs * 12 / wall:,.0f}x; CPU per (weight, repeat) {1e3 * cpu / n_pairs:.2f} ms")
+    print(f"   peak memory: main process {peak_self:.0f} MB + workers {peak_workers:.0f} MB")
     summary = reproduce.scenarios_summary(df)
     print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
 

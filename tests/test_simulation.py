@@ -32,6 +32,16 @@ def test_cvm_matches_classical_statistic():
         np.testing.assert_allclose(value, ref, rtol=1e-10)
 
 
+def test_cvm_with_a_reference_cdf_is_invariant():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((3, 25))
+    got = cramer_von_mises_batch(x, cdf=stats.norm.cdf)
+    np.testing.assert_allclose(got, cramer_von_mises_batch(stats.norm.cdf(x)), rtol=1e-14)
+    for row, value in zip(x, got, strict=True):
+        ref = stats.cramervonmises(row, "norm").statistic / row.size
+        np.testing.assert_allclose(value, ref, rtol=1e-10)
+
+
 def test_cvm_integer_weights_equal_repeated_atoms():
     rng = np.random.default_rng(1)
     u = rng.random((4, 9))

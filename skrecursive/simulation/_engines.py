@@ -291,16 +291,12 @@ def _weighted_cvm(pooled, n_real, w):
     place), so one plain sort tells the two kinds apart afterwards.
     """
     N = pooled.shape[1]
-    if n_real in (0, N):
-        u = np.sort(pooled, axis=1)
-        return _cvm_sorted(u, np.broadcast_to(np.arange(1, N + 1) / N, u.shape))
     u = np.sort(pooled, axis=1)
-    is_real = (u.view(np.uint64) & _LOW_BIT).astype(float)
-    n_syn = N - n_real
-    cum_real = np.cumsum(is_real, axis=1)
-    c = (w / n_real - (1.0 - w) / n_syn) * cum_real + (1.0 - w) / n_syn * np.arange(1, N + 1)
-    c[:, -1] = 1.0
-    return _cvm_sorted(u, c)
+    if n_real in (0, N):
+        return _cvm_sorted(u, np.full(u.shape, 1.0 / N))
+    is_real = (u.view(np.uint64) & _LOW_BIT).astype(bool)
+    wt = np.where(is_real, w / n_real, (1.0 - w) / (N - n_real))
+    return _cvm_sorted(u, wt)
 
 
 def ecdf(rng, R, n, m, p, w, T, variance):
