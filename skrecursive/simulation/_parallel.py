@@ -74,16 +74,15 @@ def _run_task(task, entropy):
     )
     summary = {}
     for setting, (errors, failed) in out.items():
-        ok = ~failed
         late = errors[:, task.burn_in:]
-        # failed repeats carry NaN from their failure on: never averaged
-        per_repeat = np.where(failed, np.nan, late.mean(axis=1)) if late.size else late
-        good = errors[ok]
+        # a failed repeat carries NaN from its failure on: it leaves the averages
+        # of later generations (and its per-repeat mean), never averaged in
+        alive = np.isfinite(errors)
         summary[setting] = {
-            "per_repeat": per_repeat,
-            "sum": good.sum(axis=0),
-            "sumsq": np.square(good).sum(axis=0),
-            "count": int(ok.sum()),
+            "per_repeat": late.mean(axis=1),
+            "sum": np.where(alive, errors, 0.0).sum(axis=0),
+            "sumsq": np.where(alive, errors * errors, 0.0).sum(axis=0),
+            "count": alive.sum(axis=0),
             "failed": int(failed.sum()),
         }
     return summary

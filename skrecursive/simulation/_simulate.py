@@ -145,7 +145,8 @@ def simulate(
         Columns ``setting, k, n, m, weight`` and then, by default, ``repeat``
         and ``error`` (one row per repeat); with ``per_generation=True``,
         ``generation``, ``error`` (mean over repeats), ``error_se`` (its
-        standard error) and ``n_repeats`` (repeats averaged).
+        standard error) and ``n_repeats`` (repeats averaged at that
+        generation: a failed repeat leaves the averages from its failure on).
 
     Warns
     -----
