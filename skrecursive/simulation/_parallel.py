@@ -15,20 +15,27 @@ from joblib import Parallel, delayed
 
 from ._engines import ENGINES
 
-__all__ = ["Task", "make_tasks", "run_tasks", "CHUNK_SIZE"]
+__all__ = ["Task", "make_tasks", "run_tasks", "chunk_size"]
 
-#: Repeats per task. Fixed per family (never derived from n_jobs) so that the
-#: chunk layout, hence the random streams, do not depend on the parallelism.
-#: Sufficient-statistic engines amortise Python overhead over large chunks;
-#: row-level engines keep their arrays of a few MB cache-friendly.
-CHUNK_SIZE = {
-    "gaussian": 2000,
-    "linear": 2000,
-    "categorical": 2000,
-    "logistic": 250,
-    "poisson": 250,
-    "ecdf": 250,
-}
+#: Repeats per task of the sufficient-statistic engines: large chunks amortise
+#: the Python overhead of each generation.
+CHUNK_SIZE = {"gaussian": 2000, "linear": 2000, "categorical": 2000}
+#: Row-level engines (logistic, Poisson, empirical CDF) take as many repeats as
+#: keep a (repeats x rows) array near this many elements: cache-friendly, and
+#: 1.3 to 1.7 times faster per row than 250 repeats when m = 10,000.
+ROW_ELEMENTS_PER_CHUNK = 200_000
+
+
+def chunk_size(family, n, m):
+    """Repeats per task, from the family and the sizes only.
+
+    Never from ``n_jobs``: the chunk layout, hence the random streams, must
+    not depend on the parallelism.
+    """
+    if family in CHUNK_SIZE:
+        return CHUNK_SIZE[family]
+    return int(np.clip(ROW_ELEMENTS_PER_CHUNK // (n + m), 8, 250))
+
 
 FAMILY_ORDER = ("gaussian", "linear", "logistic", "poisson", "ecdf", "categorical")
 
@@ -54,8 +61,8 @@ def make_tasks(families, cells, n_repeats, **sizes):
     """All tasks of the ``(k_index, w_index, m, w)`` cells for each family."""
     tasks = []
     for family in families:
-        chunk = CHUNK_SIZE[family]
         for k_index, w_index, m, w in cells:
+            chunk = chunk_size(family, sizes["n"], m)
             for c, start in enumerate(range(0, n_repeats, chunk)):
                 tasks.append(
                     Task(family, k_index, w_index, c, start, min(chunk, n_repeats - start),
