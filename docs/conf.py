@@ -29,9 +29,7 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-# api_pending.rst lists public names still being written on other branches; it is
-# excluded until they are merged (see the comment at its top).
-exclude_patterns = ["_build", "api_pending.rst"]
+exclude_patterns = ["_build"]
 root_doc = "index"
 default_role = "literal"
 
@@ -95,7 +93,7 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": "/plot_",
-    "ignore_pattern": r"(__init__\.py|(^|/)pending_)",
+    "ignore_pattern": r"__init__\.py",
     "abort_on_example_error": True,
     "image_scrapers": ("matplotlib",),
     "matplotlib_animations": False,

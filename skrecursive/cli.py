@@ -1,20 +1,18 @@
 """The ``skrecursive`` command.
 
 Subcommands add themselves to :data:`SUBCOMMANDS`: each entry maps a name to
-``(configure, run)`` where ``configure(parser)`` declares its arguments and
+``(help, configure, run)`` where ``configure(parser)`` declares its arguments and
 ``run(args)`` does the work and returns an exit status.
 """
 
 import argparse
 import sys
 
+from . import _adult_cli, _reproduce_cli
+from ._cli_errors import CLIError
 from .theory import limiting_risk, naive_weight, optimal_weight
 
-__all__ = ["main"]
-
-
-class CLIError(Exception):
-    """A user error reported as one line on stderr with exit status 2."""
+__all__ = ["main", "CLIError"]
 
 
 def _positive_float(text):
@@ -51,254 +49,6 @@ def _run_theory(args):
     return 0
 
 
-# ---------------------------------------------------------------------------
-# skrecursive adult: the paper's experiments on the UCI Adult data
-# ---------------------------------------------------------------------------
-
-#: Repeats per weight of the default ``skrecursive adult`` run. 30 weights x 60
-#: repeats x 100 generations of the batched logistic engine take about 57
-#: CPU-seconds in all (start-up included), about 30 s of wall time on two free
-#: cores, leaving room in the two-minute budget for the classifier part.
-#: Repeats share their random draws across weights, so 60 of them resolve
-#: differences of the mean error between weights to a few percent: every weight
-#: up to 0.52 and from 0.66 on loses to 0.62 by more than 2.5 paired standard
-#: errors (scaled from a 100-repeat pilot), so the printed minimiser lands in
-#: 0.54-0.64, around w* = 0.618, where the curve is flat. The paper uses 1000.
-ADULT_CLI_REPEATS = 60
-
-
-def _configure_adult(parser):
-    parser.add_argument("--repeats", default=str(ADULT_CLI_REPEATS),
-                        help=f"repeats per weight (default {ADULT_CLI_REPEATS}; paper: 1000)")
-    parser.add_argument("--n", default="500", help="fresh real rows per generation (default 500)")
-    parser.add_argument("--k", default="1",
-                        help="real rows per synthetic row, n/m (default 1: m = n)")
-    parser.add_argument("--generations", default="100",
-                        help="generations after generation 0 (default 100); the error is "
-                        "averaged over the last 20 (or all, if fewer)")
-    parser.add_argument("--weights", nargs="+", default=None, metavar="W",
-                        help="weights on the real data (default 0.20, 0.22, ..., 0.78)")
-    parser.add_argument("--drop-missing", action="store_true",
-                        help="drop the rows with a missing value ('?'); the authors' run kept "
-                        "all 48,842 rows")
-    parser.add_argument("--out", default="./skrecursive-adult/",
-                        help="output directory (default ./skrecursive-adult/)")
-    parser.add_argument("--seed", default="0", help="random seed (default 0)")
-    parser.add_argument("--jobs", default="-1",
-                        help="parallel worker processes (default -1: all cores)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
-def _parse_number(text, flag, kind, *, low, low_open=False, high=None):
-    try:
-        value = kind(text)
-    except (TypeError, ValueError):
-        raise CLIError(f"{flag} must be {'an integer' if kind is int else 'a number'}, "
-                       f"got {text!r}") from None
-    bad = value != value or value in (float("inf"), float("-inf"))
-    bad = bad or (value <= low if low_open else value < low)
-    bad = bad or (high is not None and value > high)
-    if bad:
-        rng = f"> {low}" if low_open else f">= {low}"
-        rng = f"in [{low}, {high}]" if high is not None else rng
-        raise CLIError(f"{flag} must be {rng}, got {text}")
-    return value
-
-
-def _writable_dir(text):
-    import os
-    import tempfile
-
-    try:
-        os.makedirs(text, exist_ok=True)
-        with tempfile.TemporaryFile(dir=text):
-            pass
-    except OSError as exc:
-        raise CLIError(f"--out {text!r} is not a writable directory ({exc.strerror})") from None
-    return text
-
-
-def _adult_settings(args):
-    """Check every argument before any work starts; return the run's settings."""
-    from ._adult_engines import PAPER_WEIGHTS
-
-    generations = _parse_number(args.generations, "--generations", int, low=1)
-    jobs = _parse_number(args.jobs, "--jobs", int, low=-(2**31))
-    if jobs == 0:
-        raise CLIError("--jobs must be a positive number of workers or negative (-1: all cores)")
-    if args.weights is None:
-        weights = [float(w) for w in PAPER_WEIGHTS]
-    else:
-        weights = [_parse_number(w, "--weights", float, low=0.0, high=1.0) for w in args.weights]
-    settings = {
-        "n_repeats": _parse_number(args.repeats, "--repeats", int, low=1),
-        "n": _parse_number(args.n, "--n", int, low=2),
-        "k": _parse_number(args.k, "--k", float, low=0.0, low_open=True),
-        "n_generations": generations,
-        "last": min(20, generations),
-        "weights": weights,
-        "drop_missing": args.drop_missing,
-        "random_state": _parse_number(args.seed, "--seed", int, low=0),
-        "n_jobs": jobs,
-        "progress": not args.quiet,
-    }
-    settings["out"] = _writable_dir(args.out)
-    return settings
-
-
-def _adult_logistic_step(settings):
-    """The logistic experiment: table of mean error per weight, minimiser, CSV."""
-    import os
-
-    import numpy as np
-
-    from ._adult_engines import ADULT_LOGISTIC_FEATURES
-    from .reproduce import adult_logistic
-
-    keys = ("n", "k", "n_generations", "n_repeats", "weights", "last", "drop_missing",
-            "random_state", "n_jobs", "progress")
-    res = adult_logistic(**{key: settings[key] for key in keys})
-    first = res.iloc[0]
-    k = settings["k"]
-    kept = "dropped" if settings["drop_missing"] else "kept, as in the authors' run"
-    print(f"Adult logistic regression (He, Xu & Cheng 2026): {first['rows_used']:,} rows of "
-          f"adult.data + adult.test, rows with '?' {kept}")
-    print(f"features: {', '.join(ADULT_LOGISTIC_FEATURES)}; target: income > 50K")
-    beta = ", ".join(f"{b:.4g}" for b in res.attrs["pseudo_truth"])
-    print(f"pseudo-truth (intercept, coefficients) on all rows: ({beta})")
-    print(f"k = {k:g} (n = {first['n']} real, m = {first['m']} synthetic rows per generation), "
-          f"{first['n_generations']} generations, error averaged over the last "
-          f"{settings['last']}, {settings['n_repeats']} repeats per weight")
-    w_star = optimal_weight(k)
-    print(f"w*(k) = {w_star:.4f}")
-    print(f"{'weight':>8}{'mean error':>14}{'95% interval':>26}{'repeats':>9}")
-    summary = res.groupby("weight")["error"].agg(["mean", "std", "count"])
-    for w, row in summary.iterrows():
-        half = 1.96 * row["std"] / np.sqrt(row["count"]) if row["count"] > 1 else np.nan
-        interval = f"[{row['mean'] - half:.4g}, {row['mean'] + half:.4g}]"
-        print(f"{w:>8.2f}{row['mean']:>14.4g}{interval:>26}{int(row['count']):>9}")
-    best = summary["mean"].idxmin()
-    print(f"empirical minimiser: w = {best:.2f}    theory w*(k) = {w_star:.4f}")
-    path = os.path.join(settings["out"], "adult_logistic.csv")
-    res.to_csv(path, index=False)
-    print(f"wrote {path}")
-
-
-def _adult_classifier_step(settings):
-    """RecursiveWeightedClassifier on all features: per-generation test log-loss and accuracy."""
-    import os
-
-    import pandas as pd
-    from sklearn.compose import make_column_selector, make_column_transformer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    from .classification import RecursiveWeightedClassifier
-    from .datasets import load_adult
-
-    data = load_adult(drop_missing=True)
-    X, y = data.data, data.target
-    n, k = settings["n"], settings["k"]
-    model = make_pipeline(
-        make_column_transformer(
-            (OneHotEncoder(handle_unknown="ignore"),
-             make_column_selector(dtype_include="category")),
-            (StandardScaler(), make_column_selector(dtype_include="number")),
-        ),
-        LogisticRegression(max_iter=1000),
-    )
-    weights = {"fully synthetic (w = 0)": 0.0, "naive": "naive", "optimal w*": "optimal",
-               "real only (w = 1)": 1.0}
-    print()
-    print(f"RecursiveWeightedClassifier on all {X.shape[1]} features ({X.shape[0]:,} complete "
-          f"rows; one-hot encoding + logistic regression), n = {n} real and "
-          f"m = {max(1, round(n / k))} synthetic rows per generation, scored on a held-out 30% "
-          "test split")
-    from threadpoolctl import threadpool_limits
-    from tqdm.auto import tqdm
-
-    fitted, frames = {}, []
-    for name, weight in tqdm(weights.items(), desc="classifier loops", leave=False,
-                             disable=not settings["progress"]):
-        est = RecursiveWeightedClassifier(
-            model, n_generations=settings["n_generations"], n_real=n, n_synthetic=1.0 / k,
-            weight=weight, validation_fraction=0.3, scoring=["neg_log_loss", "accuracy"],
-            random_state=settings["random_state"],
-        )
-        # hundreds of small fits: BLAS threads cost more than they save (same results)
-        with threadpool_limits(limits=1, user_api="blas"):
-            est.fit(X, y)
-        fitted[name] = est
-        frame = pd.DataFrame(est.history_)
-        frame.insert(0, "loop", name)
-        frames.append(frame)
-    curves = pd.concat(frames, ignore_index=True)
-    curves["log_loss"] = -curves.pop("score_neg_log_loss")
-    curves["accuracy"] = curves.pop("score_accuracy")
-    T = settings["n_generations"]
-    shown = sorted({0, *range(0, T + 1, max(1, T // 10)), T})
-    wide = curves.pivot(index="generation", columns="loop", values=["log_loss", "accuracy"])
-    print("test log-loss / accuracy per generation:")
-    print(f"{'generation':>10}" + "".join(f"{name:>26}" for name in weights))
-    for t in shown:
-        cells = "".join(
-            f"{wide.loc[t, ('log_loss', name)]:>18.4f} / {wide.loc[t, ('accuracy', name)]:.3f}"
-            for name in weights
-        )
-        print(f"{t:>10}{cells}")
-    opt = fitted["optimal w*"]
-    print(f"optimal weight w* = {opt.weight_:.4f}: final test accuracy "
-          f"{wide.loc[T, ('accuracy', 'optimal w*')]:.4f}, log-loss "
-          f"{wide.loc[T, ('log_loss', 'optimal w*')]:.4f}")
-    path = os.path.join(settings["out"], "adult_classifier.csv")
-    curves.to_csv(path, index=False)
-    print(f"wrote {path}")
-    settings["classifiers"] = list(fitted.values())
-
-
-def _adult_figure_step(settings):
-    """One PNG: error versus weight with w*, and the classifier's per-generation curves."""
-    import os
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import pandas as pd
-
-    from .plotting import GenerationCurveDisplay, WeightCurveDisplay
-
-    results = pd.read_csv(os.path.join(settings["out"], "adult_logistic.csv"))
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.5), layout="constrained")
-    WeightCurveDisplay.from_results(results, k=settings["k"], ax=axes[0])
-    axes[0].set_title("Adult logistic regression: error vs weight")
-    estimators = settings["classifiers"]
-    labels = ["fully synthetic", "naive", "optimal w*", "real only"]
-    GenerationCurveDisplay.from_estimator(estimators, labels=labels, metric="neg_log_loss",
-                                          negate_score=True, ax=axes[1])
-    axes[1].set_title("Classifier: test log-loss per generation")
-    GenerationCurveDisplay.from_estimator(estimators, labels=labels, metric="accuracy",
-                                          ax=axes[2])
-    axes[2].set_title("Classifier: test accuracy per generation")
-    path = os.path.join(settings["out"], "adult.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    print(f"wrote {path}")
-
-
-#: The sections of ``skrecursive adult``, run in order with the checked settings.
-ADULT_STEPS = [_adult_logistic_step, _adult_classifier_step, _adult_figure_step]
-
-
-def run_adult(args):
-    """``skrecursive adult``: validate everything, then run each of :data:`ADULT_STEPS`."""
-    settings = _adult_settings(args)
-    for step in ADULT_STEPS:
-        step(settings)
-    return 0
-
-
 SUBCOMMANDS = {
     "theory": (
         "optimal and naive weights with their limiting risks for given k",
@@ -308,8 +58,13 @@ SUBCOMMANDS = {
     "adult": (
         "the paper's experiments on the UCI Adult data: error versus weight, and the "
         "recursive classifier's test log-loss and accuracy per generation",
-        _configure_adult,
-        run_adult,
+        _adult_cli.configure,
+        _adult_cli.run,
+    ),
+    "reproduce": (
+        "run the paper's simulation scenarios, writing CSV files and figures",
+        _reproduce_cli.configure,
+        _reproduce_cli.run,
     ),
 }
 

@@ -2,8 +2,7 @@
 
 * every name a public module exports (``__all__``) has an entry in the API
   reference (``docs/api.rst``), under the module it is documented in;
-* every name of the public API contract is listed either there or in
-  ``docs/api_pending.rst`` (sections waiting for their code to be merged);
+* every name of the public API contract is listed there;
 * the ``>>>`` examples of the user guide pages run as doctests.
 """
 
@@ -107,32 +106,20 @@ def test_parser_reads_autosummary_tables(tmp_path):
 def test_every_exported_name_is_in_the_api_reference(name):
     assert name in documented_names(DOCS / "api.rst"), (
         f"{name} is public (in its module's __all__) but has no entry in docs/api.rst"
-        + (" (it is still in docs/api_pending.rst: move its section to docs/api.rst)"
-           if name in _pending() else "")
     )
 
 
-def _pending():
-    pending = DOCS / "api_pending.rst"
-    return documented_names(pending) if pending.is_file() else set()
-
-
 def test_every_contract_name_has_a_reference_entry():
-    listed = documented_names(DOCS / "api.rst") | _pending()
+    listed = documented_names(DOCS / "api.rst")
     missing = [name for name in CONTRACT if name not in listed]
     assert not missing, f"no API reference entry for {missing}"
-
-
-def test_pending_names_are_not_listed_twice():
-    both = documented_names(DOCS / "api.rst") & _pending()
-    assert not both, f"{sorted(both)} are in both docs/api.rst and docs/api_pending.rst"
 
 
 GUIDE_PAGES = sorted(
     path
     for path in DOCS.rglob("*.rst")
     if not {"_build", "generated", "auto_examples", "_templates"} & set(path.parts)
-    and path.name not in {"api_pending.rst", "sg_execution_times.rst"}
+    and path.name != "sg_execution_times.rst"
 )
 
 

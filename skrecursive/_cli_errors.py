@@ -1,0 +1,7 @@
+"""The one exception type the ``skrecursive`` subcommands raise for user errors."""
+
+__all__ = ["CLIError"]
+
+
+class CLIError(Exception):
+    """A user error, reported as one line on stderr with exit status 2 (no traceback)."""

@@ -1,0 +1,106 @@
+"""Chunking repeats into tasks, seeding them, and running them through joblib.
+
+A task is one chunk of repeats of one (engine family, k, weight) cell. Its
+random stream comes from ``SeedSequence(entropy, spawn_key=(family, k index,
+weight index, chunk index))``, so the numbers a task draws depend only on the
+task itself: results are bit-identical whatever ``n_jobs`` or joblib backend
+(threads, processes, a Dask cluster) runs them, and one setting simulated on
+its own gives the same numbers as inside ``setting="all"``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from joblib import Parallel, delayed
+
+from ._engines import ENGINES
+
+__all__ = ["Task", "make_tasks", "run_tasks", "chunk_size"]
+
+#: Repeats per task of the sufficient-statistic engines: large chunks amortise
+#: the Python overhead of each generation.
+CHUNK_SIZE = {"gaussian": 2000, "linear": 2000, "categorical": 2000}
+#: Row-level engines (logistic, Poisson, empirical CDF) take as many repeats as
+#: keep a (repeats x rows) array near this many elements: cache-friendly, and
+#: 1.3 to 1.7 times faster per row than 250 repeats when m = 10,000.
+ROW_ELEMENTS_PER_CHUNK = 200_000
+
+
+def chunk_size(family, n, m):
+    """Repeats per task, from the family and the sizes only.
+
+    Never from ``n_jobs``: the chunk layout, hence the random streams, must
+    not depend on the parallelism.
+    """
+    if family in CHUNK_SIZE:
+        return CHUNK_SIZE[family]
+    return int(np.clip(ROW_ELEMENTS_PER_CHUNK // (n + m), 8, 250))
+
+
+FAMILY_ORDER = ("gaussian", "linear", "logistic", "poisson", "ecdf", "categorical")
+
+
+@dataclass(frozen=True)
+class Task:
+    family: str
+    k_index: int
+    w_index: int
+    chunk: int
+    first_repeat: int
+    n_repeats: int
+    n: int
+    m: int
+    p: int
+    w: float
+    n_generations: int
+    burn_in: int
+    variance: float
+
+
+def make_tasks(families, cells, n_repeats, **sizes):
+    """All tasks of the ``(k_index, w_index, m, w)`` cells for each family."""
+    tasks = []
+    for family in families:
+        for k_index, w_index, m, w in cells:
+            chunk = chunk_size(family, sizes["n"], m)
+            for c, start in enumerate(range(0, n_repeats, chunk)):
+                tasks.append(
+                    Task(family, k_index, w_index, c, start, min(chunk, n_repeats - start),
+                         m=m, w=w, **sizes)
+                )
+    return tasks
+
+
+def _run_task(task, entropy):
+    key = (FAMILY_ORDER.index(task.family), task.k_index, task.w_index, task.chunk)
+    # SFC64: numpy's fastest bit generator (about twice PCG64's speed for the
+    # uniforms and normals that dominate the row-level engines)
+    rng = np.random.Generator(np.random.SFC64(np.random.SeedSequence(entropy, spawn_key=key)))
+    out = ENGINES[task.family](
+        rng, task.n_repeats, task.n, task.m, task.p, task.w, task.n_generations, task.variance
+    )
+    summary = {}
+    for setting, (errors, failed) in out.items():
+        late = errors[:, task.burn_in:]
+        # a failed repeat carries NaN from its failure on: it leaves the averages
+        # of later generations (and its per-repeat mean), never averaged in
+        alive = np.isfinite(errors)
+        summary[setting] = {
+            "per_repeat": late.mean(axis=1),
+            "sum": np.where(alive, errors, 0.0).sum(axis=0),
+            "sumsq": np.where(alive, errors * errors, 0.0).sum(axis=0),
+            "count": alive.sum(axis=0),
+            "failed": int(failed.sum()),
+        }
+    return summary
+
+
+def run_tasks(tasks, entropy, *, n_jobs=None, progress=False):
+    """Run ``tasks`` (in order) through joblib; returns their summaries in order."""
+    jobs = (delayed(_run_task)(task, entropy) for task in tasks)
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    if progress:
+        from tqdm.auto import tqdm
+
+        results = tqdm(results, total=len(tasks), desc="simulating", unit="task")
+    return list(results)

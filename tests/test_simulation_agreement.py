@@ -1,0 +1,79 @@
+"""The fast engines against the meta-estimator path on the same data-generating process.
+
+The meta-estimators are the reference implementation of the recursion; the
+engines must reproduce their late-generation error within Monte Carlo
+tolerance. (Agreement for the classifier and density estimator settings
+belongs with those estimators.)
+"""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LinearRegression, PoissonRegressor
+
+from skrecursive import RecursiveWeightedRegressor
+from skrecursive.simulation import simulate
+
+
+class NormalCovariates:
+    """Fresh ``N(0, I_p)`` covariates, as in the paper's simulations."""
+
+    def __init__(self, p):
+        self.p = p
+
+    def sample(self, n, random_state=None):
+        return np.random.default_rng(random_state).standard_normal((n, self.p))
+
+
+def _meta_errors(estimator, noise, draw_y, *, n, w, n_generations, n_repeats, p=2):
+    beta = np.ones(p)
+    errors = np.empty(n_repeats)
+    for r in range(n_repeats):
+        rng = np.random.default_rng(1000 + r)
+        # one disjoint batch of n fresh real rows per fit: the "fresh data" loop
+        X = rng.standard_normal((n * (n_generations + 1), p))
+        y = draw_y(rng, X @ beta)
+        meta = RecursiveWeightedRegressor(
+            estimator, n_generations=n_generations, n_real=n, n_synthetic=1.0, weight=w,
+            real_sampling="disjoint", validation_fraction=0.0,
+            covariate_sampler=NormalCovariates(p), noise=noise, random_state=r,
+        ).fit(X, y)
+        errors[r] = np.sum((meta.estimator_.coef_ - beta) ** 2)
+    return errors
+
+
+def _engine_last(setting, *, n, w, n_generations):
+    df = simulate(setting, [w], 1.0, n=n, n_generations=n_generations + 1, burn_in=0,
+                  n_repeats=4000, per_generation=True, random_state=0)
+    last = df.iloc[-1]
+    return last["error"], last["error_se"]
+
+
+def _assert_agree(meta, engine_mean, engine_se):
+    se = np.hypot(meta.std(ddof=1) / np.sqrt(meta.size), engine_se)
+    # 4 standard errors of the difference of two independent means
+    assert abs(meta.mean() - engine_mean) <= 4 * se, (meta.mean(), engine_mean, se)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("w", [0.0, 0.3])
+def test_linear_engine_matches_regressor(w):
+    # w = 0: a random walk, error (2/n)(1 + t); w = 0.3: the stable limit.
+    # The engine draws synthetic noise with the known sigma = 1, the regressor
+    # with the residual scale of each generation's real rows: their squares
+    # differ by (n - p)/n = 0.98 on average, well inside the tolerance.
+    n, T = 60, 8
+    meta = _meta_errors(LinearRegression(fit_intercept=False), "gaussian",
+                        lambda rng, eta: eta + rng.standard_normal(eta.size),
+                        n=n, w=w, n_generations=T, n_repeats=200)
+    _assert_agree(meta, *_engine_last("linear", n=n, w=w, n_generations=T))
+
+
+@pytest.mark.slow
+def test_poisson_engine_matches_regressor():
+    n, T = 80, 5
+    # newton-cholesky solves the same unpenalised objective as lbfgs, much faster at p = 2
+    meta = _meta_errors(PoissonRegressor(alpha=0.0, fit_intercept=False,
+                                         solver="newton-cholesky", tol=1e-8),
+                        "poisson", lambda rng, eta: rng.poisson(np.exp(eta)).astype(float),
+                        n=n, w=0.3, n_generations=T, n_repeats=100)
+    _assert_agree(meta, *_engine_last("poisson", n=n, w=0.3, n_generations=T))
