@@ -5,6 +5,8 @@ Every argument is checked before any work starts; then each function of
 weight), the recursive classifier's per-generation test curves, the figure.
 """
 
+import sys
+
 from ._cli_errors import CLIError
 from .theory import optimal_weight
 
@@ -41,7 +43,8 @@ def configure(parser):
     parser.add_argument("--seed", default="0", help="random seed (default 0)")
     parser.add_argument("--jobs", default="-1",
                         help="parallel worker processes (default -1: all cores)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar (it is shown only when stderr is a terminal)")
 
 
 def _parse_number(text, flag, kind, *, low, low_open=False, high=None):
@@ -95,7 +98,8 @@ def _adult_settings(args):
         "drop_missing": args.drop_missing,
         "random_state": _parse_number(args.seed, "--seed", int, low=0),
         "n_jobs": jobs,
-        "progress": not args.quiet,
+        # a progress bar only on a terminal: logs and pipes get the results alone
+        "progress": not args.quiet and sys.stderr.isatty(),
     }
     settings["out"] = _writable_dir(args.out)
     return settings

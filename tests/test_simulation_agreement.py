@@ -2,8 +2,8 @@
 
 The meta-estimators are the reference implementation of the recursion; the
 engines must reproduce their late-generation error within Monte Carlo
-tolerance. (Agreement for the classifier and density estimator settings
-belongs with those estimators.)
+tolerance. The classifier and density settings are compared in
+test_simulation_agreement_estimators.py.
 """
 
 import numpy as np

@@ -1,0 +1,127 @@
+"""The fast engines against the classifier and density meta-estimators.
+
+Same data-generating process on both sides (THEORY.md section 1; the
+engine's choices in ``skrecursive.simulation._engines``): the meta-estimators
+run the recursion one fit per generation, the engines advance thousands of
+repeats at once. Their error after the last generation must agree within
+Monte Carlo tolerance: 4 standard errors of the difference of two independent
+means (meta-estimator repeats are few, so theirs dominates).
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from sklearn.linear_model import LogisticRegression
+
+from skrecursive import (
+    CategoricalDistribution,
+    EmpiricalDistribution,
+    GaussianDensity,
+    RecursiveDensityEstimator,
+    RecursiveWeightedClassifier,
+)
+from skrecursive.metrics import cramer_von_mises
+from skrecursive.simulation import simulate
+from skrecursive.simulation._engines import CATEGORICAL_PROBABILITIES
+
+W, T = 0.3, 6  # (1 - 0.3)^(2 * 6) = 0.014: the start is mostly forgotten by the end
+
+
+def engine_last(setting, n, **kwargs):
+    df = simulate(setting, [W], 1.0, n=n, n_generations=T + 1, burn_in=0, n_repeats=4000,
+                  per_generation=True, random_state=0, **kwargs)
+    last = df.iloc[-1]
+    return last["error"], last["error_se"]
+
+
+def assert_agree(meta_errors, engine_mean, engine_se):
+    meta_errors = np.asarray(meta_errors)
+    se = np.hypot(meta_errors.std(ddof=1) / np.sqrt(meta_errors.size), engine_se)
+    assert abs(meta_errors.mean() - engine_mean) <= 4 * se, (
+        meta_errors.mean(), engine_mean, se)
+
+
+def run_density(model, draw, n, n_repeats):
+    """Fit the density loop on disjoint fresh batches; return the final estimators."""
+    fitted = []
+    for r in range(n_repeats):
+        rng = np.random.default_rng(500 + r)
+        X = draw(rng, n * (T + 1))
+        fitted.append(RecursiveDensityEstimator(
+            model, n_generations=T, n_real=n, n_synthetic=1.0, weight=W,
+            real_sampling="disjoint", validation_fraction=0.0, random_state=r,
+        ).fit(X).estimator_)
+    return fitted
+
+
+@pytest.mark.slow
+def test_gaussian_engine_matches_gaussian_density():
+    # The engine combines moments with divisor n - 1 (the paper), GaussianDensity is
+    # the weighted MLE (divisor n plus a between-group term): the mean agrees
+    # exactly in law; the covariance differs by O(1/n), here a few percent of the
+    # error, inside the Monte Carlo tolerance (about 30% at 4 standard errors).
+    n, p = 100, 2
+    models = run_density(GaussianDensity(), lambda rng, k: rng.standard_normal((k, p)),
+                         n, n_repeats=300)
+    mean_err = [np.sum(m.mean_**2) for m in models]
+    cov_err = [np.sum((m.covariance_ - np.eye(p)) ** 2) for m in models]
+    assert_agree(mean_err, *engine_last("gaussian-mean", n, p=p))
+    assert_agree(cov_err, *engine_last("gaussian-covariance", n, p=p))
+
+
+@pytest.mark.slow
+def test_ecdf_engine_matches_empirical_distribution():
+    # uniform data: the Cramer-von Mises error is the same for any continuous F
+    n = 100
+    models = run_density(EmpiricalDistribution(), lambda rng, k: rng.random((k, 1)),
+                         n, n_repeats=300)
+    errors = [cramer_von_mises(m, stats.uniform()) for m in models]
+    assert_agree(errors, *engine_last("ecdf", n))
+
+
+@pytest.mark.slow
+def test_categorical_engine_matches_categorical_distribution():
+    n, P = 100, CATEGORICAL_PROBABILITIES
+    labels = np.array(["a", "b", "c", "d", "e"])
+
+    def draw(rng, k):
+        column = pd.Categorical(labels[rng.choice(5, size=k, p=P)], categories=labels)
+        return pd.DataFrame({"cell": column})
+
+    models = run_density(CategoricalDistribution(), draw, n, n_repeats=300)
+    errors = []
+    for m in models:
+        prob = dict(zip(m.categories_[0], m.probabilities_[0], strict=True))
+        errors.append(np.mean([(prob.get(c, 0.0) - p) ** 2 for c, p in zip(labels, P,
+                                                                             strict=True)]))
+    assert_agree(errors, *engine_last("categorical", n))
+
+
+class NormalCovariates:
+    def __init__(self, p):
+        self.p = p
+
+    def sample(self, n, random_state=None):
+        return np.random.default_rng(random_state).standard_normal((n, self.p))
+
+
+@pytest.mark.slow
+def test_logistic_engine_matches_classifier():
+    # unpenalised logistic regression without intercept, beta = (1, 1), fresh N(0, I)
+    # covariates for the synthetic rows and labels drawn from predict_proba
+    n, p, n_repeats = 200, 2, 150
+    beta = np.ones(p)
+    errors = []
+    for r in range(n_repeats):
+        rng = np.random.default_rng(900 + r)
+        X = rng.standard_normal((n * (T + 1), p))
+        y = (rng.random(len(X)) < 1.0 / (1.0 + np.exp(-X @ beta))).astype(int)
+        clf = RecursiveWeightedClassifier(
+            # newton-cholesky solves the same unpenalised objective, fast at p = 2
+            LogisticRegression(C=np.inf, fit_intercept=False, solver="newton-cholesky"),
+            n_generations=T, n_real=n, n_synthetic=1.0, weight=W, real_sampling="disjoint",
+            validation_fraction=0.0, covariate_sampler=NormalCovariates(p), random_state=r,
+        ).fit(X, y)
+        errors.append(np.sum((clf.estimator_.coef_.ravel() - beta) ** 2))
+    assert_agree(errors, *engine_last("logistic", n, p=p))
