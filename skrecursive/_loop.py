@@ -10,6 +10,7 @@ base models they accept and how a fitted model produces synthetic rows.
 """
 
 import time
+from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
@@ -106,7 +107,7 @@ def _resolve_count(value, reference):
     return max(1, int(round(float(value) * reference)))
 
 
-class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
+class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared parameters, validation and the generation loop.
 
     Subclasses define ``_default_estimator``, ``_check_base_estimator``,
@@ -140,8 +141,9 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
     _supervised = True
 
     # ------------------------------------------------------------------ hooks
-    def _default_estimator(self):  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _default_estimator(self):
+        """The base model used when ``estimator=None``."""
 
     def _check_base_estimator(self, estimator):
         """Raise ``TypeError`` when ``estimator`` cannot serve as the base model."""
@@ -150,9 +152,9 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator):
         """Return the validated target and a dict of fitted attributes it defines."""
         return y, {}
 
+    @abstractmethod
     def _synthetic_source(self, estimator, X_real, y_real, generation):
         """Object with ``sample(n, rng, covariates) -> (X, y)`` for the next generation."""
-        raise NotImplementedError  # pragma: no cover - abstract
 
     def _covariate_sampler(self, X_pool):
         """Sampler of synthetic covariates given the rows available as real data.
