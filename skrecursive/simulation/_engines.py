@@ -322,6 +322,7 @@ def _glm(rng, R, n, m, p, w, T, variance, family, strategy="fresh"):
         return rng.poisson(np.exp(eta)).astype(float)
 
     b = np.broadcast_to(beta, (R, p)).copy()
+    kept = None  # generation 0's rows ("fixed-real"), or every row so far ("accumulate")
     for t in range(T):
         if t > 0 and strategy != "fresh":
             if strategy == "fixed-real" and w == 1.0:  # the fit never changes
@@ -331,12 +332,11 @@ def _glm(rng, R, n, m, p, w, T, variance, family, strategy="fresh"):
             if sd != 1.0:
                 X_syn *= sd
             y_syn = responses(np.einsum("rj,jrn->rn", b, X_syn))
-            # reuse generation 0's rows (X0, y0), or keep every row so far
-            X = np.concatenate([X0, X_syn], axis=2)
-            y = np.concatenate([y0, y_syn], axis=1)
+            X = np.concatenate([kept[0], X_syn], axis=2)
+            y = np.concatenate([kept[1], y_syn], axis=1)
             s = None
             if strategy == "accumulate":
-                X0, y0 = X, y
+                kept = X, y
             else:
                 s = np.empty(n + m)
                 s[:n] = w / n
@@ -371,7 +371,7 @@ def _glm(rng, R, n, m, p, w, T, variance, family, strategy="fresh"):
         err[:, t] = np.sum((b - beta) ** 2, axis=1)
         err[failed, t] = np.nan
         if t == 0:
-            X0, y0 = X, y  # generation 0's real rows
+            kept = X, y
     return {family: (err, failed)}
 
 

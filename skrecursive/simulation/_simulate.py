@@ -39,7 +39,13 @@ def _resolve_settings(setting):
 
 
 def _resolve_strategies(strategy):
-    names = [strategy] if isinstance(strategy, str) else list(strategy)
+    if isinstance(strategy, str):
+        names = [strategy]
+    else:
+        try:
+            names = list(strategy)
+        except TypeError:
+            names = []
     unknown = [s for s in names if not isinstance(s, str) or s not in STRATEGIES]
     if unknown or not names:
         raise ValueError(
