@@ -38,10 +38,11 @@ def _scenario3(args):
 def _strategies(args):
     from . import reproduce
 
-    # --repeats N: N engine repeats, and N / 50 (at least 2) meta-estimator fits of the KDE
-    repeats = args.repeats or 2000
+    # --repeats N: N engine repeats, and N / 50 (at least 2) meta-estimator fits of the
+    # KDE, which take nearly all the time (the engines need about a second)
+    repeats = args.repeats or 5000
     df = reproduce.strategies(n_repeats=repeats, kde_repeats=max(2, -(-repeats // 50)),
-                              random_state=args.seed, n_jobs=args.jobs, progress=True)
+                              random_state=args.seed, n_jobs=args.jobs)
     last = df[df["generation"] == df["generation"].max()]
     summary = last[["setting", "loop", "generation", "error", "error_se", "theory"]]
     return df, reproduce.plot_strategies(df), summary.reset_index(drop=True)
@@ -77,7 +78,7 @@ def configure(parser):
                         help="which experiment to run ('all' runs every one)")
     parser.add_argument("--repeats", type=_positive_int, default=None, metavar="N",
                         help="Monte Carlo repeats (default: the paper's, 1000 or 2000; "
-                             "strategies: 2000 engine repeats, N / 50 KDE fits)")
+                             "strategies: 5000 engine repeats and N / 50 KDE fits)")
     parser.add_argument("--out", default="skrecursive-reproduce", metavar="DIR",
                         help="output directory for CSV files and figures "
                              "(default: ./skrecursive-reproduce)")
