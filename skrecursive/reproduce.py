@@ -8,6 +8,9 @@ stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
 * The simulation scenarios 1 to 3, :func:`scenario1`, :func:`scenario2`,
   :func:`scenario3`, on the vectorised engines of :mod:`skrecursive.simulation`,
   with :func:`scenarios_summary` and the ``plot_scenario*`` figures.
+* The loops of the model-collapse literature side by side (fresh data at the
+  optimal and the naive weight, replace, accumulate, fixed real data),
+  :func:`strategies` and :func:`plot_strategies`.
 
 Every function returns one row per (weight, repeat) or per generation, so any
 summary, interval or plot can be computed from it. The ``skrecursive adult``
@@ -27,18 +30,22 @@ from ._reproduce_scenarios import (
     scenario3,
     scenarios_summary,
 )
+from ._reproduce_strategies import STRATEGY_LOOPS, plot_strategies, strategies
 
 __all__ = [
     "PAPER_SETTINGS",
     "SCENARIO2_WEIGHTS",
     "SCENARIO3_KS",
+    "STRATEGY_LOOPS",
     "adult_categorical",
     "adult_logistic",
     "plot_scenario1",
     "plot_scenario2",
     "plot_scenario3",
+    "plot_strategies",
     "scenario1",
     "scenario2",
     "scenario3",
     "scenarios_summary",
+    "strategies",
 ]

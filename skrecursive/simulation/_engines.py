@@ -18,8 +18,18 @@ Logistic and Poisson regression have no such statistics: their engines draw
 every row and fit all repeats by batched Newton iterations. The empirical CDF
 engine resamples the atoms themselves.
 
+Every engine also runs the other loops of the model-collapse literature,
+selected by ``strategy`` (the definitions of the meta-estimators'
+``strategy`` parameter): ``"replace"`` fits on the ``m`` synthetic rows
+only after generation 0 (the ``w = 0`` recursion, ``w`` ignored);
+``"accumulate"`` fits on generation 0's real rows and every synthetic row so
+far with equal weights (``w`` ignored; the engines keep everything, no cap:
+sufficient statistics are summed, the row-level engines keep the rows);
+``"fixed-real"`` reuses generation 0's real rows (or statistics) every
+generation with weight ``w`` beside ``m`` new synthetic rows.
+
 Every engine has the signature
-``engine(rng, n_repeats, n, m, p, w, n_generations, variance)`` and returns a
+``engine(rng, n_repeats, n, m, p, w, n_generations, variance, strategy="fresh")`` and returns a
 dict mapping each setting it serves to ``(errors, failed)``: ``errors`` of
 shape ``(n_repeats, n_generations)`` (NaN once a repeat has failed) and
 ``failed``, a boolean array of shape ``(n_repeats,)``.
@@ -58,8 +68,11 @@ def _outer(L):
     return L @ L.transpose(0, 2, 1)
 
 
-def gaussian(rng, R, n, m, p, w, T, variance):
+def gaussian(rng, R, n, m, p, w, T, variance, strategy="fresh"):
     """Mean and covariance of ``N(0, variance I_p)`` combined by moments (ddof=1)."""
+    if strategy == "accumulate":
+        return _gaussian_accumulate(rng, R, n, m, p, T, variance)
+    fixed = strategy == "fixed-real"
     sd = np.sqrt(variance)
     target = variance * np.eye(p)
     err_mean = np.empty((R, T))
@@ -71,6 +84,7 @@ def gaussian(rng, R, n, m, p, w, T, variance):
         return mean, L
 
     mu, L = real_moments()
+    first = mu, L  # generation 0's real moments, reused by "fixed-real"
     sigma = _outer(L)
     for t in range(T):
         if t > 0:
@@ -81,7 +95,7 @@ def gaussian(rng, R, n, m, p, w, T, variance):
                 mu, L = syn_mean, L_syn  # the product of Cholesky factors is one
                 sigma = _outer(L)
             else:
-                mean_r, L_r = real_moments()
+                mean_r, L_r = first if fixed else real_moments()
                 if w == 1.0:
                     mu, L = mean_r, L_r
                     sigma = _outer(L)
@@ -95,12 +109,45 @@ def gaussian(rng, R, n, m, p, w, T, variance):
     return {"gaussian-mean": (err_mean, ok), "gaussian-covariance": (err_cov, ok.copy())}
 
 
+def _gaussian_accumulate(rng, R, n, m, p, T, variance):
+    """Pooled moments (ddof=1) of generation 0's rows and every synthetic block so far.
+
+    The state is the row count ``N``, the sum of the rows and their sum of
+    outer products; a block of ``m`` rows from ``N(mu, Sigma)`` adds
+    ``m * mean`` and ``scatter + m * mean mean'``.
+    """
+    sd = np.sqrt(variance)
+    target = variance * np.eye(p)
+    err_mean = np.empty((R, T))
+    err_cov = np.empty((R, T))
+    mu = sd * rng.standard_normal((R, p)) / np.sqrt(n)
+    L = sd * _bartlett(rng, n - 1, R, p) / np.sqrt(n - 1)
+    sigma = _outer(L)
+    count = n
+    total = n * mu
+    squares = (n - 1) * sigma + n * np.einsum("ri,rj->rij", mu, mu)
+    for t in range(T):
+        if t > 0:
+            syn_mean = mu + np.einsum("rij,rj->ri", L, rng.standard_normal((R, p))) / np.sqrt(m)
+            L_syn = L @ _bartlett(rng, m - 1, R, p)  # scatter of the block: L_syn L_syn'
+            squares += _outer(L_syn) + m * np.einsum("ri,rj->rij", syn_mean, syn_mean)
+            total += m * syn_mean
+            count += m
+            mu = total / count
+            sigma = (squares - count * np.einsum("ri,rj->rij", mu, mu)) / (count - 1)
+            L = np.linalg.cholesky(sigma)
+        err_mean[:, t] = np.sum(mu * mu, axis=1)
+        err_cov[:, t] = np.sum((sigma - target) ** 2, axis=(1, 2))
+    ok = np.zeros(R, dtype=bool)
+    return {"gaussian-mean": (err_mean, ok), "gaussian-covariance": (err_cov, ok.copy())}
+
+
 def _tri_solve_t(B, z):
     """Solve ``B' x = z`` for a batch of lower-triangular ``B``."""
     return np.linalg.solve(B.transpose(0, 2, 1), z[..., None])[..., 0]
 
 
-def linear(rng, R, n, m, p, w, T, variance):
+def linear(rng, R, n, m, p, w, T, variance, strategy="fresh"):
     """Weighted least squares, covariates ``N(0, variance I_p)``, noise ``N(0, 1)``.
 
     The state is ``d = b - beta``; the weighted normal equations divided by
@@ -108,28 +155,59 @@ def linear(rng, R, n, m, p, w, T, variance):
     with ``a = w / n``, ``c = (1 - w) / m``, ``s = sigma / sqrt(variance)`` and
     ``Br Br'``, ``Bs Bs'`` Wishart(n), Wishart(m) with identity scale. Synthetic
     responses use the known noise standard deviation, as in the paper.
+    ``"fixed-real"`` keeps generation 0's ``Br, z_r``; ``"accumulate"`` sums
+    the Gram matrices and ``X'y`` blocks of every fit so far.
     """
     s = LINEAR_NOISE_SD / np.sqrt(variance)
     err = np.empty((R, T))
-    d = s * _tri_solve_t(_bartlett(rng, n, R, p), rng.standard_normal((R, p)))
+    B0 = _bartlett(rng, n, R, p)
+    z0 = rng.standard_normal((R, p))
+    d = s * _tri_solve_t(B0, z0)
     err[:, 0] = np.sum(d * d, axis=1)
+    if strategy == "accumulate":
+        return _linear_accumulate(rng, R, m, p, T, s, B0, z0, err)
+    fixed = strategy == "fixed-real"
     a, c = w / n, (1.0 - w) / m
     for t in range(1, T):
         if w == 0.0:
             d = d + s * _tri_solve_t(_bartlett(rng, m, R, p), rng.standard_normal((R, p)))
         elif w == 1.0:
-            d = s * _tri_solve_t(_bartlett(rng, n, R, p), rng.standard_normal((R, p)))
+            if not fixed:
+                d = s * _tri_solve_t(_bartlett(rng, n, R, p), rng.standard_normal((R, p)))
         else:
             Bs = _bartlett(rng, m, R, p)
             zs = rng.standard_normal((R, p))
-            Br = _bartlett(rng, n, R, p)
-            zr = rng.standard_normal((R, p))
+            if fixed:
+                Br, zr = B0, z0
+            else:
+                Br = _bartlett(rng, n, R, p)
+                zr = rng.standard_normal((R, p))
             As = _outer(Bs)
             lhs = a * _outer(Br) + c * As
             rhs = a * s * np.einsum("rij,rj->ri", Br, zr) + c * (
                 np.einsum("rij,rj->ri", As, d) + s * np.einsum("rij,rj->ri", Bs, zs)
             )
             d = np.linalg.solve(lhs, rhs[..., None])[..., 0]
+        err[:, t] = np.sum(d * d, axis=1)
+    return {"linear": (err, np.zeros(R, dtype=bool))}
+
+
+def _linear_accumulate(rng, R, m, p, T, s, B0, z0, err):
+    """Unweighted least squares on all rows so far: ``G d_t = h`` with summed blocks.
+
+    ``G = Br Br' + sum Bs Bs'`` and ``h = s Br z_r + sum (Bs Bs' d_{t-1} + s Bs z_s)``
+    (the normal equations divided by ``variance``, as in :func:`linear`).
+    """
+    G = _outer(B0)
+    h = s * np.einsum("rij,rj->ri", B0, z0)
+    d = np.linalg.solve(G, h[..., None])[..., 0]
+    for t in range(1, T):
+        Bs = _bartlett(rng, m, R, p)
+        zs = rng.standard_normal((R, p))
+        As = _outer(Bs)
+        G += As
+        h += np.einsum("rij,rj->ri", As, d) + s * np.einsum("rij,rj->ri", Bs, zs)
+        d = np.linalg.solve(G, h[..., None])[..., 0]
         err[:, t] = np.sum(d * d, axis=1)
     return {"linear": (err, np.zeros(R, dtype=bool))}
 
@@ -226,7 +304,7 @@ def _fit_glm(X, y, s, b_start, family):
     return b, ok
 
 
-def _glm(rng, R, n, m, p, w, T, variance, family):
+def _glm(rng, R, n, m, p, w, T, variance, family, strategy="fresh"):
     sd = np.sqrt(variance)
     beta = np.ones(p)
     err = np.empty((R, T))
@@ -244,7 +322,32 @@ def _glm(rng, R, n, m, p, w, T, variance, family):
         return rng.poisson(np.exp(eta)).astype(float)
 
     b = np.broadcast_to(beta, (R, p)).copy()
+    kept = None  # generation 0's rows ("fixed-real"), or every row so far ("accumulate")
     for t in range(T):
+        if t > 0 and strategy != "fresh":
+            if strategy == "fixed-real" and w == 1.0:  # the fit never changes
+                err[:, t] = err[:, t - 1]
+                continue
+            X_syn = rng.standard_normal((p, R, m))
+            if sd != 1.0:
+                X_syn *= sd
+            y_syn = responses(np.einsum("rj,jrn->rn", b, X_syn))
+            X = np.concatenate([kept[0], X_syn], axis=2)
+            y = np.concatenate([kept[1], y_syn], axis=1)
+            s = None
+            if strategy == "accumulate":
+                kept = X, y
+            else:
+                s = np.empty(n + m)
+                s[:n] = w / n
+                s[n:] = (1.0 - w) / m
+                s *= n + m
+            b, ok = _fit_glm(X, y, s, b, family)
+            failed |= ~ok
+            b[failed] = beta
+            err[:, t] = np.sum((b - beta) ** 2, axis=1)
+            err[failed, t] = np.nan
+            continue
         n_real = n if (t == 0 or w > 0.0) else 0
         n_syn = m if (t > 0 and w < 1.0) else 0
         X = rng.standard_normal((p, R, n_real + n_syn))
@@ -267,17 +370,19 @@ def _glm(rng, R, n, m, p, w, T, variance, family):
         b[failed] = beta  # keep sampling well defined; their errors are NaN
         err[:, t] = np.sum((b - beta) ** 2, axis=1)
         err[failed, t] = np.nan
+        if t == 0:
+            kept = X, y
     return {family: (err, failed)}
 
 
-def logistic(rng, R, n, m, p, w, T, variance):
+def logistic(rng, R, n, m, p, w, T, variance, strategy="fresh"):
     """Unpenalised logistic regression without intercept, ``beta = ones(p)``."""
-    return _glm(rng, R, n, m, p, w, T, variance, "logistic")
+    return _glm(rng, R, n, m, p, w, T, variance, "logistic", strategy)
 
 
-def poisson(rng, R, n, m, p, w, T, variance):
+def poisson(rng, R, n, m, p, w, T, variance, strategy="fresh"):
     """Unpenalised Poisson regression (log link) without intercept, ``beta = ones(p)``."""
-    return _glm(rng, R, n, m, p, w, T, variance, "poisson")
+    return _glm(rng, R, n, m, p, w, T, variance, "poisson", strategy)
 
 
 _LOW_BIT = np.uint64(1)
@@ -299,13 +404,22 @@ def _weighted_cvm(pooled, n_real, w):
     return _cvm_sorted(u, wt)
 
 
-def ecdf(rng, R, n, m, p, w, T, variance):
+def ecdf(rng, R, n, m, p, w, T, variance, strategy="fresh"):
     """Weighted empirical CDF of ``U(0, 1)`` data (the error is invariant under ``F``)."""
     err = np.empty((R, T))
     pooled = rng.random((R, n))
     n_real, w_real = n, 1.0  # composition of the current F_t
     err[:, 0] = _weighted_cvm(pooled, n_real, 1.0)
+    if strategy == "accumulate":
+        return _ecdf_accumulate(rng, R, m, T, pooled, err)
+    fixed = strategy == "fixed-real"
+    if fixed:  # generation 0's atoms, reused; their lowest bit marks them as real
+        first = pooled.copy()
+        first.view(np.uint64)[...] |= _LOW_BIT
     for t in range(1, T):
+        if w == 1.0 and fixed:
+            err[:, t] = err[:, 0]
+            continue
         if w == 1.0:
             pooled = rng.random((R, n))
             err[:, t] = _weighted_cvm(pooled, n, 1.0)
@@ -328,26 +442,46 @@ def ecdf(rng, R, n, m, p, w, T, variance):
         if w == 0.0:
             pooled, n_real, w_real = syn, 0, 0.0
         else:
-            real = rng.random((R, n))
-            real.view(np.uint64)[...] |= _LOW_BIT
+            if fixed:
+                real = first
+            else:
+                real = rng.random((R, n))
+                real.view(np.uint64)[...] |= _LOW_BIT
             pooled, n_real, w_real = np.concatenate([real, syn], axis=1), n, w
         err[:, t] = _weighted_cvm(pooled, n_real, w_real)
     return {"ecdf": (err, np.zeros(R, dtype=bool))}
 
 
-def categorical(rng, R, n, m, p, w, T, variance):
+def _ecdf_accumulate(rng, R, m, T, pooled, err):
+    """Equal-weight empirical CDF of all atoms so far; each block resamples the previous one."""
+    for t in range(1, T):
+        N = pooled.shape[1]
+        idx = (rng.random((R, m)) * N).astype(np.intp)
+        np.minimum(idx, N - 1, out=idx)
+        pooled = np.concatenate([pooled, np.take_along_axis(pooled, idx, axis=1)], axis=1)
+        err[:, t] = _weighted_cvm(pooled, N + m, 1.0)
+    return {"ecdf": (err, np.zeros(R, dtype=bool))}
+
+
+def categorical(rng, R, n, m, p, w, T, variance, strategy="fresh"):
     """Weighted cell frequencies of ``Multinomial(CATEGORICAL_PROBABILITIES)``; MSE over cells."""
     P = CATEGORICAL_PROBABILITIES
     err = np.empty((R, T))
     freq = rng.multinomial(n, P, size=R) / n
+    first, counts = freq, freq * n  # "fixed-real" reuses first; "accumulate" sums counts
     err[:, 0] = np.mean((freq - P) ** 2, axis=1)
     for t in range(1, T):
+        if strategy == "accumulate":
+            counts = counts + rng.multinomial(m, freq)
+            freq = counts / (n + t * m)
+            err[:, t] = np.mean((freq - P) ** 2, axis=1)
+            continue
         if w < 1.0:
             syn = rng.multinomial(m, freq) / m
         if w == 0.0:
             freq = syn
         else:
-            real = rng.multinomial(n, P, size=R) / n
+            real = first if strategy == "fixed-real" else rng.multinomial(n, P, size=R) / n
             freq = real if w == 1.0 else w * real + (1.0 - w) * syn
         err[:, t] = np.mean((freq - P) ** 2, axis=1)
     return {"categorical": (err, np.zeros(R, dtype=bool))}

@@ -1,12 +1,13 @@
 """``simulate``: the paper's synthetic settings at full scale, as a tidy DataFrame."""
 
 import warnings
+from itertools import product
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 
-from ..theory import naive_weight, optimal_weight
+from ..theory import STRATEGIES, naive_weight, optimal_weight
 from ._engines import FAMILY
 from ._parallel import FAMILY_ORDER, make_tasks, run_tasks
 
@@ -33,6 +34,23 @@ def _resolve_settings(setting):
     if unknown or not names:
         raise ValueError(
             f"setting must be 'all' or among {', '.join(map(repr, SETTINGS))}; got {setting!r}."
+        )
+    return list(dict.fromkeys(names))
+
+
+def _resolve_strategies(strategy):
+    if isinstance(strategy, str):
+        names = [strategy]
+    else:
+        try:
+            names = list(strategy)
+        except TypeError:
+            names = []
+    unknown = [s for s in names if not isinstance(s, str) or s not in STRATEGIES]
+    if unknown or not names:
+        raise ValueError(
+            f"strategy must be one of {', '.join(map(repr, STRATEGIES))} or a list of them; "
+            f"got {strategy!r}."
         )
     return list(dict.fromkeys(names))
 
@@ -69,6 +87,7 @@ def simulate(
     weights,
     k,
     *,
+    strategy="fresh",
     n=100,
     p=2,
     n_generations=200,
@@ -113,6 +132,18 @@ def simulate(
         ``"naive"`` ``k / (1 + k)`` for each ``k``.
     k : float or list of float
         Ratio of real to synthetic rows, ``n / m``, > 0.
+    strategy : {"fresh", "replace", "accumulate", "fixed-real"} or list, default="fresh"
+        The loop, as the meta-estimators' ``strategy`` (every setting
+        supports every strategy): ``"fresh"`` is the recursion above;
+        ``"replace"`` fits on the ``m`` synthetic rows alone after generation
+        0 (``weights`` ignored: the ``w = 0`` recursion); ``"accumulate"``
+        fits on generation 0's ``n`` real rows and every synthetic row so far,
+        all weighted equally (``weights`` ignored; nothing is dropped, so no
+        cap is needed: the sufficient statistics are summed, the row-level
+        engines keep every row); ``"fixed-real"`` reuses generation 0's real
+        rows every generation, with weight ``w``, beside ``m`` new synthetic
+        rows. The closed forms are :func:`skrecursive.risk_trajectory` with
+        the same ``strategy``.
     n : int, default=100
         Fresh real rows per generation.
     p : int, default=2
@@ -142,7 +173,7 @@ def simulate(
     Returns
     -------
     results : pandas.DataFrame
-        Columns ``setting, k, n, m, weight`` and then, by default, ``repeat``
+        Columns ``setting, strategy, k, n, m, weight`` and then, by default, ``repeat``
         and ``error`` (one row per repeat); with ``per_generation=True``,
         ``generation``, ``error`` (mean over repeats), ``error_se`` (its
         standard error) and ``n_repeats`` (repeats averaged at that
@@ -165,12 +196,24 @@ def simulate(
     >>> df = simulate("gaussian-mean", [0.618, 0.5], 1.0, n_repeats=4000,
     ...               n_generations=40, burn_in=20, random_state=0)
     >>> df.shape
-    (8000, 7)
+    (8000, 8)
     >>> (100 * df.groupby("weight")["error"].mean()).round(1).to_dict()
     {0.5: 1.3, 0.618: 1.2}
+
+    The other loops on the same data-generating process: replacing the data
+    by synthetic rows makes the error grow like ``1 + t k`` (relative to one
+    real batch), accumulating keeps it below ``1 + k psi_1(k + 1)``:
+
+    >>> df = simulate("gaussian-mean", [0.5], 1.0, strategy=["replace", "accumulate"],
+    ...               n_repeats=4000, n_generations=11, burn_in=0, per_generation=True,
+    ...               random_state=0)
+    >>> last = df[df["generation"] == 10].set_index("strategy")["error"]
+    >>> (last / 0.02).round(1).to_dict()  # theory: 11 and 1.56
+    {'replace': 11.3, 'accumulate': 1.6}
     """
     # every check happens before any work starts
     settings = _resolve_settings(setting)
+    strategies = _resolve_strategies(strategy)
     ks = _resolve_ks(k)
     weight_lists = _resolve_weights(weights, ks)
     n = _check_int("n", n, 2)
@@ -219,10 +262,14 @@ def simulate(
         for ki, (m, ws) in enumerate(zip(ms, weight_lists, strict=True))
         for wi, w in enumerate(ws)
     ]
-    tasks = make_tasks(
-        families, cells, n_repeats, n=n, p=p, n_generations=n_generations,
-        burn_in=burn_in, variance=float(variance),
-    )
+    tasks = [
+        task
+        for strat in strategies
+        for task in make_tasks(
+            families, cells, n_repeats, strategy=strat, n=n, p=p,
+            n_generations=n_generations, burn_in=burn_in, variance=float(variance),
+        )
+    ]
     results = run_tasks(tasks, entropy, n_jobs=n_jobs, progress=progress)
 
     # gather chunks back into cells
@@ -230,22 +277,24 @@ def simulate(
     for task, summary in zip(tasks, results, strict=True):
         for s, part in summary.items():
             if s in settings:
-                cell_parts.setdefault((s, task.k_index, task.w_index), []).append(part)
+                key = (s, task.strategy, task.k_index, task.w_index)
+                cell_parts.setdefault(key, []).append(part)
 
     frames = []
-    for s in settings:
+    for s, strat in product(settings, strategies):
         for ki, wi, m, w in cells:
-            parts = cell_parts[(s, ki, wi)]
+            parts = cell_parts[(s, strat, ki, wi)]
             failed = sum(part["failed"] for part in parts)
             if failed:
                 warnings.warn(
-                    f"simulate: {failed} of {n_repeats} repeats of setting={s!r}, k={ks[ki]:g}, "
+                    f"simulate: {failed} of {n_repeats} repeats of setting={s!r}, "
+                    f"strategy={strat!r}, k={ks[ki]:g}, "
                     f"weight={w:g} failed (Newton iterations did not converge: separable or "
                     "diverging data); their errors are NaN and left out of every average.",
                     RuntimeWarning,
                     stacklevel=2,
                 )
-            head = {"setting": s, "k": ks[ki], "n": n, "m": m, "weight": w}
+            head = {"setting": s, "strategy": strat, "k": ks[ki], "n": n, "m": m, "weight": w}
             if per_generation:
                 count = sum(part["count"] for part in parts)
                 total = sum(part["sum"] for part in parts)
