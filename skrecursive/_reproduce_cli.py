@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import sys
 import time
 
 from ._cli_errors import CLIError
@@ -13,7 +14,7 @@ def _scenario1(args):
     from . import reproduce
 
     df = reproduce.scenario1(n_repeats=args.repeats or 1000, random_state=args.seed,
-                             n_jobs=args.jobs, progress=True)
+                             n_jobs=args.jobs, progress=sys.stderr.isatty())
     return df, reproduce.plot_scenario1(df), None
 
 
@@ -21,7 +22,7 @@ def _scenario2(args):
     from . import reproduce
 
     df = reproduce.scenario2(n_repeats=args.repeats or 2000, random_state=args.seed,
-                             n_jobs=args.jobs, progress=True)
+                             n_jobs=args.jobs, progress=sys.stderr.isatty())
     summary = reproduce.scenarios_summary(df)
     return df, reproduce.plot_scenario2(df), summary
 
@@ -30,7 +31,7 @@ def _scenario3(args):
     from . import reproduce
 
     df = reproduce.scenario3(n_repeats=args.repeats or 1000, random_state=args.seed,
-                             n_jobs=args.jobs, progress=True)
+                             n_jobs=args.jobs, progress=sys.stderr.isatty())
     summary = reproduce.scenarios_summary(None, df)
     return df, reproduce.plot_scenario3(df), summary
 
