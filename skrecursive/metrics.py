@@ -13,6 +13,7 @@
 import numpy as np
 import pandas as pd
 
+from ._cvm import cramer_von_mises_batch
 from ._distributions import weighted_ecdf
 
 __all__ = [
@@ -133,11 +134,7 @@ def cramer_von_mises(model_or_samples, reference, weights=None):
                 f"only; the model has {atoms.shape[1]} features. Pass reference samples."
             )
         u = np.asarray(ref_cdf(atoms[:, 0]), dtype=float)
-        order = np.argsort(u, kind="stable")
-        u = np.concatenate([[0.0], u[order], [1.0]])
-        c = np.concatenate([[0.0], np.cumsum(w[order])])
-        c[-1] = 1.0
-        return float(np.sum((u[1:] - c) ** 3 - (u[:-1] - c) ** 3) / 3.0)
+        return float(cramer_von_mises_batch(u, w))
 
     R = _as_samples(reference, "reference")
     model = _unwrap(model_or_samples)

@@ -10,8 +10,8 @@ These engines are the one deliberate exception to "one generation loop":
 tests check them against the meta-estimators and against the theory.
 """
 
+from .._cvm import cramer_von_mises_batch
 from ._constants import error_constant
-from ._ecdf import cramer_von_mises_batch
 from ._simulate import SETTINGS, simulate
 
 __all__ = ["simulate", "SETTINGS", "error_constant", "cramer_von_mises_batch"]

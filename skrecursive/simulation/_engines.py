@@ -38,7 +38,7 @@ shape ``(n_repeats, n_generations)`` (NaN once a repeat has failed) and
 import numpy as np
 
 from .._batched_glm import newton_glm
-from ._ecdf import _cvm_sorted
+from .._cvm import _cvm_sorted
 
 __all__ = ["ENGINES", "FAMILY", "CATEGORICAL_PROBABILITIES"]
 

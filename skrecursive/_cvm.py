@@ -12,7 +12,9 @@ exact finite sum
 with ``u_0 = 0``, ``u_{N+1} = 1``, ``c_0 = 0``; summed by parts it is
 ``1/3 + sum_j wt_j u_j (u_j - c_j - c_{j-1})``, which is what is computed.
 Only the reference CDF values of the atoms are needed; ties (resampled atoms)
-give empty intervals and need no special care.
+give empty intervals and need no special care. Used by the ECDF engine of
+:mod:`skrecursive.simulation` (batched) and by
+:func:`skrecursive.metrics.cramer_von_mises` (one distribution).
 """
 
 import numpy as np
