@@ -21,12 +21,12 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from ._batched_glm import newton_glm
+from ._jobs import run_in_order
 from ._weights import row_weights
 
 __all__ = [
@@ -202,16 +202,6 @@ def categorical_chunk(p_star, *, w, n, m, n_generations, last, n_rep, seed):
     return total / last
 
 
-def _run(tasks, n_jobs, progress, desc):
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-    results = parallel(delayed(fn)(*a, **kw) for fn, a, kw in tasks)
-    if progress:
-        from tqdm.auto import tqdm
-
-        results = tqdm(results, total=len(tasks), desc=desc, unit="task")
-    return list(results)
-
-
 def run_adult_logistic(
     *,
     n,
@@ -252,7 +242,7 @@ def run_adult_logistic(
         for w in weights
         for (start, stop), seed in zip(chunks, seeds, strict=True)
     ]
-    errors = _run(tasks, n_jobs, progress, "adult logistic")
+    errors = run_in_order(tasks, n_jobs=n_jobs, progress=progress, desc="adult logistic")
     out = _tidy(weights, chunks, errors)
     n_bad = int(out["error"].isna().sum())
     if n_bad:
@@ -322,7 +312,7 @@ def run_adult_categorical(
             for w in weights
             for (start, stop), seed in zip(chunks, seeds, strict=True)
         ]
-        errors = _run(tasks, n_jobs, progress, f"adult {col}")
+        errors = run_in_order(tasks, n_jobs=n_jobs, progress=progress, desc=f"adult {col}")
         tidy = _tidy(weights, chunks, errors)
         variance = float(np.mean(p_star * (1 - p_star)))
         tidy.insert(0, "column", col)

@@ -12,8 +12,8 @@ its own gives the same numbers as inside ``setting="all"``.
 from dataclasses import dataclass
 
 import numpy as np
-from joblib import Parallel, delayed
 
+from .._jobs import run_in_order
 from ..theory import STRATEGIES
 from ._engines import ENGINES
 
@@ -109,10 +109,5 @@ def _run_task(task, entropy):
 
 def run_tasks(tasks, entropy, *, n_jobs=None, progress=False):
     """Run ``tasks`` (in order) through joblib; returns their summaries in order."""
-    jobs = (delayed(_run_task)(task, entropy) for task in tasks)
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    if progress:
-        from tqdm.auto import tqdm
-
-        results = tqdm(results, total=len(tasks), desc="simulating", unit="task")
-    return list(results)
+    calls = [(_run_task, (task, entropy), {}) for task in tasks]
+    return run_in_order(calls, n_jobs=n_jobs, progress=progress, desc="simulating")
