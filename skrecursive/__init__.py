@@ -7,14 +7,14 @@ minimises the limiting error (He, Xu & Cheng, JRSSB 2026,
 doi:10.1093/jrsssb/qkag099).
 """
 
-from .classification import RecursiveWeightedClassifier
-from .density import (
+from ._core.classification import RecursiveWeightedClassifier
+from ._core.density import (
     CategoricalDistribution,
     EmpiricalDistribution,
     GaussianDensity,
     RecursiveDensityEstimator,
 )
-from .regression import RecursiveWeightedRegressor
+from ._core.regression import RecursiveWeightedRegressor
 from .theory import limiting_risk, naive_weight, optimal_weight, risk_trajectory
 
 __version__ = "0.1.0"

@@ -13,8 +13,7 @@
 import numpy as np
 import pandas as pd
 
-from ._cvm import cramer_von_mises_batch
-from ._distributions import weighted_ecdf
+from ._utils.cvm import cramer_von_mises_batch, weighted_ecdf
 
 __all__ = [
     "cramer_von_mises",

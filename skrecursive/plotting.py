@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import stats
 from sklearn.utils.validation import check_is_fitted
 
-from ._loop import BaseRecursiveEstimator
+from ._core.loop import BaseRecursiveEstimator
 from .theory import optimal_weight
 
 __all__ = ["GenerationCurveDisplay", "WeightCurveDisplay"]

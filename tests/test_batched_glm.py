@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression, PoissonRegressor
 
-from skrecursive._batched_glm import newton_glm
+from skrecursive.simulation._glm import newton_glm
 
 
 @pytest.fixture

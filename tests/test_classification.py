@@ -18,8 +18,8 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skrecursive import RecursiveWeightedClassifier, limiting_risk, risk_trajectory
-from skrecursive._samplers import BootstrapRows, ClassificationSource, sample_categorical
-from skrecursive.classification import _ClassesView
+from skrecursive._core.classification import _ClassesView
+from skrecursive._core.sources import BootstrapRows, ClassificationSource, sample_categorical
 
 
 def _blobs(n=300, centers=3, seed=2):

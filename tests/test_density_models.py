@@ -51,7 +51,7 @@ def test_gaussian_mle_of_a_mixed_batch_is_the_documented_combination():
     # With the loop's row weights the mean is the paper's w * mean_real + (1 - w) * mean_syn
     # exactly; the covariance is w S_real + (1 - w) S_syn (divisor n, m) plus the
     # between-group term w (1 - w) d d^T, d = mean_real - mean_syn.
-    from skrecursive._weights import row_weights
+    from skrecursive._core.weights import row_weights
 
     rng = np.random.RandomState(3)
     real, syn, w = rng.normal(size=(30, 2)), rng.normal(loc=0.5, size=(45, 2)), 0.618

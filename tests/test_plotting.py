@@ -36,7 +36,7 @@ def fitted():
 
 def test_importing_skrecursive_does_not_import_matplotlib():
     code = (
-        "import sys, skrecursive, skrecursive.plotting, skrecursive.classification; "
+        "import sys, skrecursive, skrecursive.plotting, skrecursive._core.classification; "
         "print('matplotlib' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

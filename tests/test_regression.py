@@ -176,7 +176,7 @@ def test_noise_models_have_the_right_spread(linear_data, noise):
                                      validation_fraction=0.0, noise=noise).fit(X, y)
     source = est._source
     rng = np.random.RandomState(0)
-    from skrecursive._samplers import BootstrapRows
+    from skrecursive._core.sources import BootstrapRows
 
     Xs, ys = source.sample(20_000, rng, BootstrapRows(X))
     spread = np.std(ys - est.estimator_.predict(Xs))
@@ -194,7 +194,7 @@ def test_poisson_noise_draws_counts():
     y = rng.poisson(np.exp(0.5 + X @ [0.3, -0.2])).astype(float)
     est = RecursiveWeightedRegressor(PoissonRegressor(alpha=0.0), noise="poisson",
                                      n_generations=2, random_state=0).fit(X, y)
-    from skrecursive._samplers import BootstrapRows
+    from skrecursive._core.sources import BootstrapRows
 
     Xs, ys = est._source.sample(5000, rng, BootstrapRows(X))
     assert np.all(ys == np.round(ys)) and ys.min() >= 0

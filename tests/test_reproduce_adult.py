@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from skrecursive import _adult_engines, limiting_risk
+from skrecursive import limiting_risk
 from skrecursive.reproduce import adult_categorical, adult_logistic
+from skrecursive.simulation import _adult_engines
 
 
 def test_pseudo_truth_is_sklearns_fit_and_the_papers_numbers():

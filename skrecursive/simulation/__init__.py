@@ -10,7 +10,7 @@ These engines are the one deliberate exception to "one generation loop":
 tests check them against the meta-estimators and against the theory.
 """
 
-from .._cvm import cramer_von_mises_batch
+from .._utils.cvm import cramer_von_mises_batch
 from ._constants import error_constant
 from ._simulate import SETTINGS, simulate
 

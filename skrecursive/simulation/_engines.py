@@ -37,8 +37,8 @@ shape ``(n_repeats, n_generations)`` (NaN once a repeat has failed) and
 
 import numpy as np
 
-from .._batched_glm import newton_glm
-from .._cvm import _cvm_sorted
+from .._utils.cvm import _cvm_sorted
+from ._glm import newton_glm
 
 __all__ = ["ENGINES", "FAMILY", "CATEGORICAL_PROBABILITIES"]
 

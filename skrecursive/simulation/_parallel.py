@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._jobs import run_in_order
+from .._utils.parallel import run_in_order
 from ..theory import STRATEGIES
 from ._engines import ENGINES
 

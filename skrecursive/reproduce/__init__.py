@@ -17,8 +17,8 @@ summary, interval or plot can be computed from it. The ``skrecursive adult``
 and ``skrecursive reproduce`` commands call them.
 """
 
-from ._reproduce_adult import adult_categorical, adult_logistic
-from ._reproduce_scenarios import (
+from ._adult import adult_categorical, adult_logistic
+from ._scenarios import (
     PAPER_SETTINGS,
     SCENARIO2_WEIGHTS,
     SCENARIO3_KS,
@@ -30,7 +30,7 @@ from ._reproduce_scenarios import (
     scenario3,
     scenarios_summary,
 )
-from ._reproduce_strategies import STRATEGY_LOOPS, plot_strategies, strategies
+from ._strategies import STRATEGY_LOOPS, plot_strategies, strategies
 
 __all__ = [
     "PAPER_SETTINGS",

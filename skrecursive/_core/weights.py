@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import has_fit_parameter
 
-from .theory import naive_weight, optimal_weight
+from ..theory import naive_weight, optimal_weight
 
 __all__ = [
     "resolve_weight",
@@ -61,7 +61,7 @@ def row_weights(w, n_real, n_synthetic):
 
     Examples
     --------
-    >>> from skrecursive._weights import row_weights
+    >>> from skrecursive._core.weights import row_weights
     >>> row_weights(0.75, 2, 4)
     array([2.25 , 2.25 , 0.375, 0.375, 0.375, 0.375])
     """

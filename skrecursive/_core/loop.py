@@ -3,7 +3,7 @@
 Generation 0 fits a clone of the base model on ``n`` real rows. Each later
 generation draws ``n`` fresh real rows, draws ``m`` synthetic rows from the
 previous generation's model, weights the two parts ``w`` and ``1 - w`` in
-total (see :mod:`skrecursive._weights`), fits a fresh clone and scores it on
+total (see :mod:`skrecursive._core.weights`), fits a fresh clone and scores it on
 held-out rows. :class:`BaseRecursiveEstimator` owns that loop; the regressor,
 classifier and density estimator only say how to validate their target, which
 base models they accept and how a fitted model produces synthetic rows.
@@ -20,8 +20,7 @@ from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._samplers import BootstrapRows, concat_rows, n_rows, take_rows
-from ._validation import (
+from .._utils.validation import (
     CALLABLE,
     NONE,
     RANDOM_STATE,
@@ -30,8 +29,9 @@ from ._validation import (
     Options,
     check_params,
 )
-from ._weights import fit_weighted, resolve_weight, row_weights, warn_resampling, weight_routing
-from .theory import STRATEGIES, optimal_weight
+from ..theory import STRATEGIES, optimal_weight
+from .sources import BootstrapRows, concat_rows, n_rows, take_rows
+from .weights import fit_weighted, resolve_weight, row_weights, warn_resampling, weight_routing
 
 __all__ = ["BaseRecursiveEstimator", "HISTORY_KEYS", "STRATEGIES"]
 

@@ -7,8 +7,8 @@ weight), the recursive classifier's per-generation test curves, the figure.
 
 import sys
 
-from ._cli_errors import CLIError
-from .theory import optimal_weight
+from ..theory import optimal_weight
+from ._errors import CLIError
 
 __all__ = ["configure", "run", "ADULT_STEPS", "ADULT_CLI_REPEATS"]
 
@@ -78,7 +78,7 @@ def _writable_dir(text):
 
 def _adult_settings(args):
     """Check every argument before any work starts; return the run's settings."""
-    from ._adult_engines import PAPER_WEIGHTS
+    from ..simulation._adult_engines import PAPER_WEIGHTS
 
     generations = _parse_number(args.generations, "--generations", int, low=1)
     jobs = _parse_number(args.jobs, "--jobs", int, low=-(2**31))
@@ -111,8 +111,8 @@ def _adult_logistic_step(settings):
 
     import numpy as np
 
-    from ._adult_engines import ADULT_LOGISTIC_FEATURES
-    from .reproduce import adult_logistic
+    from ..reproduce import adult_logistic
+    from ..simulation._adult_engines import ADULT_LOGISTIC_FEATURES
 
     keys = ("n", "k", "n_generations", "n_repeats", "weights", "last", "drop_missing",
             "random_state", "n_jobs", "progress")
@@ -153,8 +153,8 @@ def _adult_classifier_step(settings):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    from .classification import RecursiveWeightedClassifier
-    from .datasets import load_adult
+    from .._core.classification import RecursiveWeightedClassifier
+    from ..datasets import load_adult
 
     data = load_adult(drop_missing=True)
     X, y = data.data, data.target
@@ -226,7 +226,7 @@ def _adult_figure_step(settings):
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from .plotting import GenerationCurveDisplay, WeightCurveDisplay
+    from ..plotting import GenerationCurveDisplay, WeightCurveDisplay
 
     results = pd.read_csv(os.path.join(settings["out"], "adult_logistic.csv"))
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.5), layout="constrained")

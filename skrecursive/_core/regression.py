@@ -5,10 +5,10 @@ from sklearn.base import RegressorMixin, is_classifier, is_regressor
 from sklearn.linear_model import LinearRegression
 from sklearn.utils.metaestimators import available_if
 
-from ._docstrings import fill_doc
-from ._loop import BaseRecursiveEstimator, _estimator_has
-from ._samplers import RegressionSource
-from ._validation import HasMethods, Options
+from .._utils.docstrings import fill_doc
+from .._utils.validation import HasMethods, Options
+from .loop import BaseRecursiveEstimator, _estimator_has
+from .sources import RegressionSource
 
 __all__ = ["RecursiveWeightedRegressor"]
 

@@ -6,10 +6,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 
-from ._docstrings import fill_doc
-from ._loop import BaseRecursiveEstimator, _estimator_has
-from ._samplers import ClassificationSource
-from ._validation import HasMethods, Options
+from .._utils.docstrings import fill_doc
+from .._utils.validation import HasMethods, Options
+from .loop import BaseRecursiveEstimator, _estimator_has
+from .sources import ClassificationSource
 
 __all__ = ["RecursiveWeightedClassifier"]
 

@@ -25,9 +25,9 @@ from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
-from ._batched_glm import newton_glm
-from ._jobs import run_in_order
-from ._weights import row_weights
+from .._core.weights import row_weights
+from .._utils.parallel import run_in_order
+from ._glm import newton_glm
 
 __all__ = [
     "ADULT_LOGISTIC_FEATURES",
@@ -57,7 +57,7 @@ _CHUNK = 50
 
 
 def _adult_frame(drop_missing):
-    from .datasets import load_adult
+    from ..datasets import load_adult
 
     return load_adult(drop_missing=drop_missing).frame
 

@@ -13,13 +13,13 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._adult_engines import (
+from .._utils.validation import NONE, Interval, InvalidParameterError, Options
+from ..simulation._adult_engines import (
     ADULT_CATEGORICAL_COLUMNS,
     PAPER_WEIGHTS,
     run_adult_categorical,
     run_adult_logistic,
 )
-from ._validation import NONE, Interval, InvalidParameterError, Options
 
 __all__ = ["adult_logistic", "adult_categorical"]
 

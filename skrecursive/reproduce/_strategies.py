@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
-from .simulation import error_constant, simulate
-from .theory import naive_weight, optimal_weight, risk_trajectory
+from ..simulation import error_constant, simulate
+from ..theory import naive_weight, optimal_weight, risk_trajectory
 
 __all__ = ["STRATEGY_LOOPS", "strategies", "plot_strategies"]
 
@@ -61,8 +61,8 @@ def _kde_repeat(label, repeat, *, n, k, bandwidth, n_generations, seed):
     from scipy import stats
     from sklearn.neighbors import KernelDensity
 
-    from .density import RecursiveDensityEstimator
-    from .metrics import cramer_von_mises
+    from .._core.density import RecursiveDensityEstimator
+    from ..metrics import cramer_von_mises
 
     strategy, rule = STRATEGY_LOOPS[label]
     w = _weight(rule, k)

@@ -2,7 +2,7 @@
 
 The weighted base models it is designed for, :class:`GaussianDensity`,
 :class:`EmpiricalDistribution` and :class:`CategoricalDistribution`, live in
-:mod:`skrecursive._distributions` and are re-exported here.
+:mod:`skrecursive._core.distributions` and are re-exported here.
 """
 
 from sklearn.base import DensityMixin
@@ -10,10 +10,10 @@ from sklearn.neighbors import KernelDensity
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ._distributions import CategoricalDistribution, EmpiricalDistribution, GaussianDensity
-from ._docstrings import fill_doc
-from ._loop import BaseRecursiveEstimator, _estimator_has
-from ._samplers import DensitySource, sample_rows
+from .._utils.docstrings import fill_doc
+from .distributions import CategoricalDistribution, EmpiricalDistribution, GaussianDensity
+from .loop import BaseRecursiveEstimator, _estimator_has
+from .sources import DensitySource, sample_rows
 
 __all__ = [
     "RecursiveDensityEstimator",

@@ -218,7 +218,7 @@ def sample_categorical(proba, rng):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrecursive._samplers import sample_categorical
+    >>> from skrecursive._core.sources import sample_categorical
     >>> proba = np.array([[0.0, 1.0, 0.0], [0.5, 0.0, 0.5]])
     >>> idx = sample_categorical(np.repeat(proba, 1000, axis=0), np.random.RandomState(0))
     >>> sorted(set(idx[:1000].tolist())), sorted(set(idx[1000:].tolist()))

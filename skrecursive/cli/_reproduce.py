@@ -5,13 +5,13 @@ import os
 import sys
 import time
 
-from ._cli_errors import CLIError
+from ._errors import CLIError
 
 __all__ = ["configure", "run", "SCENARIOS"]
 
 
 def _scenario1(args):
-    from . import reproduce
+    from .. import reproduce
 
     df = reproduce.scenario1(n_repeats=args.repeats or 1000, random_state=args.seed,
                              n_jobs=args.jobs, progress=sys.stderr.isatty())
@@ -19,7 +19,7 @@ def _scenario1(args):
 
 
 def _scenario2(args):
-    from . import reproduce
+    from .. import reproduce
 
     df = reproduce.scenario2(n_repeats=args.repeats or 2000, random_state=args.seed,
                              n_jobs=args.jobs, progress=sys.stderr.isatty())
@@ -28,7 +28,7 @@ def _scenario2(args):
 
 
 def _scenario3(args):
-    from . import reproduce
+    from .. import reproduce
 
     df = reproduce.scenario3(n_repeats=args.repeats or 1000, random_state=args.seed,
                              n_jobs=args.jobs, progress=sys.stderr.isatty())
@@ -37,7 +37,7 @@ def _scenario3(args):
 
 
 def _strategies(args):
-    from . import reproduce
+    from .. import reproduce
 
     # --repeats N: N engine repeats, and N / 50 (at least 2) meta-estimator fits of the
     # KDE, which take nearly all the time (the engines need about a second)

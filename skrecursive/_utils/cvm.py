@@ -19,7 +19,7 @@ give empty intervals and need no special care. Used by the ECDF engine of
 
 import numpy as np
 
-__all__ = ["cramer_von_mises_batch"]
+__all__ = ["cramer_von_mises_batch", "weighted_ecdf"]
 
 
 def cramer_von_mises_batch(atoms, weights=None, cdf=None, *, assume_sorted=False):
@@ -93,3 +93,22 @@ def _cvm_sorted(u, wt):
     s -= c
     s -= c
     return 1.0 / 3.0 + np.einsum("...n,...n,...n->...", wt, u, s)
+
+
+def weighted_ecdf(atoms, weights, X, sorted_first=None, cum_first=None):
+    """``sum_i weights_i * 1[atoms_i <= x]`` (componentwise) for every row ``x`` of ``X``.
+
+    One column uses a sorted search; several columns compare in blocks.
+    """
+    if atoms.shape[1] == 1:
+        if sorted_first is None:
+            order = np.argsort(atoms[:, 0], kind="stable")
+            sorted_first, cum_first = atoms[order, 0], np.cumsum(weights[order])
+        pos = np.searchsorted(sorted_first, X[:, 0], side="right")
+        return np.where(pos > 0, cum_first[np.maximum(pos - 1, 0)], 0.0).clip(0.0, 1.0)
+    out = np.empty(X.shape[0])
+    block = max(1, 2_000_000 // max(1, atoms.size))
+    for start in range(0, X.shape[0], block):
+        below = np.all(atoms[None, :, :] <= X[start : start + block, None, :], axis=2)
+        out[start : start + block] = below @ weights
+    return out.clip(0.0, 1.0)

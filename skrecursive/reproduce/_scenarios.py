@@ -9,8 +9,8 @@ sizes and returns a tidy table with a first-order ``theory`` column, and
 import numpy as np
 import pandas as pd
 
-from .simulation import error_constant, simulate
-from .theory import limiting_risk, naive_weight, optimal_weight, risk_trajectory
+from ..simulation import error_constant, simulate
+from ..theory import limiting_risk, naive_weight, optimal_weight, risk_trajectory
 
 __all__ = [
     "PAPER_SETTINGS",

@@ -18,7 +18,8 @@ from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._validation import Interval, InvalidParameterError, Options, check_params
+from .._utils.cvm import weighted_ecdf
+from .._utils.validation import Interval, InvalidParameterError, Options, check_params
 
 __all__ = ["GaussianDensity", "EmpiricalDistribution", "CategoricalDistribution"]
 
@@ -323,7 +324,7 @@ class EmpiricalDistribution(DensityMixin, BaseEstimator):
         -------
         score : float
         """
-        from .metrics import cramer_von_mises
+        from ..metrics import cramer_von_mises
 
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
@@ -346,25 +347,6 @@ class EmpiricalDistribution(DensityMixin, BaseEstimator):
         rng = check_random_state(random_state)
         idx = rng.choice(len(self.weights_), size=n, replace=True, p=self.weights_)
         return self.atoms_[idx]
-
-
-def weighted_ecdf(atoms, weights, X, sorted_first=None, cum_first=None):
-    """``sum_i weights_i * 1[atoms_i <= x]`` (componentwise) for every row ``x`` of ``X``.
-
-    One column uses a sorted search; several columns compare in blocks.
-    """
-    if atoms.shape[1] == 1:
-        if sorted_first is None:
-            order = np.argsort(atoms[:, 0], kind="stable")
-            sorted_first, cum_first = atoms[order, 0], np.cumsum(weights[order])
-        pos = np.searchsorted(sorted_first, X[:, 0], side="right")
-        return np.where(pos > 0, cum_first[np.maximum(pos - 1, 0)], 0.0).clip(0.0, 1.0)
-    out = np.empty(X.shape[0])
-    block = max(1, 2_000_000 // max(1, atoms.size))
-    for start in range(0, X.shape[0], block):
-        below = np.all(atoms[None, :, :] <= X[start : start + block, None, :], axis=2)
-        out[start : start + block] = below @ weights
-    return out.clip(0.0, 1.0)
 
 
 # ------------------------------------------------------------ categorical

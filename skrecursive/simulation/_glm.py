@@ -94,7 +94,7 @@ def newton_glm(
     Examples
     --------
     >>> import numpy as np
-    >>> from skrecursive._batched_glm import newton_glm
+    >>> from skrecursive.simulation._glm import newton_glm
     >>> rng = np.random.default_rng(0)
     >>> X = rng.standard_normal((3, 500, 2))
     >>> y = (rng.random((3, 500)) < 1 / (1 + np.exp(-X @ [1.0, -1.0]))).astype(float)

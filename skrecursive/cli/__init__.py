@@ -8,9 +8,9 @@ Subcommands add themselves to :data:`SUBCOMMANDS`: each entry maps a name to
 import argparse
 import sys
 
-from . import _adult_cli, _reproduce_cli
-from ._cli_errors import CLIError
-from .theory import limiting_risk, naive_weight, optimal_weight
+from ..theory import limiting_risk, naive_weight, optimal_weight
+from . import _adult, _reproduce
+from ._errors import CLIError
 
 __all__ = ["main", "CLIError"]
 
@@ -58,20 +58,20 @@ SUBCOMMANDS = {
     "adult": (
         "the paper's experiments on the UCI Adult data: error versus weight, and the "
         "recursive classifier's test log-loss and accuracy per generation",
-        _adult_cli.configure,
-        _adult_cli.run,
+        _adult.configure,
+        _adult.run,
     ),
     "reproduce": (
         "run the paper's simulation scenarios, writing CSV files and figures",
-        _reproduce_cli.configure,
-        _reproduce_cli.run,
+        _reproduce.configure,
+        _reproduce.run,
     ),
 }
 
 
 def build_parser():
     """The argument parser of the ``skrecursive`` command."""
-    from . import __version__
+    from .. import __version__
 
     parser = argparse.ArgumentParser(
         prog="skrecursive",
@@ -100,6 +100,3 @@ def main(argv=None):
         print("interrupted", file=sys.stderr)
         return 130
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,7 @@
+"""``python -m skrecursive.cli``: the ``skrecursive`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
