@@ -24,7 +24,6 @@ stabilization framework", Journal of the Royal Statistical Society Series B,
 from numbers import Integral
 
 import numpy as np
-from scipy.special import polygamma
 
 __all__ = ["optimal_weight", "naive_weight", "limiting_risk", "risk_trajectory"]
 
@@ -45,12 +44,12 @@ def _as_weight(w):
     return w_arr
 
 
-STRATEGIES = ("fresh", "replace", "accumulate", "fixed-real")
+def _strategy(strategy):
+    # the closed forms live with the loops they describe, in the strategy registry
+    # (imported here, not at the top, because the registry's weights import this module)
+    from ._core.strategies import get_strategy
 
-
-def _check_strategy(strategy):
-    if strategy not in STRATEGIES:
-        raise ValueError(f"strategy must be one of {STRATEGIES}; got {strategy!r}.")
+    return get_strategy(strategy)
 
 
 def _scalar_or_array(x):
@@ -167,20 +166,9 @@ def limiting_risk(w, k, *, strategy="fresh"):
     >>> round(limiting_risk(0.5, 1.0, strategy="accumulate"), 4)  # pi^2 / 6
     1.6449
     """
-    _check_strategy(strategy)
-    w = _as_weight(w)
-    k = _as_ratio(k)
-    w, k = np.broadcast_arrays(w, k)
-    den = w * (2.0 - w)
-    safe = np.where(den > 0, den, 1.0)
-    if strategy == "fresh":
-        risk = np.where(den > 0, (w * w + k * (1.0 - w) ** 2) / safe, np.inf)
-    elif strategy == "fixed-real":
-        risk = np.where(den > 0, 1.0 + k * (1.0 - w) ** 2 / safe, np.inf)
-    elif strategy == "replace":
-        risk = np.full(w.shape, np.inf)
-    else:
-        risk = 1.0 + k * polygamma(1, k + 1.0)
+    strategy = _strategy(strategy)
+    w, k = np.broadcast_arrays(_as_weight(w), _as_ratio(k))
+    risk = strategy.limiting_risk(w, k)
     return _scalar_or_array(np.asarray(risk, dtype=float))
 
 
@@ -235,31 +223,13 @@ def risk_trajectory(w, k, n_generations, *, strategy="fresh"):
     >>> risk_trajectory(0.5, 1.0, 2, strategy="accumulate")  # 1 + 1/4 + 1/9
     array([1.        , 1.25      , 1.36111111])
     """
-    _check_strategy(strategy)
+    strategy = _strategy(strategy)
     if isinstance(n_generations, bool) or not isinstance(n_generations, Integral):
         raise TypeError(f"n_generations must be an int; got {type(n_generations).__name__}.")
     if n_generations < 0:
         raise ValueError(f"n_generations must be >= 0; got {n_generations}.")
-    w = _as_weight(w)
-    k = _as_ratio(k)
-    w, k = np.broadcast_arrays(w, k)
+    w, k = np.broadcast_arrays(_as_weight(w), _as_ratio(k))
     out = np.empty((n_generations + 1,) + w.shape)
     out[0] = 1.0
-    t = np.arange(1, n_generations + 1).reshape((-1,) + (1,) * w.ndim)
-    if strategy == "replace":
-        out[1:] = 1.0 + t * k
-    elif strategy == "accumulate":
-        out[1:] = 1.0 + np.cumsum(k / (k + t) ** 2, axis=0)
-    elif strategy == "fixed-real":
-        decay = (1.0 - w) ** 2
-        # V_t = decay (V_{t-1} + k), V_0 = 0: the drift away from the fixed real estimate
-        drift = np.zeros(w.shape)
-        for i in range(1, n_generations + 1):
-            drift = decay * (drift + k)
-            out[i] = 1.0 + drift
-    else:
-        const = w * w + k * (1.0 - w) ** 2
-        decay = (1.0 - w) ** 2
-        for i in range(1, n_generations + 1):
-            out[i] = const + decay * out[i - 1]
+    out[1:] = strategy.risk_trajectory(w, k, n_generations)
     return out

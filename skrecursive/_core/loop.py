@@ -20,6 +20,7 @@ from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from .._utils.rows import concat_rows, n_rows, take_rows
 from .._utils.validation import (
     CALLABLE,
     NONE,
@@ -29,11 +30,12 @@ from .._utils.validation import (
     Options,
     check_params,
 )
-from ..theory import STRATEGIES, optimal_weight
-from .sources import BootstrapRows, concat_rows, n_rows, take_rows
+from ..theory import optimal_weight
+from .sources import BootstrapRows
+from .strategies import STRATEGY_NAMES
 from .weights import fit_weighted, resolve_weight, row_weights, warn_resampling, weight_routing
 
-__all__ = ["BaseRecursiveEstimator", "HISTORY_KEYS", "STRATEGIES"]
+__all__ = ["BaseRecursiveEstimator", "HISTORY_KEYS"]
 
 HISTORY_KEYS = ("generation", "n_real", "n_synthetic", "weight", "score", "fit_time")
 
@@ -129,7 +131,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         ],
         "weight": [Interval(Real, 0, 1, closed="both"), Options("optimal", "naive")],
         "real_sampling": [Options("bootstrap", "disjoint")],
-        "strategy": [Options(*STRATEGIES)],
+        "strategy": [Options(*STRATEGY_NAMES)],
         "max_accumulated": [NONE, Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "scoring": [NONE, _ScorerName(), CALLABLE, _MultiScoring()],

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._core.strategies import STRATEGY_NAMES as STRATEGIES
 from .._utils.parallel import run_in_order
-from ..theory import STRATEGIES
 from ._engines import ENGINES
 
 __all__ = ["Task", "make_tasks", "run_tasks", "chunk_size"]

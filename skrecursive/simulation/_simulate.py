@@ -7,7 +7,8 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from ..theory import STRATEGIES, naive_weight, optimal_weight
+from .._core.strategies import STRATEGY_NAMES as STRATEGIES
+from ..theory import naive_weight, optimal_weight
 from ._engines import FAMILY
 from ._parallel import FAMILY_ORDER, make_tasks, run_tasks
 
