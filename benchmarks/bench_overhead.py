@@ -3,7 +3,7 @@
 Both sides do the same things per generation: draw 2,000 fresh real rows with
 replacement from the training pool, draw 2,000 synthetic rows (bootstrapped
 covariates, the previous model's predictions plus Gaussian noise with the
-scale of its real-row residuals), weight the rows as THEORY.md section 1 says,
+scale of its real-row residuals), weight the rows as the user guide's recursion page says,
 fit a Ridge model and score it (R^2) on the held-out 20% of a 25,000 x 20 pool.
 The ratio of the two wall times is the price of the meta-estimator's
 bookkeeping (validation, cloning, history). Goal: ratio <= 1.10.

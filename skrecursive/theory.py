@@ -128,7 +128,7 @@ def limiting_risk(w, k, *, strategy="fresh"):
 
     ``R(w, k) = (w^2 + k (1 - w)^2) / (w (2 - w))``: the limit, as the number
     of generations grows, of ``E||theta_t - theta||^2 / (C / n)`` where
-    ``C / n`` is the error of a fit on ``n`` real rows alone (THEORY.md,
+    ``C / n`` is the error of a fit on ``n`` real rows alone (the user guide,
     He, Xu & Cheng 2026, doi:10.1093/jrsssb/qkag099).
 
     Parameters

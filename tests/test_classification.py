@@ -27,7 +27,7 @@ def _blobs(n=300, centers=3, seed=2):
 
 
 class _GaussianCovariates:
-    """Fresh N(0, I) covariates for synthetic rows (the simulation design of THEORY.md)."""
+    """Fresh N(0, I) covariates for synthetic rows (the simulation design of the user guide)."""
 
     def __init__(self, p):
         self.p = p
@@ -358,7 +358,7 @@ def _coef_errors(weights, n, n_generations, burn_in, seed):
 
 @pytest.mark.slow
 def test_logistic_limiting_risk_follows_theory():
-    # THEORY.md GLM case, k = 1: after burn-in, E||coef_t - beta||^2 relative to real-only
+    # the user guide GLM case, k = 1: after burn-in, E||coef_t - beta||^2 relative to real-only
     # fits (weight=1, same real batches: common random numbers) tends to limiting_risk(w, 1).
     # n = 1000 keeps the O(1/n) small-sample inflation of the logistic MLE's error (about
     # 2% at n = 1000, 1% for the 2n-row mixed fits) far below the tolerance.

@@ -1,4 +1,4 @@
-"""The recursion's error against THEORY.md, run through RecursiveDensityEstimator itself.
+"""The recursion's error against the user guide, run through RecursiveDensityEstimator itself.
 
 Risk ratios: one long run per weight, with fresh disjoint real batches of ``n`` rows and
 ``m = n / k`` synthetic rows. A scoring callable records every generation's error against

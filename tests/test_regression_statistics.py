@@ -1,4 +1,4 @@
-"""Statistics of RecursiveWeightedRegressor against THEORY.md sections 2 and 3.
+"""Statistics of RecursiveWeightedRegressor against the user guide's recursion page.
 
 Random-design linear model: x ~ N(0, I_2), y = x'beta + N(0, 1), beta = (1, 1),
 ``LinearRegression(fit_intercept=False)``. Fresh real rows come from a large pool as
@@ -30,7 +30,7 @@ KS = (0.5, 1.0, 2.0)
 
 
 class NormalCovariates:
-    """Fresh N(0, I) covariates, the random design of THEORY.md."""
+    """Fresh N(0, I) covariates, the random design of the user guide."""
 
     def __init__(self, n_features):
         self.n_features = n_features
@@ -117,7 +117,7 @@ def test_minimiser_is_the_optimal_weight(measured_risk, k):
 
 @pytest.mark.slow
 def test_fully_synthetic_loop_collapses_linearly():
-    """At weight=0 the error grows like (C/n)(1 + t k) (THEORY.md section 3)."""
+    """At weight=0 the error grows like (C/n)(1 + t k) (the user guide's recursion page)."""
     n, n_generations, n_repeats = 100, 10, 150  # k = n / m = 1
     errors = np.empty((n_repeats, n_generations + 1))
     rng = np.random.RandomState(42)

@@ -15,7 +15,7 @@ def test_pseudo_truth_is_sklearns_fit_and_the_papers_numbers():
     beta = _adult_engines.logistic_pseudo_truth(X, y, C=1.0)
     ref = LogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-10).fit(X, y)
     np.testing.assert_allclose(beta, np.r_[ref.intercept_, ref.coef_[0]], rtol=1e-6)
-    # THEORY.md, section 4 (the authors' fit on all 48,842 rows), to the digits given there
+    # the paper's Adult pseudo-truth (the authors' fit on all 48,842 rows), to its digits
     paper = [-8.259, 0.0422, 0.3223, 0.000320, 0.000680, 0.0401]
     np.testing.assert_allclose(beta, paper, rtol=2e-3)
 

@@ -1,6 +1,6 @@
 """The fast engines against the classifier and density meta-estimators.
 
-Same data-generating process on both sides (THEORY.md section 1; the
+Same data-generating process on both sides (the user guide's recursion page; the
 engine's choices in ``skrecursive.simulation._engines``): the meta-estimators
 run the recursion one fit per generation, the engines advance thousands of
 repeats at once. Their error after the last generation must agree within

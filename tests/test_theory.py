@@ -1,4 +1,4 @@
-"""skrecursive.theory against THEORY.md sections 2 and 3."""
+"""skrecursive.theory against the user guide's recursion page."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ from scipy.optimize import minimize_scalar
 
 from skrecursive import limiting_risk, naive_weight, optimal_weight, risk_trajectory
 
-# THEORY.md section 3 table, 4 decimals. Its k = 0.19 entry reads 0.3512 while the exact
+# the theory table of the project notes, 4 decimals. Its k = 0.19 entry reads 0.3512 while the exact
 # value is 0.351122..., so entries are compared to one unit in the table's last place.
 TABLE = {0.01: 0.0951, 0.05: 0.2, 0.1: 0.2702, 0.19: 0.3512, 0.5: 0.5, 1: 0.6180,
          2: 0.7321, 5: 0.8541, 10: 0.9161}
@@ -27,7 +27,7 @@ def test_optimal_weight_minimises_limiting_risk(k):
     res = minimize_scalar(lambda w: limiting_risk(w, k), bounds=(1e-9, 1.0), method="bounded",
                           options={"xatol": 1e-10})
     assert optimal_weight(k) == pytest.approx(res.x, abs=1e-6)
-    # at the optimum the risk equals the weight (THEORY.md section 3)
+    # at the optimum the risk equals the weight (the user guide's recursion page)
     assert limiting_risk(optimal_weight(k), k) == pytest.approx(optimal_weight(k), rel=1e-12)
     # it solves w^2 + k w - k = 0
     w = optimal_weight(k)
@@ -38,7 +38,7 @@ def test_naive_weight_and_its_risk():
     assert naive_weight(1.0) == 0.5
     k = np.array([0.1, 1.0, 4.0])
     np.testing.assert_allclose(naive_weight(k), k / (1 + k))
-    # THEORY.md: naive pooling has R = (1 + k) / (2 + k)
+    # the user guide: naive pooling has R = (1 + k) / (2 + k)
     np.testing.assert_allclose(limiting_risk(naive_weight(k), k), (1 + k) / (2 + k))
     assert limiting_risk(0.5, 1.0) == pytest.approx(2 / 3)
     assert limiting_risk(naive_weight(0.1), 0.1) == pytest.approx(0.5238, abs=5e-5)
@@ -56,7 +56,7 @@ def test_trajectory_recursion_and_limit():
     w, k = 0.4, 0.7
     traj = risk_trajectory(w, k, 200)
     assert traj[0] == 1.0
-    # each step is the recursion of THEORY.md section 3
+    # each step is the recursion of the user guide's recursion page
     np.testing.assert_allclose(traj[1:], w**2 + k * (1 - w) ** 2 + (1 - w) ** 2 * traj[:-1])
     assert traj[-1] == pytest.approx(limiting_risk(w, k), rel=1e-12)
     # geometric convergence with factor (1 - w)^2

@@ -270,7 +270,7 @@ def adult_categorical(
 
     A bootstrap of ``n`` rows of one column has exactly multinomial category
     counts with probabilities ``p*``, so the engine draws the counts
-    directly. Theory (THEORY.md, section 2): the error is about
+    directly. Theory (user guide, recursion page): the error is about
     ``C / n * R(w, k)`` with ``C = (1/K) sum_j p*_j (1 - p*_j)``; the
     ``relative_error`` column is ``error / (C / n)``, to compare with
     :func:`skrecursive.limiting_risk`.

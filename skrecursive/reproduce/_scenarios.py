@@ -1,6 +1,6 @@
 """Simulation scenarios 1-3 of the paper (public names re-exported by skrecursive.reproduce).
 
-Scenarios 1 to 3 (THEORY.md section 4) run on the vectorised engines of
+Scenarios 1 to 3 (user guide, recursion page) run on the vectorised engines of
 :mod:`skrecursive.simulation`; each function defaults to the paper's full
 sizes and returns a tidy table with a first-order ``theory`` column, and
 ``plot_*`` functions draw the paper's figures from those tables.

@@ -1,4 +1,4 @@
-"""Per-sample error constants ``C`` of the simulated settings (THEORY.md section 2).
+"""Per-sample error constants ``C`` of the simulated settings (user guide, recursion page).
 
 One batch of ``n`` real rows has error ``C / n`` to first order, so the
 recursion's error at weight ``w`` tends to ``(C / n) R(w, k)`` with

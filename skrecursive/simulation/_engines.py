@@ -1,7 +1,7 @@
 """Vectorised engines: all Monte Carlo repeats of one (setting, k, w) cell at once.
 
 Each engine advances ``R`` independent repeats of the "fresh data" recursion
-(THEORY.md section 1) together and returns the error of every repeat at every
+(user guide, recursion page) together and returns the error of every repeat at every
 generation. Engines draw the data from exactly the laws the recursion
 prescribes; where a fit depends on the data only through low-dimensional
 sufficient statistics, the engine draws those statistics directly from their

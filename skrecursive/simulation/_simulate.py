@@ -104,7 +104,7 @@ def simulate(
 
     Each generation fits on ``n`` fresh real rows and ``m = round(n / k)``
     rows drawn from the previous generation's model, with total weight ``w``
-    on the real rows (THEORY.md; He, Xu & Cheng 2026,
+    on the real rows (user guide; He, Xu & Cheng 2026,
     doi:10.1093/jrsssb/qkag099). Generation 0 fits on ``n`` real rows.
     The data-generating choices are those of the paper's simulations:
 
