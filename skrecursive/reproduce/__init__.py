@@ -4,7 +4,10 @@ He, Xu & Cheng, "Recursive learning without collapse: a weighting-based
 stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
 
 * The UCI Adult experiments, :func:`adult_logistic` and
-  :func:`adult_categorical`, on the bundled data (batched-Newton engine).
+  :func:`adult_categorical`, on the bundled data (batched-Newton engine), the
+  recursive classifier's per-generation test curves, :func:`adult_classifier`,
+  and their figure, :func:`plot_adult`; :func:`minimiser_interval` locates the
+  minimum of an error-versus-weight curve with a bootstrap interval.
 * The simulation scenarios 1 to 3, :func:`scenario1`, :func:`scenario2`,
   :func:`scenario3`, on the vectorised engines of :mod:`skrecursive.simulation`,
   with :func:`scenarios_summary` and the ``plot_scenario*`` figures.
@@ -17,7 +20,14 @@ summary, interval or plot can be computed from it. The ``skrecursive adult``
 and ``skrecursive reproduce`` commands call them.
 """
 
-from ._adult import adult_categorical, adult_logistic
+from ._adult import (
+    ADULT_CLASSIFIER_LOOPS,
+    adult_categorical,
+    adult_classifier,
+    adult_logistic,
+    plot_adult,
+)
+from ._minimiser import minimiser_interval
 from ._scenarios import (
     PAPER_SETTINGS,
     SCENARIO2_WEIGHTS,
@@ -33,12 +43,16 @@ from ._scenarios import (
 from ._strategies import STRATEGY_LOOPS, plot_strategies, strategies
 
 __all__ = [
+    "ADULT_CLASSIFIER_LOOPS",
     "PAPER_SETTINGS",
     "SCENARIO2_WEIGHTS",
     "SCENARIO3_KS",
     "STRATEGY_LOOPS",
     "adult_categorical",
+    "adult_classifier",
     "adult_logistic",
+    "minimiser_interval",
+    "plot_adult",
     "plot_scenario1",
     "plot_scenario2",
     "plot_scenario3",

@@ -12,7 +12,9 @@ interval or plot can be computed from it.
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 
+from .._utils.parallel import run_in_order
 from .._utils.validation import NONE, Interval, InvalidParameterError, Options
 from ..simulation._adult_engines import (
     ADULT_CATEGORICAL_COLUMNS,
@@ -21,7 +23,10 @@ from ..simulation._adult_engines import (
     run_adult_logistic,
 )
 
-__all__ = ["adult_logistic", "adult_categorical"]
+__all__ = [
+    "adult_logistic", "adult_categorical", "adult_classifier", "plot_adult",
+    "ADULT_CLASSIFIER_LOOPS", "ADULT_ERROR_NAME",
+]
 
 #: Default repeats of the Adult experiments (the paper uses 1000); see ``adult_logistic``.
 ADULT_DEFAULT_REPEATS = 100
@@ -317,3 +322,236 @@ def adult_categorical(
         n_jobs=n_jobs,
         progress=progress,
     )
+
+
+#: The loops of :func:`adult_classifier` by default: legend name -> ``weight`` of
+#: :class:`~skrecursive.RecursiveWeightedClassifier`.
+ADULT_CLASSIFIER_LOOPS = {
+    "fully synthetic (w = 0)": 0.0,
+    "naive": "naive",
+    "optimal w*": "optimal",
+    "real only (w = 1)": 1.0,
+}
+
+
+class _Loops:
+    def is_satisfied_by(self, value):
+        if not isinstance(value, dict) or not value:
+            return False
+        return all(
+            isinstance(name, str)
+            and (
+                w in ("naive", "optimal")
+                or (isinstance(w, Real) and not isinstance(w, bool) and 0 <= w <= 1)
+            )
+            for name, w in value.items()
+        )
+
+    def __str__(self):
+        return "a non-empty dict of names to weights (a float in [0, 1], 'naive' or 'optimal')"
+
+
+def _encoded_adult(drop_missing):
+    """The Adult features as floats: numeric columns, then one-hot categories.
+
+    The one-hot columns come from the categories of the bundled data's
+    categorical dtypes (a fixed schema, learnt from no rows), so the encoding
+    is done once instead of once per generation and scoring.
+    """
+    from ..datasets import load_adult
+
+    data = load_adult(drop_missing=drop_missing)
+    X = data.data
+    numeric = [c for c in X.columns if not isinstance(X[c].dtype, pd.CategoricalDtype)]
+    categorical = [c for c in X.columns if c not in numeric]
+    onehot = pd.get_dummies(X[categorical], prefix_sep="=", dtype=float)
+    encoded = np.hstack([X[numeric].to_numpy(dtype=float), onehot.to_numpy()])
+    return encoded, data.target.to_numpy(), len(numeric), X.shape[1]
+
+
+def _classifier_loop(X, y, n_numeric, *, name, weight, n, k, n_generations, test_fraction,
+                     random_state):
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
+
+    from .._core.classification import RecursiveWeightedClassifier
+
+    # standardise the numeric columns only: scaled one-hot columns of rare
+    # categories would escape the L2 penalty and overfit 1,000 rows
+    model = make_pipeline(
+        make_column_transformer((StandardScaler(), list(range(n_numeric))),
+                                remainder="passthrough"),
+        LogisticRegression(max_iter=1000),
+    )
+    est = RecursiveWeightedClassifier(
+        model, n_generations=n_generations, n_real=n, n_synthetic=1.0 / k, weight=weight,
+        validation_fraction=test_fraction, scoring=["neg_log_loss", "accuracy"],
+        random_state=random_state,
+    )
+    # hundreds of small fits: BLAS threads cost more than they save (same results)
+    with threadpool_limits(limits=1, user_api="blas"):
+        est.fit(X, y)
+    frame = pd.DataFrame(est.history_)
+    frame.insert(0, "loop", name)
+    frame["log_loss"] = -frame.pop("score_neg_log_loss")
+    frame["accuracy"] = frame.pop("score_accuracy")
+    frame = frame.drop(columns=["score"], errors="ignore")
+    return frame
+
+
+def adult_classifier(
+    *,
+    n=500,
+    k=1.0,
+    n_generations=100,
+    loops=None,
+    test_fraction=0.3,
+    drop_missing=True,
+    random_state=0,
+    n_jobs=None,
+    progress=False,
+):
+    """The recursive classifier on all Adult features: test log-loss and accuracy per generation.
+
+    :class:`~skrecursive.RecursiveWeightedClassifier` around a logistic
+    regression on all fourteen features (numeric columns standardised inside
+    the model on each generation's training rows, categorical columns one-hot
+    encoded by their fixed list of categories), once per loop: by default
+    fully synthetic (``w = 0``), naive pooling, the optimal weight ``w*(k)`` and real data only
+    (``w = 1``). Each loop holds out the same ``test_fraction`` of the rows,
+    never trained on, and scores every generation on them; all loops share
+    ``random_state``, so they start from the same generation-0 fit on the same
+    real rows and differ only by the weight.
+
+    Parameters
+    ----------
+    n : int, default=500
+        Fresh real rows per generation, bootstrapped from the training rows.
+    k : float, default=1.0
+        Real rows per synthetic row, ``n / m``.
+    n_generations : int, default=100
+        Mixing generations after generation 0.
+    loops : dict of str to float or {"naive", "optimal"}, default=None
+        Legend name -> weight of each loop; None is
+        :data:`ADULT_CLASSIFIER_LOOPS`.
+    test_fraction : float in (0, 1), default=0.3
+        Share of the rows held out to score every generation.
+    drop_missing : bool, default=True
+        Drop the rows with a missing value (45,222 complete rows remain).
+    random_state : int >= 0, default=0
+        Seed of every loop (the same for all of them).
+    n_jobs : int, default=None
+        Loops run in parallel through joblib; the results do not depend on it.
+    progress : bool, default=False
+        Show a tqdm progress bar over the loops.
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        One row per (loop, generation): ``loop``, ``weight`` (the weight the
+        loop used), ``generation``, ``n_real``, ``n_synthetic``, ``fit_time``,
+        ``log_loss`` and ``accuracy`` on the held-out rows. ``results.attrs``
+        holds ``n``, ``m``, ``k``, the number of features and rows.
+
+    Examples
+    --------
+    >>> from skrecursive.reproduce import adult_classifier
+    >>> res = adult_classifier(n=200, n_generations=3, loops={"w = 0": 0.0, "w*": "optimal"})
+    >>> res.shape, sorted(res["loop"].unique())
+    ((8, 8), ['w = 0', 'w*'])
+    >>> bool(res["accuracy"].between(0.7, 0.9).all())
+    True
+    """
+    values = dict(locals())
+    table = {key: _COMMON[key] for key in ("n", "k", "n_generations", "drop_missing",
+                                           "n_jobs", "progress")}
+    table["loops"] = [_Loops(), NONE]
+    table["test_fraction"] = [Interval(Real, 0, 1, closed="neither")]
+    table["random_state"] = [Interval(Integral, 0, None, closed="left")]
+    values["last"] = 1
+    _check("adult_classifier", table, values)
+    loops = dict(ADULT_CLASSIFIER_LOOPS if loops is None else loops)
+    X, y, n_numeric, n_features = _encoded_adult(bool(drop_missing))
+    calls = [
+        (
+            _classifier_loop,
+            (X, y, n_numeric),
+            dict(name=name, weight=weight, n=n, k=float(k), n_generations=n_generations,
+                 test_fraction=float(test_fraction), random_state=random_state),
+        )
+        for name, weight in loops.items()
+    ]
+    frames = run_in_order(calls, n_jobs=n_jobs, progress=progress, desc="classifier loops")
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs.update(
+        experiment="adult-classifier", n=n, m=max(1, int(round(n / k))), k=float(k),
+        n_features=n_features, rows_used=len(y), test_fraction=float(test_fraction),
+    )
+    return out
+
+
+#: What the error of :func:`adult_logistic` is, as the y-axis label of its curve.
+ADULT_ERROR_NAME = "error: ||beta_t - beta*||^2, mean of last generations"
+
+
+def plot_adult(logistic_results, classifier_results=None, *, confidence=0.95):
+    """The figure of ``skrecursive adult``: error versus weight, and the classifier's curves.
+
+    Parameters
+    ----------
+    logistic_results : pandas.DataFrame
+        Output of :func:`adult_logistic`: the left panel is its mean error
+        per weight with a ``confidence`` band, ``w*(k)`` and the empirical
+        minimiser (:class:`~skrecursive.plotting.WeightCurveDisplay`).
+    classifier_results : pandas.DataFrame, default=None
+        Output of :func:`adult_classifier`: two more panels, test log-loss and
+        accuracy per generation, one line per loop.
+    confidence : float in (0, 1), default=0.95
+        Level of the band of the left panel, named in its legend.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from skrecursive.reproduce import adult_logistic, plot_adult
+    >>> res = adult_logistic(n_repeats=3, n_generations=3, last=2, weights=[0.4, 0.6, 0.8],
+    ...                      random_state=0)
+    >>> fig = plot_adult(res)
+    >>> fig.axes[0].get_ylabel()
+    'error: ||beta_t - beta*||^2, mean of last 2 generations'
+    """
+    import matplotlib.pyplot as plt
+
+    from ..plotting import GenerationCurveDisplay, WeightCurveDisplay
+
+    n_panels = 1 if classifier_results is None else 3
+    fig, axes = plt.subplots(1, n_panels, figsize=(5.5 * n_panels, 4.8), layout="constrained",
+                             squeeze=False)
+    axes = axes[0]
+    last = logistic_results.attrs.get("last")
+    error_name = ADULT_ERROR_NAME.replace("last", f"last {last}") if last else ADULT_ERROR_NAME
+    WeightCurveDisplay.from_results(
+        logistic_results, k=float(logistic_results["k"].iloc[0]), ax=axes[0],
+        confidence=confidence, error_name=error_name,
+    )
+    axes[0].set_title("Adult logistic regression: error vs weight")
+    if classifier_results is not None:
+        groups = list(classifier_results.groupby("loop", sort=False))
+        for ax, metric, name in ((axes[1], "log_loss", "Test log-loss"),
+                                 (axes[2], "accuracy", "Test accuracy")):
+            GenerationCurveDisplay(
+                generations=[g["generation"].to_numpy() for _, g in groups],
+                scores=[g[metric].to_numpy() for _, g in groups],
+                weights=[float(g["weight"].iloc[-1]) for _, g in groups],
+                labels=[loop for loop, _ in groups],
+                score_name=name,
+            ).plot(ax=ax)
+            ax.set_title(f"Recursive classifier: {name.lower()} per generation")
+    return fig
