@@ -1,0 +1,118 @@
+"""Benchmark the Adult logistic engine, and the authors' own code beside it when given.
+
+Measures CPU-seconds per (weight, repeat) of the paper's Adult logistic
+recursion (n = m = 500 rows per generation, 100 generations after generation 0,
+error averaged over the last 20) with :func:`skrecursive.reproduce.adult_logistic`
+in one process. With ``--peer DIR`` (a checkout of the authors' repository,
+CC0) it also runs the authors' ``recursive_training`` from
+``Real_Data/Real_Data_Experiment.py`` on their own copy of the data, called as
+their script calls it for every (weight, repeat) (``T=100, n=500, m=500``,
+``rng=np.random.default_rng(rep)``), in the same process, and prints the ratio.
+Both sides run with one BLAS thread and warnings silenced, and CPU time is the
+process's own (see ``_peer.py``); loading the data and fitting the pseudo-truth
+happen once per run on both sides and are timed apart. Without ``--peer`` no
+ratio is measured.
+
+Usage::
+
+    python benchmarks/bench_adult.py                 # ours only, under a minute
+    python benchmarks/bench_adult.py --peer DIR      # and the authors' recursive_training
+    python benchmarks/bench_adult.py --full --jobs 2 # and the paper's full run (30 x 1000)
+
+The authors' script is loaded from DIR at run time; skrecursive never ships,
+downloads or imports it.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _peer import cpu_seconds, fair, load_peer_module, print_ratio  # noqa: E402
+
+from skrecursive.reproduce import adult_logistic  # noqa: E402
+
+WEIGHTS = [0.2, 0.5, 0.78]
+#: (weight, repeat) pairs of the authors' recursive_training timed with --peer
+PEER_PAIRS = ((0.2, 0), (0.5, 1), (0.62, 2), (0.78, 3))
+
+
+def ours_per_pair(repeats):
+    """CPU-seconds per (weight, repeat) and of the fixed start-up (data, pseudo-truth)."""
+    adult_logistic(n_repeats=1, n_generations=1, last=1, weights=[0.5], n_jobs=1)  # warm up
+    _, fixed = cpu_seconds(adult_logistic, n_repeats=1, n_generations=1, last=1,
+                           weights=[0.5], n_jobs=1, random_state=0)
+    _, cpu = cpu_seconds(adult_logistic, n_repeats=repeats, weights=WEIGHTS, n_jobs=1,
+                         random_state=0)
+    return (cpu - fixed) / (repeats * len(WEIGHTS)), fixed
+
+
+def peer_per_pair(peer_dir, n_pairs):
+    """CPU-seconds of the authors' ``recursive_training`` per (weight, repeat)."""
+    module = load_peer_module(peer_dir, "Real_Data/Real_Data_Experiment.py", "peer_adult")
+    data = Path(peer_dir).expanduser() / "Real_Data" / "Data"
+    with fair():
+        start = time.process_time()
+        train, test = module.load_clean_adult(str(data / "adult.data"), str(data / "adult.test"))
+        X_all, y_all, _ = module.prepare_full_data(train, test)
+        model_true = module.fit_logistic(X_all, y_all)
+        beta_true = np.concatenate([model_true.intercept_, model_true.coef_.ravel()])
+        fixed = time.process_time() - start
+    print(f"   authors' data and pseudo-truth: {X_all.shape[0]:,} rows, {fixed:.2f} CPU-s "
+          "(once per run, left out of the ratio)")
+    times = []
+    for w, rep in PEER_PAIRS[:n_pairs]:
+        _, cpu = cpu_seconds(module.recursive_training, X_all, y_all, beta_true, T=100, n=500,
+                             m=500, w=w, rng=np.random.default_rng(rep))
+        times.append(cpu)
+        print(f"   authors' recursive_training(w={w}, rep={rep}): {cpu:.2f} CPU-s")
+    return statistics.mean(times)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--peer", metavar="DIR", default=None,
+                        help="a checkout of the authors' Model_Collapse_Codes repository")
+    parser.add_argument("--peer-calls", type=int, default=3,
+                        help=f"calls of the authors' recursive_training to time "
+                        f"(1-{len(PEER_PAIRS)}, default 3)")
+    parser.add_argument("--repeats", type=int, default=100,
+                        help="our repeats per weight for the CPU figure (default 100)")
+    parser.add_argument("--full", action="store_true",
+                        help="also time the paper's full run (30 weights x 1000 repeats)")
+    parser.add_argument("--jobs", type=int, default=2, help="workers of the full run")
+    args = parser.parse_args(argv)
+
+    print("1. CPU-seconds per (weight, repeat), Adult logistic, n = m = 500, 100 generations, "
+          "one process, one BLAS thread")
+    ours, fixed = ours_per_pair(args.repeats)
+    print(f"   skrecursive: {1e3 * ours:.2f} ms per (weight, repeat) over "
+          f"{len(WEIGHTS)} weights x {args.repeats} repeats (start-up {fixed:.2f} CPU-s, once "
+          "per run, left out)")
+    peer = None
+    if args.peer is not None:
+        peer = peer_per_pair(args.peer, max(1, min(args.peer_calls, len(PEER_PAIRS))))
+    print_ratio(ours, peer, "Adult logistic")
+    if args.full:
+        print(f"2. full Adult logistic: 30 weights x 1000 repeats, n_jobs={args.jobs}")
+        start = time.perf_counter()
+        with fair():
+            res = adult_logistic(n_repeats=1000, n_jobs=args.jobs, random_state=0)
+        wall = time.perf_counter() - start
+        best = res.groupby("weight")["error"].mean().idxmin()
+        print(f"   wall {wall:.1f} s ({wall / 60:.2f} min) on {os.cpu_count()} cores; "
+              f"minimiser of the mean error {best:.2f}")
+        if peer is not None:
+            print(f"   the authors' code at the CPU measured above: about "
+                  f"{30_000 * peer / 3600:,.1f} CPU-hours (extrapolated, not run)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
