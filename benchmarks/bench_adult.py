@@ -18,15 +18,25 @@ Usage::
     python benchmarks/bench_adult.py                 # ours only, under a minute
     python benchmarks/bench_adult.py --peer DIR      # and the authors' recursive_training
     python benchmarks/bench_adult.py --full --jobs 2 # and the paper's full run (30 x 1000)
+    python benchmarks/bench_adult.py --main-job      # time `skrecursive adult` at its defaults
+
+``--main-job`` runs the command's default experiment (in a temporary output
+directory) and prints its wall time, the CPU time of all its processes (this
+one and the joblib workers), and that CPU divided by the cores, the wall time
+it would take on idle cores if the work spread evenly.
 
 The authors' script is loaded from DIR at run time; skrecursive never ships,
 downloads or imports it.
 """
 
 import argparse
+import contextlib
+import io
 import os
+import resource
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -75,6 +85,33 @@ def peer_per_pair(peer_dir, n_pairs):
     return statistics.mean(times)
 
 
+def main_job():
+    """Wall and total CPU seconds of ``skrecursive adult`` with its defaults."""
+    from joblib.externals.loky import get_reusable_executor
+
+    from skrecursive import cli
+
+    def cpu():
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    get_reusable_executor().shutdown(wait=True)  # workers start inside the timed run
+    with tempfile.TemporaryDirectory() as out:
+        cpu0, start = cpu(), time.perf_counter()
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            status = cli.main(["adult", "--out", out, "--quiet"])
+        wall = time.perf_counter() - start
+        # the workers' CPU is counted once they have exited
+        get_reusable_executor().shutdown(wait=True)
+        total = cpu() - cpu0
+    if status != 0:
+        raise SystemExit(f"skrecursive adult failed with status {status}")
+    lines = printed.getvalue().splitlines()
+    return wall, total, [line for line in lines if line.startswith(("empirical", "skrecursive"))]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--peer", metavar="DIR", default=None,
@@ -87,7 +124,20 @@ def main(argv=None):
     parser.add_argument("--full", action="store_true",
                         help="also time the paper's full run (30 weights x 1000 repeats)")
     parser.add_argument("--jobs", type=int, default=2, help="workers of the full run")
+    parser.add_argument("--main-job", action="store_true",
+                        help="only time `skrecursive adult` at its defaults")
     args = parser.parse_args(argv)
+
+    if args.main_job:
+        wall, total, lines = main_job()
+        cores = os.cpu_count() or 1
+        print("`skrecursive adult` at its defaults:")
+        for line in lines:
+            print(f"   {line}")
+        load = os.getloadavg()[0]
+        print(f"   wall {wall:.1f} s; CPU {total:.1f} s in all processes; CPU / {cores} cores = "
+              f"{total / cores:.1f} s (load average {load:.1f} at the end)")
+        return 0
 
     print("1. CPU-seconds per (weight, repeat), Adult logistic, n = m = 500, 100 generations, "
           "one process, one BLAS thread")

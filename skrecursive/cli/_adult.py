@@ -19,15 +19,13 @@ __all__ = ["configure", "run", "ADULT_CLI_REPEATS"]
 #: Level of the intervals printed and drawn by ``skrecursive adult``.
 CONFIDENCE = 0.95
 
-#: Repeats per weight of the default ``skrecursive adult`` run. 30 weights x 60
-#: repeats x 100 generations of the batched logistic engine take about 57
-#: CPU-seconds in all (start-up included), about 30 s of wall time on two free
-#: cores, leaving room in the two-minute budget for the classifier part.
-#: Repeats share their random draws across weights, so 60 of them resolve
-#: differences of the mean error between weights to a few percent: every weight
-#: up to 0.52 and from 0.66 on loses to 0.62 by more than 2.5 paired standard
-#: errors (scaled from a 100-repeat pilot), so the printed minimiser lands in
-#: 0.54-0.64, around w* = 0.618, where the curve is flat. The paper uses 1000.
+#: Repeats per weight of the default ``skrecursive adult`` run (the paper uses
+#: 1000). 30 weights x 40 repeats x 100 generations of the batched logistic
+#: engine plus the four classifier loops take about 70 CPU-seconds in all
+#: processes (``python benchmarks/bench_adult.py --main-job`` measures it), about
+#: half a minute on two idle cores. Repeats share their random draws across
+#: weights, so 40 of them locate the minimum of the curve to about +-0.05 (95%
+#: bootstrap interval over repeats of the smoothed minimiser).
 ADULT_CLI_REPEATS = 40
 
 

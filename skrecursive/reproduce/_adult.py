@@ -168,14 +168,15 @@ def adult_logistic(
     n_generations : int, default=100
         Mixing generations ``T`` after generation 0.
     n_repeats : int, default=100
-        Independent repeats per weight. The paper uses 1000; the default of 100
-        costs about 75 CPU-seconds with the batched engine (about 40 s on two
-        cores; the paper's 1000 take ten times as long) and still locates the
-        minimum of the curve: repeat ``r`` uses the same random draws at every
-        weight (common random numbers), so the paired differences between
-        weights are several times more precise than the levels. In a
-        100-repeat run every weight up to 0.52 and from 0.64 on lost to 0.62 by
-        more than 3 paired standard errors. Use 1000 for the paper's figure.
+        Independent repeats per weight. The paper uses 1000. Each (weight,
+        repeat) costs a few tens of CPU-milliseconds with the batched engine
+        (``python benchmarks/bench_adult.py`` measures it; the authors'
+        ``recursive_training`` costs several dozen times more); repeat ``r``
+        uses the same random draws at every weight (common random numbers),
+        so the paired differences between weights, which locate the minimum
+        of the curve, are several times more precise than the levels
+        (:func:`minimiser_interval` gives the minimiser with a bootstrap
+        interval over repeats). Use 1000 for the paper's figure.
     weights : array-like of float in [0, 1], default=None
         Weights on the real data; None is the paper's grid 0.20, 0.22, ..., 0.78.
     last : int, default=20
