@@ -9,6 +9,7 @@ on two cores) and returns one row per (weight, repeat) so that any summary,
 interval or plot can be computed from it.
 """
 
+import re
 from numbers import Integral, Real
 
 import numpy as np
@@ -495,7 +496,7 @@ def adult_classifier(
 
 
 #: What the error of :func:`adult_logistic` is, as the y-axis label of its curve.
-ADULT_ERROR_NAME = "error: ||beta_t - beta*||^2, mean of last generations"
+ADULT_ERROR_NAME = r"error $\Vert\beta_t - \beta^*\Vert^2$, mean of last generations"
 
 
 def plot_adult(logistic_results, classifier_results=None, *, confidence=0.95):
@@ -525,8 +526,8 @@ def plot_adult(logistic_results, classifier_results=None, *, confidence=0.95):
     >>> res = adult_logistic(n_repeats=3, n_generations=3, last=2, weights=[0.4, 0.6, 0.8],
     ...                      random_state=0)
     >>> fig = plot_adult(res)
-    >>> fig.axes[0].get_ylabel()
-    'error: ||beta_t - beta*||^2, mean of last 2 generations'
+    >>> print(fig.axes[0].get_ylabel())
+    error $\\Vert\\beta_t - \\beta^*\\Vert^2$, mean of last 2 generations
     """
     import matplotlib.pyplot as plt
 
@@ -551,7 +552,8 @@ def plot_adult(logistic_results, classifier_results=None, *, confidence=0.95):
                 generations=[g["generation"].to_numpy() for _, g in groups],
                 scores=[g[metric].to_numpy() for _, g in groups],
                 weights=[float(g["weight"].iloc[-1]) for _, g in groups],
-                labels=[loop for loop, _ in groups],
+                # the legend adds the weight itself
+                labels=[re.sub(r" \(w = [^)]*\)$", "", loop) for loop, _ in groups],
                 score_name=name,
             ).plot(ax=ax)
             ax.set_title(f"Recursive classifier: {name.lower()} per generation")
