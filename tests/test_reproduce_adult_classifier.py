@@ -90,3 +90,19 @@ def test_minimiser_interval_drops_incomplete_repeats_and_checks_input():
         minimiser_interval(df, confidence=1.0)
     with pytest.raises(ValueError, match="repeat"):
         minimiser_interval(df.drop(columns="repeat"))
+
+
+def test_leading_column_scaler_is_the_column_transformer():
+    # the classifier's cheap scaler computes what StandardScaler on the numeric
+    # columns plus passthrough computes, constant columns included
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import StandardScaler
+
+    from skrecursive.reproduce._adult import _ScaleLeadingColumns
+
+    rng = np.random.default_rng(0)
+    X = np.hstack([rng.normal(3, 2, (50, 3)), np.ones((50, 1)), rng.integers(0, 2, (50, 4))])
+    ref = make_column_transformer((StandardScaler(), [0, 1, 2, 3]), remainder="passthrough")
+    ours = _ScaleLeadingColumns(4).fit(X[:30])
+    np.testing.assert_allclose(ours.transform(X[30:]), ref.fit(X[:30]).transform(X[30:]),
+                               rtol=1e-12, atol=1e-12)

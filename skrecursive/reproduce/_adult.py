@@ -14,6 +14,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._utils.parallel import run_in_order
 from .._utils.validation import NONE, Interval, InvalidParameterError, Options
@@ -371,23 +372,45 @@ def _encoded_adult(drop_missing):
     return encoded, data.target.to_numpy(), len(numeric), X.shape[1]
 
 
+class _ScaleLeadingColumns(TransformerMixin, BaseEstimator):
+    """Standardise the first ``n_columns`` columns of a float array, pass the rest.
+
+    What ``make_column_transformer((StandardScaler(), range(n)),
+    remainder="passthrough")`` computes (the same numbers), in one copy of the
+    array instead of a selection, a copy per part and a concatenation: the
+    classifier experiment transforms the 13,567 held-out rows twice per
+    generation, and this makes a generation about a third cheaper.
+    """
+
+    def __init__(self, n_columns=0):
+        self.n_columns = n_columns
+
+    def fit(self, X, y=None):
+        lead = np.asarray(X, dtype=float)[:, : self.n_columns]
+        self.mean_ = lead.mean(axis=0)
+        scale = lead.std(axis=0)
+        self.scale_ = np.where(scale > 0, scale, 1.0)  # as StandardScaler: constant -> 1
+        self.n_features_in_ = np.shape(X)[1]
+        return self
+
+    def transform(self, X):
+        out = np.array(X, dtype=float)
+        out[:, : self.n_columns] -= self.mean_
+        out[:, : self.n_columns] /= self.scale_
+        return out
+
+
 def _classifier_loop(X, y, n_numeric, *, name, weight, n, k, n_generations, test_fraction,
                      random_state):
-    from sklearn.compose import make_column_transformer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
 
     from .._core.classification import RecursiveWeightedClassifier
 
     # standardise the numeric columns only: scaled one-hot columns of rare
     # categories would escape the L2 penalty and overfit 1,000 rows
-    model = make_pipeline(
-        make_column_transformer((StandardScaler(), list(range(n_numeric))),
-                                remainder="passthrough"),
-        LogisticRegression(max_iter=1000),
-    )
+    model = make_pipeline(_ScaleLeadingColumns(n_numeric), LogisticRegression(max_iter=1000))
     est = RecursiveWeightedClassifier(
         model, n_generations=n_generations, n_real=n, n_synthetic=1.0 / k, weight=weight,
         validation_fraction=test_fraction, scoring=["neg_log_loss", "accuracy"],
