@@ -5,8 +5,10 @@ stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
 
 Each function runs one experiment with the paper's sizes as defaults (apart
 from the number of repeats, chosen so the default finishes in about a minute
-on two cores) and returns one row per (weight, repeat) so that any summary,
-interval or plot can be computed from it.
+on two cores) and returns a tidy DataFrame, one row per (weight, repeat) or,
+for the classifier, per (loop, generation), so that any summary, interval or
+plot can be computed from it; :func:`plot_adult` draws the figure of
+``skrecursive adult`` from them.
 """
 
 import re
