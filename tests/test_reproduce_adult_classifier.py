@@ -106,3 +106,31 @@ def test_leading_column_scaler_is_the_column_transformer():
     ours = _ScaleLeadingColumns(4).fit(X[:30])
     np.testing.assert_allclose(ours.transform(X[30:]), ref.fit(X[:30]).transform(X[30:]),
                                rtol=1e-12, atol=1e-12)
+
+
+def test_plot_adult_names_the_error_and_the_band_level():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skrecursive.reproduce import adult_logistic, plot_adult
+
+    logistic = adult_logistic(n=100, n_repeats=3, n_generations=3, last=2,
+                              weights=[0.4, 0.5, 0.6, 0.7], random_state=0)
+    curves = adult_classifier(n=200, n_generations=2, random_state=0)
+    fig = plot_adult(logistic, curves, confidence=0.9)
+    try:
+        weight_ax, loss_ax, accuracy_ax = fig.axes
+        assert "last 2 generations" in weight_ax.get_ylabel()
+        labels = [t.get_text() for t in weight_ax.get_legend().get_texts()]
+        assert "90% confidence interval" in labels
+        assert any(label.startswith("optimal weight w* = 0.618") for label in labels)
+        # one line per loop, named once, with the weight the loop used
+        legend = [t.get_text() for t in loss_ax.get_legend().get_texts()]
+        assert legend == ["fully synthetic (w = 0.000)", "naive (w = 0.500)",
+                          "optimal w* (w = 0.618)", "real only (w = 1.000)"]
+        assert loss_ax.get_ylabel() == "Test log-loss"
+        assert accuracy_ax.get_ylabel() == "Test accuracy"
+    finally:
+        plt.close(fig)
