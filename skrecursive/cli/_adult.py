@@ -190,6 +190,8 @@ def _logistic_section(settings):
               f"{confidence:.0%} bootstrap interval over repeats [{found['low']:.3f}, "
               f"{found['high']:.3f}]; w* = {w_star:.4f} is "
               f"{'inside' if inside else 'outside'} it")
+    else:
+        print("(no interval for the minimiser: it needs at least 5 weights)")
     path = os.path.join(settings["out"], "adult_logistic.csv")
     res.to_csv(path, index=False)
     print(f"wrote {path}")
