@@ -78,3 +78,30 @@ def test_unwritable_out_gives_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert status == 2
     assert err.count("\n") == 1 and "--out" in err and "not a writable directory" in err
+
+
+def test_papers_scale_prints_expected_duration_before_starting(tmp_path, capsys, monkeypatch):
+    # stop the run as soon as the real experiment starts: by then the expected
+    # duration, measured by the pilot, must already be printed
+    import skrecursive.reproduce as reproduce
+
+    pilot = reproduce.adult_logistic
+
+    def stop_at_full_run(**kwargs):
+        if kwargs["n_repeats"] == 1000:
+            raise KeyboardInterrupt
+        return pilot(**kwargs)
+
+    monkeypatch.setattr(reproduce, "adult_logistic", stop_at_full_run)
+    status = cli.main(["adult", "--repeats", "1000", "--jobs", "2", "--out", str(tmp_path),
+                       "--quiet"])
+    out = capsys.readouterr().out.splitlines()
+    assert status == 130 and len(out) == 1
+    match = re.match(r"Adult logistic experiment: 30 weights x 1000 repeats x 100 generations; "
+                     r"measured (\d+) CPU-ms per \(weight, repeat\), so expect about "
+                     r"([\d.]+) (s|min|h) on 2 worker\(s\)$", out[0])
+    assert match is not None
+    per_pair = float(match[1]) / 1e3
+    expected = float(match[2]) * {"s": 1, "min": 60, "h": 3600}[match[3]]
+    # 30,000 pairs over 2 workers, plus about a second of start-up
+    assert expected == pytest.approx(30_000 * per_pair / 2, rel=0.1, abs=5)
