@@ -21,7 +21,7 @@ CONFIDENCE = 0.95
 
 #: Repeats per weight of the default ``skrecursive adult`` run (the paper uses
 #: 1000). 30 weights x 40 repeats x 100 generations of the batched logistic
-#: engine plus the four classifier loops take about 55 CPU-seconds in all
+#: engine plus the four classifier loops take about 50 CPU-seconds in all
 #: processes (``python benchmarks/bench_adult.py --main-job`` measures it), about
 #: half a minute on two idle cores. Repeats share their random draws across
 #: weights, so 40 of them locate the minimum of the curve to about +-0.05 (95%
