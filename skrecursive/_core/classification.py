@@ -130,6 +130,7 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         in :func:`~sklearn.model_selection.cross_validate`. It is called
         on each generation's model seen with the classes of the whole pool,
         so ``"neg_log_loss"`` works even when a generation never saw a class.
+    [monitor]
     [covariate_sampler]
     labels : {"sample", "argmax"}, default="sample"
         How synthetic labels are drawn from the previous generation:
@@ -199,6 +200,8 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         max_accumulated=None,
         validation_fraction=0.2,
         scoring=None,
+        monitor=None,
+        keep_estimators=False,
         covariate_sampler="bootstrap",
         labels="sample",
         random_state=None,
@@ -214,6 +217,8 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         self.max_accumulated = max_accumulated
         self.validation_fraction = validation_fraction
         self.scoring = scoring
+        self.monitor = monitor
+        self.keep_estimators = keep_estimators
         self.covariate_sampler = covariate_sampler
         self.labels = labels
         self.random_state = random_state
@@ -295,7 +300,7 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         self : RecursiveWeightedClassifier
             Fitted estimator.
         """
-        return self._run_loop(X, y)
+        return self._fit(X, y)
 
     def partial_fit(self, X, y, classes=None):
         """Advance exactly one generation with ``(X, y)`` as the fresh real batch.
@@ -323,7 +328,7 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         -------
         self : RecursiveWeightedClassifier
         """
-        return self._run_partial(X, y, classes=classes)
+        return self._partial_fit(X, y, classes=classes)
 
     @available_if(_estimator_has("predict"))
     def predict(self, X):

@@ -65,6 +65,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         ``GaussianMixture``), and the negated Cramer-von Mises distance for
         :class:`EmpiricalDistribution`, which has no density. See
         :mod:`skrecursive.metrics` for distance-based scorers.
+    [monitor]
     [random_state_verbose]
 
     Attributes
@@ -113,6 +114,8 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         max_accumulated=None,
         validation_fraction=0.2,
         scoring=None,
+        monitor=None,
+        keep_estimators=False,
         random_state=None,
         verbose=0,
     ):
@@ -126,6 +129,8 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         self.max_accumulated = max_accumulated
         self.validation_fraction = validation_fraction
         self.scoring = scoring
+        self.monitor = monitor
+        self.keep_estimators = keep_estimators
         self.random_state = random_state
         self.verbose = verbose
 
@@ -168,7 +173,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         self : RecursiveDensityEstimator
             Fitted estimator.
         """
-        return self._run_loop(X, None)
+        return self._fit(X, None)
 
     def partial_fit(self, X, y=None):
         """Advance exactly one generation with ``X`` as the fresh real batch.
@@ -190,7 +195,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         -------
         self : RecursiveDensityEstimator
         """
-        return self._run_partial(X, None)
+        return self._partial_fit(X, None)
 
     @available_if(_estimator_has("score_samples"))
     def score_samples(self, X):

@@ -41,6 +41,7 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         ``score`` (R^2). A list of scorer names or a dict of name -> scorer
         records several metrics, as in
         :func:`~sklearn.model_selection.cross_validate`.
+    [monitor]
     [covariate_sampler]
     noise : {"gaussian", "poisson", "residual", "none"}, default="gaussian"
         How synthetic responses are drawn around the previous model's
@@ -99,6 +100,8 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         max_accumulated=None,
         validation_fraction=0.2,
         scoring=None,
+        monitor=None,
+        keep_estimators=False,
         covariate_sampler="bootstrap",
         noise="gaussian",
         random_state=None,
@@ -114,6 +117,8 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         self.max_accumulated = max_accumulated
         self.validation_fraction = validation_fraction
         self.scoring = scoring
+        self.monitor = monitor
+        self.keep_estimators = keep_estimators
         self.covariate_sampler = covariate_sampler
         self.noise = noise
         self.random_state = random_state
@@ -165,7 +170,7 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         self : RecursiveWeightedRegressor
             Fitted estimator.
         """
-        return self._run_loop(X, y)
+        return self._fit(X, y)
 
     def partial_fit(self, X, y):
         """Advance exactly one generation with ``(X, y)`` as the fresh real batch.
@@ -188,7 +193,7 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         -------
         self : RecursiveWeightedRegressor
         """
-        return self._run_partial(X, y)
+        return self._partial_fit(X, y)
 
     @available_if(_estimator_has("predict"))
     def predict(self, X):
