@@ -27,6 +27,10 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
     with ``k = n_real / n_synthetic``, which minimises the limiting error of
     the loop (He, Xu & Cheng 2026, doi:10.1093/jrsssb/qkag099).
 
+    ``n_generations`` counts the mixing generations after generation 0, so
+    ``fit`` fits ``n_generations + 1`` models. Read more in the
+    :ref:`User Guide <recursion>`.
+
     Parameters
     ----------
     estimator : regressor, default=None
@@ -175,12 +179,16 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
     def partial_fit(self, X, y):
         """Advance exactly one generation with ``(X, y)`` as the fresh real batch.
 
-        The first call fits generation 0 on the batch alone. Each later call
+        The first call fits generation 0 on the batch alone (see
+        :ref:`streaming`). Each later call
         draws ``n_synthetic`` rows (relative to this batch's size when a
         float) from the current model, covariates bootstrapped from this
         batch unless ``covariate_sampler`` is an object, and fits the next
         generation. ``n_real``, ``n_generations``, ``real_sampling`` and
         ``validation_fraction`` are not used; the history's score is NaN.
+        A call that fails (or is interrupted) leaves the estimator as it
+        was, random state included, so it can be retried with the same
+        batch.
 
         Parameters
         ----------
