@@ -18,6 +18,7 @@ estimator only say how to validate their target, which base models they accept
 and how a fitted model produces synthetic rows.
 """
 
+import copy
 import math
 import time
 from abc import ABCMeta, abstractmethod
@@ -114,8 +115,47 @@ def _reseed(estimator, keys, rng):
     function of the meta-estimator's own ``random_state`` (as in bagging).
     """
     if keys:
-        estimator.set_params(**{k: int(rng.randint(np.iinfo(np.int32).max)) for k in keys})
+        seeds = {k: int(rng.randint(np.iinfo(np.int32).max)) for k in keys}
+        if type(estimator).set_params is BaseEstimator.set_params and not any(
+            "__" in k for k in keys
+        ):
+            # what BaseEstimator.set_params does for top-level names, without its
+            # get_params(deep=True) call (a measurable share of a small model's fit)
+            for key, seed in seeds.items():
+                setattr(estimator, key, seed)
+        else:
+            estimator.set_params(**seeds)
     return estimator
+
+
+_IMMUTABLE = (str, bytes, bool, int, float, complex, type(None))
+
+
+def _unfitted_copies(base):
+    """A function returning a new unfitted copy of ``base`` at each call.
+
+    ``clone`` runs once; later copies are copies of that first clone, which is
+    what ``clone`` would give (same class, same parameters, nothing fitted) at
+    a fraction of the cost: a new instance sharing the parameters when every
+    one of them is an immutable scalar, a deep copy otherwise. Models that
+    customise cloning (``__sklearn_clone__``) are cloned every time.
+    """
+    prototype = clone(base)
+    cls = type(prototype)
+    if not isinstance(prototype, BaseEstimator) or (
+        cls.__sklearn_clone__ is not BaseEstimator.__sklearn_clone__
+    ):
+        return lambda: clone(base)
+    if all(type(v) in _IMMUTABLE for v in vars(prototype).values()):
+        state = vars(prototype)
+
+        def shallow():
+            new = cls.__new__(cls)
+            new.__dict__.update(state)
+            return new
+
+        return shallow
+    return lambda: copy.deepcopy(prototype)
 
 
 def _resolve_count(value, reference):
@@ -138,6 +178,7 @@ class _Plan:
 
     strategy: Strategy
     base: Any
+    new_estimator: Any  # () -> a new unfitted copy of base
     routing: Any  # from weight_routing: the sample_weight keyword, or None to resample
     seed_keys: list
     w: float
@@ -527,6 +568,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         plan = _Plan(
             strategy=strategy,
             base=base,
+            new_estimator=_unfitted_copies(base),
             routing=weight_routing(base),
             seed_keys=_random_state_keys(base),
             w=resolve_weight(self.weight, k),
@@ -578,7 +620,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         and turned into the synthetic source of the next generation.
         """
         t, rng = state.generation, state.rng
-        estimator = _reseed(clone(plan.base), plan.seed_keys, rng)
+        estimator = _reseed(plan.new_estimator(), plan.seed_keys, rng)
         if state.source is None:
             batch = plan.strategy.initial_training_set(X_real, y_real)
         else:

@@ -46,11 +46,18 @@ class BootstrapRows:
 
     def __init__(self, X):
         self.X = X
+        self._rng = None
 
     def sample(self, n, random_state):
-        rng = np.random.RandomState(random_state) if not isinstance(
-            random_state, np.random.RandomState
-        ) else random_state
+        if isinstance(random_state, np.random.RandomState):
+            rng = random_state
+        else:
+            # re-seeding one RandomState draws exactly what a new RandomState(seed)
+            # would, without the cost of creating one every generation
+            if self._rng is None:
+                self._rng = np.random.RandomState()
+            rng = self._rng
+            rng.seed(random_state)
         idx = rng.randint(n_rows(self.X), size=n)
         return take_rows(self.X, idx)
 
