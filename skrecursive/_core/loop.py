@@ -553,7 +553,10 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         X, y, attrs = self._validate_without_side_effects(X, y, reset=reset, **target_kwargs)
         self._check_extra(X, y)
         origin = check_random_state(self.random_state) if reset else self._rng
-        rng = _copy_rng(origin)
+        # work on a copy, so that a failure leaves the stream where it was; numpy's
+        # global stream (random_state=None) is not reproducible anyway and is used
+        # directly, so that draws other code makes from it during the fit stay in it
+        rng = origin if origin is check_random_state(None) else _copy_rng(origin)
         if partial:
             X_val = y_val = None
             n_real = n_rows(X)
@@ -693,7 +696,8 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         }
         if state.estimators is not None:
             fitted["estimators_"] = state.estimators
-        state.origin.set_state(state.rng.get_state())
+        if state.rng is not state.origin:
+            state.origin.set_state(state.rng.get_state())
         if plan.reset:
             for name in (*_FEATURE_ATTRS, "estimators_"):
                 self.__dict__.pop(name, None)
