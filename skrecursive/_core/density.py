@@ -41,6 +41,10 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
     ``weight=0`` the loop collapses (He, Xu & Cheng 2026,
     doi:10.1093/jrsssb/qkag099).
 
+    ``n_generations`` counts the mixing generations after generation 0, so
+    ``fit`` fits ``n_generations + 1`` models. Read more in the
+    :ref:`User Guide <recursion>`.
+
     Parameters
     ----------
     estimator : estimator with ``fit`` and ``sample``, default=None
@@ -65,6 +69,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         ``GaussianMixture``), and the negated Cramer-von Mises distance for
         :class:`EmpiricalDistribution`, which has no density. See
         :mod:`skrecursive.metrics` for distance-based scorers.
+    [monitor]
     [random_state_verbose]
 
     Attributes
@@ -113,6 +118,8 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         max_accumulated=None,
         validation_fraction=0.2,
         scoring=None,
+        monitor=None,
+        keep_estimators=False,
         random_state=None,
         verbose=0,
     ):
@@ -126,6 +133,8 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         self.max_accumulated = max_accumulated
         self.validation_fraction = validation_fraction
         self.scoring = scoring
+        self.monitor = monitor
+        self.keep_estimators = keep_estimators
         self.random_state = random_state
         self.verbose = verbose
 
@@ -168,16 +177,20 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         self : RecursiveDensityEstimator
             Fitted estimator.
         """
-        return self._run_loop(X, None)
+        return self._fit(X, None)
 
     def partial_fit(self, X, y=None):
         """Advance exactly one generation with ``X`` as the fresh real batch.
 
-        The first call fits generation 0 on the batch alone. Each later call
+        The first call fits generation 0 on the batch alone (see
+        :ref:`streaming`). Each later call
         draws ``n_synthetic`` rows (relative to this batch's size when a
         float) from the current model and fits the next generation.
         ``n_real``, ``n_generations``, ``real_sampling`` and
         ``validation_fraction`` are not used; the history's score is NaN.
+        A call that fails (or is interrupted) leaves the estimator as it
+        was, random state included, so it can be retried with the same
+        batch.
 
         Parameters
         ----------
@@ -190,7 +203,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         -------
         self : RecursiveDensityEstimator
         """
-        return self._run_partial(X, None)
+        return self._partial_fit(X, None)
 
     @available_if(_estimator_has("score_samples"))
     def score_samples(self, X):
