@@ -25,6 +25,8 @@ __all__ = [
     "NONE",
     "CALLABLE",
     "RANDOM_STATE",
+    "SEED",
+    "N_JOBS",
     "check_params",
     "check_args",
     "check_memory",
@@ -231,6 +233,27 @@ NONE = _Constant(None, "None")
 CALLABLE = _Callable()
 RANDOM_STATE = _RandomState()
 BOOLEAN = _Boolean()
+
+
+class _Seed:
+    def is_satisfied_by(self, value):
+        return value is None or isinstance(value, np.random.SeedSequence) or (
+            isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
+            and value >= 0
+        )
+
+    def __str__(self):
+        return "None, an int >= 0 or a numpy.random.SeedSequence"
+
+
+#: ``random_state`` of the engines: a root of ``numpy.random.SeedSequence`` streams.
+SEED = _Seed()
+#: ``n_jobs`` as joblib reads it: None or a non-zero int (-1 = all cores).
+N_JOBS = [
+    NONE,
+    Interval(Integral, 1, None, closed="left"),
+    Interval(Integral, None, -1, closed="right"),
+]
 
 
 def _first_violation(table, get):
