@@ -288,9 +288,21 @@ class Checkpoint:
                 )
             self._remove_parts()
         else:
-            os.makedirs(self.path, exist_ok=True)
-            with atomic_write(manifest_path) as fh:
-                json.dump(self.manifest, fh, indent=1, sort_keys=True)
+            # built under a temporary name and renamed: an interrupt never leaves a
+            # checkpoint without its manifest
+            for name in os.listdir(folder):
+                if name.startswith(f"{CHECKPOINT_DIR}.") and name.endswith(_PART_SUFFIX):
+                    shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+            staging = tempfile.mkdtemp(dir=folder, prefix=f"{CHECKPOINT_DIR}.",
+                                       suffix=_PART_SUFFIX)
+            try:
+                with atomic_write(os.path.join(staging, "manifest.json")) as fh:
+                    json.dump(self.manifest, fh, indent=1, sort_keys=True)
+                with deferred_interrupt():
+                    os.rename(staging, self.path)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
         self.resumed = sum(name.endswith(".npz") for name in os.listdir(self.path))
 
     def _remove_parts(self):

@@ -98,7 +98,7 @@ def _main(argv):
         command = f"skrecursive {args.command}"
         return args._run(args)
     except CLIError as exc:
-        print(f"{command}: error: {exc}", file=sys.stderr)
+        print(f"{exc.command or command}: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
         from ..datasets._adult import ChecksumError

@@ -43,7 +43,7 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         # "argument --k: must be > 0, got 0" -> "--k must be > 0, got 0"
         match = re.match(r"argument ([^:]+): (must .*)", message)
-        raise CLIError(f"{match[1]} {match[2]}" if match else message)
+        raise CLIError(f"{match[1]} {match[2]}" if match else message, command=self.prog)
 
 
 def number(kind, *, low=None, high=None, low_open=False):
@@ -67,7 +67,8 @@ def number(kind, *, low=None, high=None, low_open=False):
                 rng = f"> {low}" if low_open else f">= {low}"
             else:
                 rng = "finite"
-            raise argparse.ArgumentTypeError(f"must be {rng}, got {text}")
+            finite = "a finite number " if value != value or abs(value) == float("inf") else ""
+            raise argparse.ArgumentTypeError(f"must be {finite}{rng}, got {text}")
         return value
 
     convert.__name__ = kind.__name__
