@@ -203,7 +203,10 @@ def test_sigint_during_start_up_is_one_line_and_130(tmp_path, delay):
     out, err = proc.communicate(timeout=60)
     if proc.returncode == 0:  # pragma: no cover - a very fast machine finished first
         pytest.skip("the run finished before the signal")
-    assert proc.returncode == 130, err
+    # 130, or death by SIGINT (-2; a shell shows 130 for both): CPython exits that way,
+    # after our handler ran, when the interrupt crossed C code that runs Python source
+    # (some extension modules' initialisation does) while they were being imported
+    assert proc.returncode in (130, -signal.SIGINT), err
     assert err == "skrecursive: interrupted\n"
     out_dir = tmp_path / "out"
     if out_dir.exists():

@@ -45,16 +45,22 @@ def run_in_order(calls, *, n_jobs=None, progress=False, desc="tasks"):
         keys = [store.key(fn, args, kwargs) for fn, args, kwargs in calls]
         results = [store.get(key) for key in keys]
         todo = [i for i, result in enumerate(results) if result is store.MISSING]
-    fresh = Parallel(n_jobs=n_jobs, return_as="generator")(
+    outputs = Parallel(n_jobs=n_jobs, return_as="generator")(
         delayed(calls[i][0])(*calls[i][1], **calls[i][2]) for i in todo
     )
+    fresh = outputs
     if progress:
         from tqdm.auto import tqdm
 
-        fresh = tqdm(fresh, total=len(todo), desc=desc, unit="task")
-    if store is None:
-        return list(fresh)
-    for i, result in zip(todo, fresh, strict=True):
-        store.put(keys[i], result)
-        results[i] = result
-    return results
+        fresh = tqdm(outputs, total=len(todo), desc=desc, unit="task")
+    try:
+        if store is None:
+            return list(fresh)
+        for i, result in zip(todo, fresh, strict=True):
+            store.put(keys[i], result)
+            results[i] = result
+        return results
+    finally:
+        # stop the workers here, on an interrupt too, not when the generator is
+        # garbage collected (possibly at interpreter exit)
+        outputs.close()
