@@ -8,6 +8,7 @@ doi:10.1093/jrsssb/qkag099).
 """
 
 from ._core.classification import RecursiveWeightedClassifier
+from ._core.copula import GaussianCopula
 from ._core.density import (
     CategoricalDistribution,
     EmpiricalDistribution,
@@ -22,6 +23,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CategoricalDistribution",
     "EmpiricalDistribution",
+    "GaussianCopula",
     "GaussianDensity",
     "RecursiveDensityEstimator",
     "RecursiveWeightedClassifier",
