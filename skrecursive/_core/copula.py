@@ -74,7 +74,7 @@ def _weighted_correlation(scores, weights):
 
 
 #: terms of the Hermite series of :func:`_latent_correlation`
-_HERMITE_TERMS = 60
+_HERMITE_TERMS = 40
 
 
 def _hermite_coefficients(probabilities, n_terms=_HERMITE_TERMS):
@@ -96,18 +96,20 @@ def _hermite_coefficients(probabilities, n_terms=_HERMITE_TERMS):
         return coef, 0.0
     cut = special.ndtri(np.clip(np.cumsum(p)[:-1], 0.0, 1.0))
     jump = np.diff(s) * np.exp(-0.5 * cut**2) / np.sqrt(2 * np.pi)
-    prev, cur = np.zeros_like(cut), np.ones_like(cut)  # He_{-1} = 0 and He_0 = 1, normalised
-    for k in range(1, n_terms + 1):
-        coef[k - 1] = np.sum(jump * cur) / np.sqrt(k)
-        prev, cur = cur, (cut * cur - np.sqrt(k - 1) * prev) / np.sqrt(k)
-    return coef, sd
+    hermite = np.empty((n_terms, len(cut)))  # orthonormal He_0 .. He_{n_terms - 1} at the cuts
+    hermite[0] = 1.0
+    if n_terms > 1:
+        hermite[1] = cut
+    for k in range(2, n_terms):
+        hermite[k] = (cut * hermite[k - 1] - np.sqrt(k - 1) * hermite[k - 2]) / np.sqrt(k)
+    return hermite @ jump / np.sqrt(np.arange(1, n_terms + 1)), sd
 
 
 def _latent_correlation(correlation, probabilities):
     """Normal correlation whose sampled rows have normal-score correlation ``correlation``.
 
     For every pair, solve ``sum_k rho^k a_k b_k / (sd_a sd_b) = correlation``
-    for ``rho`` in [-1, 1] by bisection (the map is the normal-score
+    for ``rho`` in [-1, 1] by safeguarded Newton steps (the map is the normal-score
     correlation of rows drawn with latent correlation ``rho``; targets
     outside its range are clipped to -1 or 1).
     """
@@ -123,12 +125,23 @@ def _latent_correlation(correlation, probabilities):
     products = coefs[i] * coefs[j] / (sds[i] * sds[j])[:, None]
     powers = np.arange(1, coefs.shape[1] + 1)
     target = correlation[i, j]
+    # Newton's method kept inside a shrinking bracket [lo, hi] (bisection when it leaves it)
     lo, hi = -np.ones(len(i)), np.ones(len(i))
-    for _ in range(50):  # bisection to 2^-50
-        mid = (lo + hi) / 2
-        above = (products * mid[:, None] ** powers).sum(axis=1) > target
-        hi, lo = np.where(above, mid, hi), np.where(above, lo, mid)
-    latent[i, j] = latent[j, i] = (lo + hi) / 2
+    rho = np.clip(target, -1.0, 1.0)
+    for _ in range(100):
+        pw = rho[:, None] ** (powers - 1)
+        value = (products * pw * rho[:, None]).sum(axis=1) - target
+        slope = (products * pw * powers).sum(axis=1)
+        hi, lo = np.where(value > 0, rho, hi), np.where(value > 0, lo, rho)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = rho - value / slope
+        inside = np.isfinite(step) & (step > lo) & (step < hi)
+        new = np.where(inside, step, (lo + hi) / 2)
+        if np.all(np.abs(new - rho) < 1e-13):
+            rho = new
+            break
+        rho = new
+    latent[i, j] = latent[j, i] = rho
     return latent
 
 
@@ -202,7 +215,7 @@ class GaussianCopula(DensityMixin, BaseEstimator):
       otherwise attenuates its correlations by up to a third at every
       draw, and a recursion would lose the dependence generation after
       generation). It is computed from the Hermite series of the margins'
-      step functions (60 terms) and is regularised by setting the negative
+      step functions (40 terms) and is regularised by setting the negative
       eigenvalues of the matrix (a singular matrix from two perfectly
       dependent columns, or pairwise solutions that do not fit together)
       to zero and rescaling the diagonal to one. No matrix is ever
@@ -347,24 +360,24 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         check_params(self, self._parameter_table)
         frame = self._frame(X, reset=True)
         sw = _check_sample_weight(sample_weight, frame.shape[0])
-        kinds = [_column_kind(name, frame[name]) for name in frame.columns]
-        if any(k == _NUMERIC and frame.iloc[:, j].isna().any() for j, k in enumerate(kinds)):
-            j = next(j for j, k in enumerate(kinds)
-                     if k == _NUMERIC and frame.iloc[:, j].isna().any())
-            raise ValueError(
-                f"Input X contains missing values in numeric column {frame.columns[j]!r}; "
-                "missing values are modelled in non-numeric columns only."
-            )
-        if any(k == _NUMERIC for k in kinds):
-            numeric = frame.iloc[:, [j for j, k in enumerate(kinds) if k == _NUMERIC]]
-            if not np.isfinite(numeric.to_numpy(dtype=float)).all():
-                raise ValueError("Input X contains infinity.")
+        columns = [frame.iloc[:, j] for j in range(frame.shape[1])]
+        kinds = [_column_kind(name, col) for name, col in zip(frame.columns, columns, strict=True)]
+        missing = frame.isna().any().to_numpy()
+        for j, kind in enumerate(kinds):
+            if kind == _NUMERIC and missing[j]:
+                raise ValueError(
+                    f"Input X contains missing values in numeric column {frame.columns[j]!r}; "
+                    "missing values are modelled in non-numeric columns only."
+                )
+            if kind == _NUMERIC and not np.isfinite(columns[j].to_numpy(dtype=float)).all():
+                raise ValueError(f"Input X contains infinity in column {frame.columns[j]!r}.")
         keep = sw > 0
         weights = sw[keep]
         total = weights.sum()
         categories, probabilities, scores = [], [], np.empty((int(keep.sum()), len(kinds)))
         for j, kind in enumerate(kinds):
-            levels, codes = self._levels(frame.iloc[:, j][keep], kind)
+            col = columns[j] if keep.all() else columns[j][keep]
+            levels, codes = self._levels(col, kind)
             counts = np.bincount(codes, weights=weights, minlength=len(levels))
             alpha = 0.0 if kind == _NUMERIC else self.alpha
             p = (counts + alpha) / (total + alpha * len(levels))
@@ -385,10 +398,10 @@ class GaussianCopula(DensityMixin, BaseEstimator):
     @staticmethod
     def _levels(col, kind):
         """(levels, integer code of every value) of one column."""
-        missing = col.isna().to_numpy()
         if kind == _NUMERIC:
             levels, codes = np.unique(col.to_numpy(), return_inverse=True)
             return levels, codes.reshape(-1)
+        missing = col.isna().to_numpy()
         if kind == _CATEGORY:
             levels = np.asarray(col.dtype.categories, dtype=object)
             codes = col.cat.codes.to_numpy().astype(np.intp)
