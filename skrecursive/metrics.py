@@ -306,18 +306,26 @@ def _tabular_pair(model_or_rows, X, n_samples, random_state):
     with ``sample`` gives ``n_samples`` rows (default: as many as ``X``);
     anything else is taken as synthetic rows. The real side is the same
     summary fitted on ``X``, after checking that ``X`` has the synthetic
-    side's columns and dtypes.
+    side's columns and dtypes, or ``X`` itself when it is a fitted
+    GaussianCopula (a caller scoring many models on the same real rows fits
+    it once).
     """
     from ._core.copula import GaussianCopula
 
     model = model_or_rows
     while not isinstance(model, GaussianCopula) and hasattr(model, "estimator_"):
         model = model.estimator_
-    if isinstance(model, GaussianCopula):
-        return model, model._reference(X)
-    rows = _synthetic_rows(model_or_rows, X, n_samples, random_state)
-    synthetic = GaussianCopula().fit(rows)
-    return synthetic, synthetic._reference(X)
+    if not isinstance(model, GaussianCopula):
+        model = GaussianCopula().fit(_synthetic_rows(model_or_rows, X, n_samples, random_state))
+    if isinstance(X, GaussianCopula):  # the real rows' summary, fitted once by the caller
+        if _column_names(X) != _column_names(model) or X.column_kinds_ != model.column_kinds_:
+            raise ValueError(
+                "X, a GaussianCopula fitted on the real rows, must have the synthetic side's "
+                f"columns and column kinds; got {_column_names(X)} ({X.column_kinds_}) and "
+                f"{_column_names(model)} ({model.column_kinds_})."
+            )
+        return model, X
+    return model, model._reference(X)
 
 
 def _synthetic_rows(model_or_rows, X, n_samples, random_state):
@@ -327,7 +335,10 @@ def _synthetic_rows(model_or_rows, X, n_samples, random_state):
         n = len(X) if n_samples is None else n_samples
         if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
             raise ValueError(f"n_samples must be a positive int or None; got {n_samples!r}.")
-        return sample_rows(model_or_rows, int(n), random_state)
+        rows = sample_rows(model_or_rows, int(n), random_state)
+        if isinstance(X, pd.DataFrame) and not isinstance(rows, pd.DataFrame):
+            rows = pd.DataFrame(rows, columns=X.columns)  # a numeric model of a numeric frame
+        return rows
     if hasattr(model_or_rows, "fit"):
         raise TypeError(
             f"model_or_rows must be a fitted model with a sample method or a table of "
@@ -377,8 +388,10 @@ def marginal_distance(model_or_rows, X, y=None, *, numeric="ks", per_column=Fals
         around one), measured exactly from its margins; any other fitted
         model with ``sample``, measured on ``n_samples`` rows drawn from it;
         or a table of synthetic rows.
-    X : DataFrame or array-like of shape (n_samples, n_features)
-        The real rows, with the same columns and dtypes.
+    X : DataFrame or array-like of shape (n_samples, n_features), or GaussianCopula
+        The real rows, with the same columns and dtypes, or a
+        :class:`~skrecursive.GaussianCopula` fitted on them (fit it once
+        when scoring many models on the same rows).
     y : None
         Ignored (scorer signature).
     numeric : {"ks", "cvm"}, default="ks"
@@ -530,6 +543,8 @@ def _utility_classifier(X):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+    if not isinstance(X, pd.DataFrame):
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
     encode = ColumnTransformer([
         ("numeric", StandardScaler(), make_column_selector(dtype_include="number")),
         ("categorical", OneHotEncoder(handle_unknown="ignore"),
