@@ -9,9 +9,18 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skrecursive import GaussianCopula, RecursiveDensityEstimator
 from skrecursive.datasets import load_adult
+
+
+@parametrize_with_checks(
+    [GaussianCopula(), RecursiveDensityEstimator(GaussianCopula(), n_generations=3)]
+)
+def test_sklearn_compatible(estimator, check):
+    # no expected failures
+    check(estimator)
 
 
 def _mixed(n=300, seed=0):
@@ -225,3 +234,56 @@ def test_score_time_frames_must_match():
         model.score(undeclared)
     with pytest.raises(TypeError, match="'income' of X was numeric"):
         model.score(X.assign(income="a lot"))
+
+
+# ------------------------------------------------------ density defaults (item 7)
+def test_pipeline_scaler_before_kernel_density_samples_in_the_input_space():
+    from sklearn.neighbors import KernelDensity
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(600, 2)) * [100.0, 0.01] + [1000.0, 5.0]
+    est = RecursiveDensityEstimator(make_pipeline(StandardScaler(), KernelDensity(bandwidth=0.3)),
+                                    n_generations=3, random_state=0).fit(X)
+    draws = est.sample(4000, random_state=0)
+    # back in the input's units: means within 5 SE of the pool's (SE 100/sqrt(480) * 1.05)
+    assert_allclose(draws.mean(axis=0), [1000.0, 5.0], atol=5 * 5.0, rtol=0)
+    assert abs(draws[:, 1].mean() - 5.0) < 0.003
+    assert_allclose(draws.std(axis=0), [100.0, 0.01], rtol=0.15)
+    assert np.isfinite(est.generation_scores_).all()
+
+
+def test_pipeline_without_inverse_transform_is_a_clear_error():
+    from sklearn.neighbors import KernelDensity
+    from sklearn.pipeline import Pipeline
+
+    X = np.random.RandomState(0).normal(size=(50, 3))
+    est = RecursiveDensityEstimator(Pipeline([("select", _NoInverse()),
+                                              ("kde", KernelDensity())]))
+    with pytest.raises(TypeError, match=r"\['select'\] have no inverse_transform"):
+        est.fit(X)
+
+
+class _NoInverse:
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X
+
+    def get_params(self, deep=True):
+        return {}
+
+    def set_params(self, **params):
+        return self
+
+
+def test_categorical_default_warns_when_a_held_out_category_was_lost():
+    from skrecursive import CategoricalDistribution
+
+    model = CategoricalDistribution().fit(np.array([["a"], ["a"], ["b"]], dtype=object))
+    with pytest.warns(UserWarning, match="alpha > 0"):
+        assert model.score(np.array([["c"]], dtype=object)) == -np.inf
+    smoothed = CategoricalDistribution(alpha=0.5).fit(np.array([["a"], ["b"]], dtype=object))
+    assert np.isfinite(smoothed.score(np.array([["c"]], dtype=object)))
