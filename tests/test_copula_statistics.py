@@ -72,6 +72,8 @@ def test_correlation_and_margin_errors_follow_the_limiting_risk():
         se = np.hypot(late.std(axis=0, ddof=1) / np.sqrt(n_repeats) / late.mean(axis=0),
                       base_se) * ratio
         theory = limiting_risk(w, k)
+        print(f"w={w:.3f} k={k}: theory {theory:.3f}; correlation_ {ratio[0]:.3f} "
+              f"(SE {se[0]:.3f}), margin CvM {ratio[1]:.3f} (SE {se[1]:.3f})")  # pytest -s
         # Monte Carlo tolerance: 4 standard errors of the ratio (numerator and real-only
         # denominator), at most 0.09 here (measured SE 0.02-0.08 at these sizes), plus 0.03
         # for the first-order approximation at n = 200
