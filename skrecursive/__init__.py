@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "CategoricalDistribution": "._core.density",
     "EmpiricalDistribution": "._core.density",
+    "GaussianCopula": "._core.copula",
     "GaussianDensity": "._core.density",
     "RecursiveDensityEstimator": "._core.density",
     "RecursiveWeightedClassifier": "._core.classification",

@@ -7,13 +7,14 @@ The weighted base models it is designed for, :class:`GaussianDensity`,
 
 from sklearn.base import DensityMixin
 from sklearn.neighbors import KernelDensity
+from sklearn.pipeline import Pipeline
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from .._utils.docstrings import fill_doc
 from .distributions import CategoricalDistribution, EmpiricalDistribution, GaussianDensity
 from .loop import BaseRecursiveEstimator, _estimator_has
-from .sources import DensitySource, sample_rows
+from .sources import DensitySource, PipelineSampler, pipeline_without_inverse, sample_rows
 
 __all__ = [
     "RecursiveDensityEstimator",
@@ -24,6 +25,19 @@ __all__ = [
 
 # KernelDensity.sample is implemented for these kernels only.
 _SAMPLING_KERNELS = ("gaussian", "tophat")
+
+
+def _sampler(estimator):
+    """What draws the rows of a (fitted) base model: itself, or a Pipeline's sampler."""
+    return PipelineSampler(estimator) if isinstance(estimator, Pipeline) else estimator
+
+
+def _can_sample(self):
+    """For ``available_if``: the base model samples (a Pipeline through its last step)."""
+    model = self.estimator_ if hasattr(self, "estimator_") else self._get_estimator()
+    if isinstance(model, Pipeline):
+        model = model.steps[-1][1]
+    return callable(getattr(model, "sample", None))
 
 
 @fill_doc
@@ -53,7 +67,13 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         :class:`EmpiricalDistribution`, :class:`CategoricalDistribution`,
         :class:`~sklearn.neighbors.KernelDensity` (kernels ``"gaussian"``
         and ``"tophat"``, the ones it can sample from) and
-        :class:`~sklearn.mixture.GaussianMixture`. ``sample(n)`` may take a
+        :class:`~sklearn.mixture.GaussianMixture`, :class:`GaussianCopula`,
+        or a :class:`~sklearn.pipeline.Pipeline` of transformers with
+        ``inverse_transform`` (e.g. a scaler) before such a model: its last
+        step samples and the rows are mapped back through the earlier steps'
+        ``inverse_transform`` (its ``score_samples`` is then the density of
+        the transformed rows, without the Jacobian of the transformation).
+        ``sample(n)`` may take a
         ``random_state`` and may return a tuple whose first element is the
         rows. A model whose ``fit`` takes no ``sample_weight`` (such as
         ``GaussianMixture``) is fitted on a weighted resample of each mixed
@@ -143,6 +163,17 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         return GaussianDensity()
 
     def _check_base_estimator(self, estimator):
+        if isinstance(estimator, Pipeline):
+            missing = pipeline_without_inverse(estimator)
+            if missing:
+                raise TypeError(
+                    "The 'estimator' parameter of RecursiveDensityEstimator is a Pipeline whose "
+                    f"step(s) {missing} have no inverse_transform: the rows its last step "
+                    "samples cannot be mapped back to the input space for the next "
+                    "generation. Use transformers with inverse_transform (e.g. "
+                    "StandardScaler) or transform the data before the loop."
+                )
+            estimator = estimator.steps[-1][1]
         if not callable(getattr(estimator, "sample", None)):
             raise TypeError(
                 "The 'estimator' parameter of RecursiveDensityEstimator must have a "
@@ -158,7 +189,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
             )
 
     def _synthetic_source(self, estimator, X_real, y_real, generation):
-        return DensitySource(estimator, generation)
+        return DensitySource(_sampler(estimator), generation)
 
     # ---------------------------------------------------------- public API
     def fit(self, X, y=None):
@@ -255,7 +286,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         X = self._check_fitted_X(X)
         return self.estimator_.cdf(X)
 
-    @available_if(_estimator_has("sample"))
+    @available_if(_can_sample)
     def sample(self, n_samples=1, random_state=None):
         """Draw rows from the final generation's model.
 
@@ -272,4 +303,4 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
             dropped).
         """
         check_is_fitted(self)
-        return sample_rows(self.estimator_, n_samples, random_state)
+        return sample_rows(_sampler(self.estimator_), n_samples, random_state)

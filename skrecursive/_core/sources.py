@@ -31,6 +31,8 @@ __all__ = [
     "DensitySource",
     "sample_categorical",
     "ClassificationSource",
+    "PipelineSampler",
+    "pipeline_without_inverse",
 ]
 
 
@@ -446,3 +448,35 @@ class ClassificationSource(_Source):
         outputs = check_outputs(self.outputs(X), self.output_shape(n_rows(X)), self.output_name,
                                 self.generation + 1, nonnegative=self.nonnegative)
         return self.responses(outputs, rng)
+
+
+class PipelineSampler:
+    """Rows drawn from a fitted ``Pipeline``'s last step, mapped back to the input space.
+
+    The last step (a density model) samples in the space of the transformed
+    features; every earlier step's ``inverse_transform`` is applied in
+    reverse order (``"passthrough"`` and None steps are skipped), so the rows
+    are in the space of the pipeline's input, where the next generation's
+    real rows are.
+
+    Parameters
+    ----------
+    pipeline : fitted sklearn.pipeline.Pipeline
+    """
+
+    def __init__(self, pipeline):
+        self.pipeline = pipeline
+
+    def sample(self, n, random_state=None):
+        X = sample_rows(self.pipeline.steps[-1][1], n, random_state)
+        for _, step in reversed(self.pipeline.steps[:-1]):
+            if step is not None and step != "passthrough":
+                X = step.inverse_transform(X)
+        return X
+
+
+def pipeline_without_inverse(pipeline):
+    """Names of the steps before the last one that have no ``inverse_transform``."""
+    return [name for name, step in pipeline.steps[:-1]
+            if step is not None and step != "passthrough"
+            and not callable(getattr(step, "inverse_transform", None))]
