@@ -86,10 +86,13 @@ def test_papers_scale_prints_expected_duration_before_starting(tmp_path, capsys,
     import skrecursive.reproduce as reproduce
 
     pilot = reproduce.adult_logistic
+    full_runs = []
 
     def stop_at_full_run(**kwargs):
         if kwargs["n_repeats"] == 1000:
-            raise KeyboardInterrupt
+            full_runs.append(kwargs)
+            if len(full_runs) == 2:  # the first is the dry run that checks the arguments
+                raise KeyboardInterrupt
         return pilot(**kwargs)
 
     monkeypatch.setattr(reproduce, "adult_logistic", stop_at_full_run)

@@ -18,6 +18,7 @@ __all__ = [
     "resolve_weight",
     "row_weights",
     "weight_routing",
+    "warn_resampling",
     "fit_weighted",
 ]
 
@@ -92,14 +93,18 @@ def weight_routing(estimator):
     return "sample_weight" if has_fit_parameter(estimator, "sample_weight") else None
 
 
-def warn_resampling(estimator):
-    """Announce, once per fit, that weights are applied by resampling."""
+def warn_resampling(estimator, stacklevel=2):
+    """Announce, once per fit, that weights are applied by resampling.
+
+    ``stacklevel`` is passed to :func:`warnings.warn`: the caller says how many
+    frames separate it from the user's call.
+    """
     warnings.warn(
         f"{type(estimator).__name__}.fit does not accept sample_weight: each generation's "
         "mixed batch is resampled with replacement in proportion to the row weights "
         "instead (same expected loss, more variance).",
         UserWarning,
-        stacklevel=4,
+        stacklevel=stacklevel + 1,
     )
 
 

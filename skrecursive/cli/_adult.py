@@ -6,15 +6,16 @@ test curves (both from :mod:`skrecursive.reproduce`) and their figure run in
 turn, and the command prints the time it took.
 """
 
+import math
 import os
-import sys
 
 import numpy as np
 
 from ..theory import optimal_weight
+from ._common import RunOutputs, add_run_options, dry_run, number, progress
 from ._errors import CLIError
 
-__all__ = ["configure", "run", "ADULT_CLI_REPEATS"]
+__all__ = ["configure", "run", "ADULT_CLI_REPEATS", "ADULT_OUTPUTS"]
 
 #: Level of the intervals printed and drawn by ``skrecursive adult``.
 CONFIDENCE = 0.95
@@ -28,85 +29,74 @@ CONFIDENCE = 0.95
 #: bootstrap interval over repeats of the smoothed minimiser).
 ADULT_CLI_REPEATS = 40
 
+#: Share of the majority class (income <= 50K) in the Adult rows: 76.1%.
+_MAJORITY_SHARE = 0.761
+#: Largest accepted chance that some real batch of the classifier loops holds one class.
+_ONE_CLASS_RISK = 1e-3
+
+
+def min_real_rows(n_generations):
+    """Smallest ``--n`` for the classifier loops to see both classes in every real batch.
+
+    Four loops draw ``n_generations + 1`` real batches of ``n`` rows each; a
+    batch holds only the majority class with probability about ``0.761^n``,
+    which must stay below ``1e-3`` over all of them (48 rows at the default
+    100 generations; ``LogisticRegression`` cannot fit one class).
+    """
+    batches = 4 * (n_generations + 1)
+    return math.ceil(math.log(_ONE_CLASS_RISK / batches) / math.log(_MAJORITY_SHARE))
+
 
 def configure(parser):
-    parser.add_argument("--repeats", default=str(ADULT_CLI_REPEATS),
+    parser.add_argument("--repeats", type=number(int, low=1), default=ADULT_CLI_REPEATS,
+                        metavar="N",
                         help=f"repeats per weight (default {ADULT_CLI_REPEATS}; paper: 1000)")
-    parser.add_argument("--n", default="500", help="fresh real rows per generation (default 500)")
-    parser.add_argument("--k", default="1",
+    parser.add_argument("--n", type=number(int, low=2), default=500,
+                        help="fresh real rows per generation (default 500; at least enough "
+                        "for both classes in every real batch: 48 at 100 generations)")
+    parser.add_argument("--k", type=number(float, low=0, low_open=True), default=1.0,
                         help="real rows per synthetic row, n/m (default 1: m = n)")
-    parser.add_argument("--generations", default="100",
+    parser.add_argument("--generations", type=number(int, low=1), default=100,
                         help="generations after generation 0 (default 100); the error is "
                         "averaged over the last 20 (or all, if fewer)")
-    parser.add_argument("--weights", nargs="+", default=None, metavar="W",
+    parser.add_argument("--weights", type=number(float, low=0.0, high=1.0), nargs="+",
+                        default=None, metavar="W",
                         help="weights on the real data (default 0.20, 0.22, ..., 0.78)")
     parser.add_argument("--drop-missing", action="store_true",
                         help="drop the rows with a missing value ('?'); the authors' run kept "
                         "all 48,842 rows")
-    parser.add_argument("--out", default="./skrecursive-adult/",
-                        help="output directory (default ./skrecursive-adult/)")
-    parser.add_argument("--seed", default="0", help="random seed (default 0)")
-    parser.add_argument("--jobs", default="-1",
-                        help="parallel worker processes (default -1: all cores)")
-    parser.add_argument("--quiet", action="store_true",
-                        help="no progress bar (it is shown only when stderr is a terminal)")
-
-
-def _parse_number(text, flag, kind, *, low, low_open=False, high=None):
-    try:
-        value = kind(text)
-    except (TypeError, ValueError):
-        raise CLIError(f"{flag} must be {'an integer' if kind is int else 'a number'}, "
-                       f"got {text!r}") from None
-    bad = value != value or value in (float("inf"), float("-inf"))
-    bad = bad or (value <= low if low_open else value < low)
-    bad = bad or (high is not None and value > high)
-    if bad:
-        rng = f"> {low}" if low_open else f">= {low}"
-        rng = f"in [{low}, {high}]" if high is not None else rng
-        raise CLIError(f"{flag} must be {rng}, got {text}")
-    return value
-
-
-def _writable_dir(text):
-    import tempfile
-
-    try:
-        os.makedirs(text, exist_ok=True)
-        with tempfile.TemporaryFile(dir=text):
-            pass
-    except OSError as exc:
-        raise CLIError(f"--out {text!r} is not a writable directory ({exc.strerror})") from None
-    return text
+    add_run_options(parser, out="./skrecursive-adult/")
 
 
 def _adult_settings(args):
-    """Check every argument before any work starts; return the run's settings."""
+    """The run's settings from the parsed (already range-checked) arguments."""
     from ..simulation._adult_engines import PAPER_WEIGHTS
 
-    generations = _parse_number(args.generations, "--generations", int, low=1)
-    jobs = _parse_number(args.jobs, "--jobs", int, low=-(2**31))
-    if jobs == 0:
-        raise CLIError("--jobs must be a positive number of workers or negative (-1: all cores)")
-    if args.weights is None:
-        weights = [float(w) for w in PAPER_WEIGHTS]
-    else:
-        weights = [_parse_number(w, "--weights", float, low=0.0, high=1.0) for w in args.weights]
-    settings = {
-        "n_repeats": _parse_number(args.repeats, "--repeats", int, low=1),
-        "n": _parse_number(args.n, "--n", int, low=2),
-        "k": _parse_number(args.k, "--k", float, low=0.0, low_open=True),
-        "n_generations": generations,
-        "last": min(20, generations),
+    low = min_real_rows(args.generations)
+    if args.n < low:
+        raise CLIError(
+            f"--n must be >= {low} with --generations {args.generations}: smaller real "
+            "batches too often hold a single class, which the classifier loops cannot fit"
+        )
+    weights = [float(w) for w in PAPER_WEIGHTS] if args.weights is None else args.weights
+    if len(set(weights)) != len(weights):
+        raise CLIError(f"--weights must be distinct, got {' '.join(map(str, weights))}")
+    return {
+        "n_repeats": args.repeats,
+        "n": args.n,
+        "k": args.k,
+        "n_generations": args.generations,
+        "last": min(20, args.generations),
         "weights": weights,
         "drop_missing": args.drop_missing,
-        "random_state": _parse_number(args.seed, "--seed", int, low=0),
-        "n_jobs": jobs,
-        # a progress bar only on a terminal: logs and pipes get the results alone
-        "progress": not args.quiet and sys.stderr.isatty(),
+        "random_state": args.seed,
+        "n_jobs": args.jobs,
+        "progress": progress(args),
     }
-    settings["out"] = _writable_dir(args.out)
-    return settings
+
+
+_LOGISTIC_KEYS = ("n", "k", "n_generations", "n_repeats", "weights", "last", "drop_missing",
+                  "random_state", "n_jobs", "progress")
 
 
 def _expected_seconds(settings):
@@ -141,21 +131,19 @@ def _expected_seconds(settings):
     return per_pair, cpu[1] + pairs * per_pair / workers, workers
 
 
-def _logistic_section(settings):
+def _logistic_section(settings, outputs, expected):
     """The logistic experiment: what the error is, the table, the minimiser and its interval."""
     from scipy.stats import norm
 
     from ..reproduce import adult_logistic, minimiser_interval
     from ..simulation._adult_engines import ADULT_LOGISTIC_FEATURES
 
-    per_pair, expected, workers = _expected_seconds(settings)
+    per_pair, expected, workers = expected
     n_weights = len(settings["weights"])
     print(f"Adult logistic experiment: {n_weights} weights x {settings['n_repeats']} repeats "
           f"x {settings['n_generations']} generations; measured {1e3 * per_pair:.0f} CPU-ms per "
           f"(weight, repeat), so expect about {_duration(expected)} on {workers} worker(s)")
-    keys = ("n", "k", "n_generations", "n_repeats", "weights", "last", "drop_missing",
-            "random_state", "n_jobs", "progress")
-    res = adult_logistic(**{key: settings[key] for key in keys})
+    res = adult_logistic(**{key: settings[key] for key in _LOGISTIC_KEYS})
     first = res.iloc[0]
     k, last, confidence = settings["k"], settings["last"], CONFIDENCE
     kept = "dropped" if settings["drop_missing"] else "kept, as in the authors' run"
@@ -192,13 +180,12 @@ def _logistic_section(settings):
               f"{'inside' if inside else 'outside'} it")
     else:
         print("(no interval for the minimiser: it needs at least 5 weights)")
-    path = os.path.join(settings["out"], "adult_logistic.csv")
-    res.to_csv(path, index=False)
+    path = outputs.write_csv(res, "adult_logistic.csv")
     print(f"wrote {path}")
     return res
 
 
-def _classifier_section(settings):
+def _classifier_section(settings, outputs):
     """The recursive classifier on all features: test log-loss and accuracy per generation."""
     from ..reproduce import ADULT_CLASSIFIER_LOOPS, adult_classifier
 
@@ -229,13 +216,12 @@ def _classifier_section(settings):
     print(f"optimal weight w* = {w_opt:.4f}: final test accuracy "
           f"{wide.loc[T, ('accuracy', 'optimal w*')]:.4f}, log-loss "
           f"{wide.loc[T, ('log_loss', 'optimal w*')]:.4f}")
-    path = os.path.join(settings["out"], "adult_classifier.csv")
-    curves.to_csv(path, index=False)
+    path = outputs.write_csv(curves, "adult_classifier.csv")
     print(f"wrote {path}")
     return curves
 
 
-def _figure_section(settings, logistic, classifier):
+def _figure_section(outputs, logistic, classifier):
     """One PNG: error versus weight with w*, and the classifier's per-generation curves."""
     import matplotlib
 
@@ -245,8 +231,7 @@ def _figure_section(settings, logistic, classifier):
     from ..reproduce import plot_adult
 
     fig = plot_adult(logistic, classifier, confidence=CONFIDENCE)
-    path = os.path.join(settings["out"], "adult.png")
-    fig.savefig(path, dpi=110)
+    path = outputs.save_figure(fig, "adult.png", dpi=110)
     plt.close(fig)
     print(f"wrote {path}")
 
@@ -259,14 +244,30 @@ def _duration(seconds):
     return f"{seconds / 3600:.1f} h"
 
 
+#: The files ``skrecursive adult`` writes in ``--out``.
+ADULT_OUTPUTS = ("adult_logistic.csv", "adult_classifier.csv", "adult.png")
+
+
 def run(args):
-    """``skrecursive adult``: validate everything, run the experiments, print the time taken."""
+    """``skrecursive adult``: check everything, run the experiments, print the time taken."""
     import time
 
+    from .._utils.parallel import task_store
+    from ..reproduce import adult_logistic
+
     settings = _adult_settings(args)
+    dry_run(adult_logistic, **{key: settings[key] for key in _LOGISTIC_KEYS})
+    outputs = RunOutputs(args.out, list(ADULT_OUTPUTS))
+    parameters = {key: settings[key] for key in _LOGISTIC_KEYS
+                  if key not in ("n_jobs", "progress")}
+    outputs.open_checkpoint({"command": "adult", **parameters}, resume=args.resume)
     start = time.perf_counter()
-    logistic = _logistic_section(settings)
-    classifier = _classifier_section(settings)
-    _figure_section(settings, logistic, classifier)
+    # the pilot runs outside the checkpoint: its tasks are not part of the run
+    expected = _expected_seconds(settings)
+    with task_store(outputs.checkpoint):
+        logistic = _logistic_section(settings, outputs, expected)
+        classifier = _classifier_section(settings, outputs)
+    _figure_section(outputs, logistic, classifier)
+    outputs.finish()
     print(f"skrecursive adult finished in {_duration(time.perf_counter() - start)}")
     return 0

@@ -11,15 +11,28 @@ plot can be computed from it; :func:`plot_adult` draws the figure of
 ``skrecursive adult`` from them.
 """
 
+import functools
 import re
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._utils.parallel import run_in_order
-from .._utils.validation import NONE, Interval, InvalidParameterError, Options
+from .._utils.validation import (
+    BOOLEAN,
+    N_JOBS,
+    NONE,
+    SEED,
+    Interval,
+    InvalidParameterError,
+    ListOf,
+    Options,
+    check_args,
+    check_memory,
+)
 from ..simulation._adult_engines import (
     ADULT_CATEGORICAL_COLUMNS,
     PAPER_WEIGHTS,
@@ -34,38 +47,6 @@ __all__ = [
 
 #: Default repeats of the Adult experiments (the paper uses 1000); see ``adult_logistic``.
 ADULT_DEFAULT_REPEATS = 100
-
-
-class _Weights:
-    def is_satisfied_by(self, value):
-        if isinstance(value, (str, bytes)):
-            return False
-        try:
-            arr = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            return False
-        return arr.ndim == 1 and arr.size > 0 and bool(np.all((arr >= 0) & (arr <= 1)))
-
-    def __str__(self):
-        return "a non-empty 1-d sequence of floats in [0, 1]"
-
-
-class _Bool:
-    def is_satisfied_by(self, value):
-        return isinstance(value, (bool, np.bool_))
-
-    def __str__(self):
-        return "True or False"
-
-
-class _Seed:
-    def is_satisfied_by(self, value):
-        return value is None or isinstance(value, np.random.SeedSequence) or (
-            isinstance(value, Integral) and not isinstance(value, bool) and value >= 0
-        )
-
-    def __str__(self):
-        return "None, an int >= 0 or a numpy.random.SeedSequence"
 
 
 class _Columns:
@@ -97,36 +78,30 @@ _COMMON = {
     "k": [Interval(Real, 0, None, closed="neither")],
     "n_generations": [Interval(Integral, 1, None, closed="left")],
     "n_repeats": [Interval(Integral, 1, None, closed="left")],
-    "weights": [_Weights(), NONE],
+    "weights": [ListOf(Interval(Real, 0, 1, closed="both")), NONE],
     "last": [Interval(Integral, 1, None, closed="left")],
-    "drop_missing": [_Bool()],
-    "random_state": [_Seed()],
-    "n_jobs": [Interval(Integral, None, None, closed="neither"), NONE],
-    "progress": [_Bool()],
+    "drop_missing": [BOOLEAN],
+    "random_state": [SEED],
+    "n_jobs": N_JOBS,
+    "progress": [BOOLEAN],
 }
 
 
 def _check(func, table, values):
-    for name, constraints in table.items():
-        value = values[name]
-        if any(c.is_satisfied_by(value) for c in constraints):
-            continue
-        allowed = [str(c) for c in constraints]
-        allowed = allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + " or " + (
-            allowed[-1]
-        )
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {func} must be {allowed}. Got {value!r} instead."
-        )
+    check_args(func, table, values)
     if values["last"] > values["n_generations"]:
         raise InvalidParameterError(
             f"The 'last' parameter of {func} must be at most n_generations="
             f"{values['n_generations']}. Got {values['last']!r} instead."
         )
-    if values["n_jobs"] == 0:
-        raise InvalidParameterError(f"The 'n_jobs' parameter of {func} must not be 0.")
-    if not np.isfinite(values["k"]):
-        raise InvalidParameterError(f"The 'k' parameter of {func} must be finite.")
+    # a task advances up to 50 repeats together; each holds its real and
+    # synthetic rows (5 features, a few temporaries of that size)
+    n, m = values["n"], max(1, round(values["n"] / values["k"]))
+    n_weights = 30 if values["weights"] is None else len(values["weights"])
+    per_task = 8 * 50 * (n + m) * 6 * 8
+    check_memory(min(effective_n_jobs(values["n_jobs"]), n_weights * values["n_repeats"])
+                 * per_task + 8 * 20 * n_weights * values["n_repeats"],
+                 f"{func}(n={n}, k={values['k']}, n_repeats={values['n_repeats']})")
 
 
 def _weights(weights):
@@ -356,12 +331,13 @@ class _Loops:
         return "a non-empty dict of names to weights (a float in [0, 1], 'naive' or 'optimal')"
 
 
+@functools.lru_cache(maxsize=2)
 def _encoded_adult(drop_missing):
     """The Adult features as floats: numeric columns, then one-hot categories.
 
     The one-hot columns come from the categories of the bundled data's
     categorical dtypes (a fixed schema, learnt from no rows), so the encoding
-    is done once instead of once per generation and scoring.
+    is done once per process instead of once per generation and scoring.
     """
     from ..datasets import load_adult
 
@@ -402,14 +378,19 @@ class _ScaleLeadingColumns(TransformerMixin, BaseEstimator):
         return out
 
 
-def _classifier_loop(X, y, n_numeric, *, name, weight, n, k, n_generations, test_fraction,
-                     random_state):
+def _classifier_loop(*, drop_missing, weight, n, k, n_generations, test_fraction, random_state):
+    """``history_`` of one classifier loop, as a dict of arrays (a checkpointable result).
+
+    The worker reads and encodes the data itself (cached per process) rather
+    than receiving the 45,222 x 104 array with every task.
+    """
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from threadpoolctl import threadpool_limits
 
     from .._core.classification import RecursiveWeightedClassifier
 
+    X, y, n_numeric, _ = _encoded_adult(drop_missing)
     # standardise the numeric columns only: scaled one-hot columns of rare
     # categories would escape the L2 penalty and overfit 1,000 rows
     model = make_pipeline(_ScaleLeadingColumns(n_numeric), LogisticRegression(max_iter=1000))
@@ -421,12 +402,7 @@ def _classifier_loop(X, y, n_numeric, *, name, weight, n, k, n_generations, test
     # hundreds of small fits: BLAS threads cost more than they save (same results)
     with threadpool_limits(limits=1, user_api="blas"):
         est.fit(X, y)
-    frame = pd.DataFrame(est.history_)
-    frame.insert(0, "loop", name)
-    frame["log_loss"] = -frame.pop("score_neg_log_loss")
-    frame["accuracy"] = frame.pop("score_accuracy")
-    frame = frame.drop(columns=["score"], errors="ignore")
-    return frame
+    return {key: np.asarray(value) for key, value in est.history_.items()}
 
 
 def adult_classifier(
@@ -492,30 +468,36 @@ def adult_classifier(
     >>> bool(res["accuracy"].between(0.7, 0.9).all())
     True
     """
-    values = dict(locals())
     table = {key: _COMMON[key] for key in ("n", "k", "n_generations", "drop_missing",
                                            "n_jobs", "progress")}
     table["loops"] = [_Loops(), NONE]
     table["test_fraction"] = [Interval(Real, 0, 1, closed="neither")]
     table["random_state"] = [Interval(Integral, 0, None, closed="left")]
-    values["last"] = 1
-    _check("adult_classifier", table, values)
+    check_args("adult_classifier", table, locals())
     loops = dict(ADULT_CLASSIFIER_LOOPS if loops is None else loops)
-    X, y, n_numeric, n_features = _encoded_adult(bool(drop_missing))
     calls = [
         (
             _classifier_loop,
-            (X, y, n_numeric),
-            dict(name=name, weight=weight, n=n, k=float(k), n_generations=n_generations,
-                 test_fraction=float(test_fraction), random_state=random_state),
+            (),
+            dict(drop_missing=bool(drop_missing), weight=weight, n=n, k=float(k),
+                 n_generations=n_generations, test_fraction=float(test_fraction),
+                 random_state=random_state),
         )
-        for name, weight in loops.items()
+        for weight in loops.values()
     ]
-    frames = run_in_order(calls, n_jobs=n_jobs, progress=progress, desc="classifier loops")
+    histories = run_in_order(calls, n_jobs=n_jobs, progress=progress, desc="classifier loops")
+    frames = []
+    for name, history in zip(loops, histories, strict=True):
+        frame = pd.DataFrame(history).drop(columns="score", errors="ignore")
+        frame.insert(0, "loop", name)
+        frame["log_loss"] = -frame.pop("score_neg_log_loss")
+        frame["accuracy"] = frame.pop("score_accuracy")
+        frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
+    X, _, _, n_features = _encoded_adult(bool(drop_missing))
     out.attrs.update(
         experiment="adult-classifier", n=n, m=max(1, int(round(n / k))), k=float(k),
-        n_features=n_features, rows_used=len(y), test_fraction=float(test_fraction),
+        n_features=n_features, rows_used=X.shape[0], test_fraction=float(test_fraction),
     )
     return out
 
