@@ -15,6 +15,7 @@ from ._core.density import (
     RecursiveDensityEstimator,
 )
 from ._core.regression import RecursiveWeightedRegressor
+from ._core.weight_curve import weight_curve
 from .theory import limiting_risk, naive_weight, optimal_weight, risk_trajectory
 
 __version__ = "0.1.0"
@@ -30,4 +31,5 @@ __all__ = [
     "naive_weight",
     "optimal_weight",
     "risk_trajectory",
+    "weight_curve",
 ]
