@@ -44,6 +44,7 @@ __all__ = [
     "routing_enabled",
     "metadata_router",
     "route_fit_params",
+    "warn_resampling",
     "fit_weighted",
 ]
 
@@ -188,8 +189,12 @@ def weight_routing(estimator):
     return "sample_weight" if has_fit_parameter(estimator, "sample_weight") else None
 
 
-def warn_resampling(estimator):
-    """Announce, once per fit, that weights are applied by resampling."""
+def warn_resampling(estimator, stacklevel=2):
+    """Announce, once per fit, that weights are applied by resampling.
+
+    ``stacklevel`` is passed to :func:`warnings.warn`: the caller says how many
+    frames separate it from the user's call.
+    """
     name = type(estimator).__name__
     if routing_enabled():
         why = (
@@ -203,7 +208,7 @@ def warn_resampling(estimator):
         f"{why}: each generation's mixed batch is resampled with replacement in proportion "
         "to the row weights instead (same expected loss, more variance).",
         UserWarning,
-        stacklevel=4,
+        stacklevel=stacklevel + 1,
     )
 
 
