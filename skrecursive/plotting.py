@@ -227,7 +227,9 @@ class WeightCurveDisplay:
        ``optimal_weight``), as scikit-learn reserves the trailing underscore
        for what :meth:`plot` creates; ``minimizer`` and ``minimizer_`` are now
        spelt ``minimiser`` like everywhere else in skrecursive (the marker is
-       ``minimiser_marker_``). The band is labelled with its confidence level.
+       ``minimiser_marker_``); the table measured by :meth:`from_estimator`
+       is ``curve``, not ``curve_``. The band is labelled with its confidence
+       level.
 
     Parameters
     ----------
@@ -244,6 +246,9 @@ class WeightCurveDisplay:
     confidence : float in (0, 1) or None, default=None
         Level of the interval ``[lower, upper]``, shown in the legend entry of
         the band; None labels it "confidence interval" without a level.
+    curve : pandas.DataFrame or None, default=None
+        The table the display was computed from, when :meth:`from_estimator`
+        measured it with :func:`skrecursive.weight_curve`.
 
     Attributes
     ----------
@@ -276,7 +281,7 @@ class WeightCurveDisplay:
 
     def __init__(
         self, *, weights, mean, lower, upper, minimiser, optimal_weight=None, error_name="Error",
-        confidence=None,
+        confidence=None, curve=None,
     ):
         self.weights = np.asarray(weights, dtype=float)
         self.mean = np.asarray(mean, dtype=float)
@@ -286,6 +291,7 @@ class WeightCurveDisplay:
         self.optimal_weight = None if optimal_weight is None else float(optimal_weight)
         self.error_name = error_name
         self.confidence = confidence
+        self.curve = curve
 
     def plot(self, ax=None, *, line_kw=None, fill_between_kw=None, error_name=None):
         """Draw the mean error with its band, ``w*(k)`` and the empirical minimum.
@@ -431,7 +437,7 @@ class WeightCurveDisplay:
           Student-t ``confidence`` interval of the *paired* difference to the
           optimal weight (``diff_se``), the uncertainty that matters when
           comparing weights, so it closes at ``w*(k)``. The measured table is
-          kept as ``curve_``.
+          kept as ``curve``.
         * a fitted :class:`~sklearn.model_selection.GridSearchCV` (or
           ``RandomizedSearchCV``) around a recursive meta-estimator, searching
           ``weight``: the error is minus ``mean_test_score`` and the band the
@@ -477,9 +483,9 @@ class WeightCurveDisplay:
         ...                                  scoring="neg_mean_squared_error")
         >>> disp = WeightCurveDisplay.from_estimator(
         ...     est, X, y, weights=[0.3, 0.5, 0.9], n_repeats=4, last=3, random_state=0)
-        >>> round(disp.optimal_weight_, 3), disp.ax_.get_ylabel()
+        >>> round(disp.optimal_weight, 3), disp.ax_.get_ylabel()
         (0.618, 'Mean squared error')
-        >>> disp.curve_["label"].tolist()
+        >>> disp.curve["label"].tolist()
         [0.3, 0.5, 'optimal', 0.9]
         """
         if not (isinstance(confidence, Real) and 0 < confidence < 1):
@@ -519,11 +525,11 @@ class WeightCurveDisplay:
             )
         disp = cls(
             weights=data["weights"], mean=data["mean"], lower=data["lower"],
-            upper=data["upper"], minimizer=data["weights"][int(np.argmin(data["mean"]))],
+            upper=data["upper"], minimiser=data["weights"][int(np.argmin(data["mean"]))],
             optimal_weight=data["optimal_weight"],
             error_name=error_name or _score_name(data["scoring"], negate_score=True),
+            confidence=confidence, curve=curve,
         )
-        disp.curve_ = curve
         return disp.plot(ax=ax, line_kw=line_kw, fill_between_kw=fill_between_kw)
 
 
