@@ -135,6 +135,23 @@ def test_metrics_as_per_generation_scorers():
     assert (est.generation_scores_["coverage"] <= 1).all()
 
 
+@pytest.mark.parametrize("function, bad", [
+    (marginal_distance, {"numeric": "KS"}),
+    (marginal_distance, {"per_column": "False"}),  # a truthy string is not a bool
+    (marginal_distance, {"n_samples": 0}),
+    (association_distance, {"n_samples": 2.5}),
+    (association_distance, {"random_state": "0"}),
+    (category_coverage, {"per_column": 1}),
+    (category_coverage, {"n_samples": True}),
+    (synthetic_utility, {"estimator": "logistic", "target": "c"}),
+])
+def test_tabular_metrics_check_their_keywords_declaratively(function, bad):
+    real, syn = _tables()
+    name = next(iter(bad))
+    with pytest.raises(ValueError, match=rf"'{name}' parameter of {function.__name__}"):
+        function(GaussianCopula().fit(syn), real, **bad)
+
+
 def test_adult_synthesizer_table_summary_figure_and_bad_input():
     df = adult_synthesizer(n_real=200, n_generations=3, n_repeats=2, n_validation=500,
                            loops=["w=0", "w*"])
