@@ -28,6 +28,7 @@ _PUBLIC = {
     "naive_weight": ".theory",
     "optimal_weight": ".theory",
     "risk_trajectory": ".theory",
+    "weight_curve": "._core.weight_curve",
 }
 _SUBMODULES = ("datasets", "metrics", "plotting", "reproduce", "simulation", "theory")
 

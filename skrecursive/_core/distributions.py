@@ -20,27 +20,22 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils.cvm import weighted_ecdf
-from .._utils.validation import Interval, InvalidParameterError, Options, check_params
+from .._utils.validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    check_params,
+    check_sample_weight,
+)
 
 __all__ = ["GaussianDensity", "EmpiricalDistribution", "CategoricalDistribution"]
 
 
 # ---------------------------------------------------------------- helpers
 def _check_sample_weight(sample_weight, n_samples):
-    """Non-negative finite weights of shape ``(n_samples,)`` with a positive sum."""
-    if sample_weight is None:
-        return np.ones(n_samples)
-    sw = np.asarray(sample_weight, dtype=float)
-    if sw.ndim != 1 or sw.shape[0] != n_samples:
-        raise ValueError(
-            f"sample_weight must be a 1-D array of shape ({n_samples},), one weight per row "
-            f"of X; got shape {sw.shape}."
-        )
-    if not np.all(np.isfinite(sw)) or np.any(sw < 0):
-        raise ValueError("sample_weight must be finite and non-negative.")
-    if sw.sum() <= 0:
-        raise ValueError("sample_weight must have a positive sum; got weights that are all zero.")
-    return sw
+    """Validated weights (see :func:`check_sample_weight`); None means all ones."""
+    sw = check_sample_weight(sample_weight, n_samples)
+    return np.ones(n_samples) if sw is None else sw
 
 
 def _check_n_samples(estimator, n_samples):

@@ -28,6 +28,7 @@ __all__ = [
     "SEED",
     "N_JOBS",
     "check_params",
+    "check_sample_weight",
     "check_args",
     "check_memory",
 ]
@@ -294,6 +295,68 @@ def check_params(estimator, table):
             f"The {name!r} parameter of {type(estimator).__name__} must be {allowed}. "
             f"Got {value!r} instead."
         )
+
+
+def check_sample_weight(sample_weight, n_samples, *, name="sample_weight"):
+    """Validate per-row weights: ``None`` or ``n_samples`` finite non-negative numbers.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,) or None
+    n_samples : int
+        Number of rows of ``X`` the weights belong to.
+    name : str, default="sample_weight"
+        The parameter name used in error messages.
+
+    Returns
+    -------
+    sample_weight : ndarray of float of shape (n_samples,) or None
+        None when ``sample_weight`` is None.
+
+    Raises
+    ------
+    TypeError
+        When the weights are not numbers.
+    ValueError
+        When they are not 1-D of length ``n_samples``, hold NaN, infinity or a
+        negative value, or are all zero.
+
+    Examples
+    --------
+    >>> from skrecursive._utils.validation import check_sample_weight
+    >>> check_sample_weight([1, 2, 0], 3)
+    array([1., 2., 0.])
+    >>> check_sample_weight([1, -1], 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: sample_weight must be non-negative; got a minimum of -1.
+    """
+    if sample_weight is None:
+        return None
+    try:
+        sw = np.asarray(sample_weight, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be an array of numbers, one weight per row of X; got "
+            f"{type(sample_weight).__name__}."
+        ) from None
+    if sw.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D, one weight per row of X, of shape ({n_samples},); got an "
+            f"array of shape {sw.shape}."
+        )
+    if sw.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} has {sw.shape[0]} weights but X has {n_samples} rows; give one weight "
+            "per row."
+        )
+    if not np.all(np.isfinite(sw)):
+        raise ValueError(f"{name} must be finite; it holds NaN or infinity.")
+    if np.any(sw < 0):
+        raise ValueError(f"{name} must be non-negative; got a minimum of {sw.min():.4g}.")
+    if not sw.sum() > 0:
+        raise ValueError(f"{name} must have a positive sum; all weights are zero.")
+    return sw
 
 
 def check_args(function, table, values):
