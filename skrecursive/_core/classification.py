@@ -156,8 +156,13 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
     doi:10.1093/jrsssb/qkag099).
 
     ``n_generations`` counts the mixing generations after generation 0, so
-    ``fit`` fits ``n_generations + 1`` models. Read more in the
-    :ref:`User Guide <recursion>`.
+    ``fit`` fits ``n_generations + 1`` models. Real rows are drawn without
+    regard to their class: with a rare class and a small ``n_real``, a
+    generation's rows can hold a single class. A base model that can be
+    fitted on one class (a tree) just learns it; for one that cannot (e.g.
+    ``LogisticRegression``) the fit stops with an error naming the class,
+    its share of the real rows and the ``n_real`` that makes a batch lacking
+    it unlikely (below 1%). Read more in the :ref:`User Guide <recursion>`.
 
     Parameters
     ----------
@@ -173,7 +178,9 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         scorer names or a dict of name -> scorer records several metrics, as
         in :func:`~sklearn.model_selection.cross_validate`. It is called
         on each generation's model seen with the classes of the whole pool,
-        so ``"neg_log_loss"`` works even when a generation never saw a class.
+        and ``"neg_log_loss"`` is computed over those classes, so it works
+        when a generation never saw a class or the held-out rows lack one.
+    [scoring_checks]
     [monitor]
     [covariate_sampler]
     labels : {"sample", "argmax"}, default="sample"

@@ -130,7 +130,7 @@ class GenerationScorer:
                 for name, scorer in self.parts.items():
                     try:
                         check_scoring(view, scoring=scorer)(view, *args)
-                    except _SCORER_ERRORS:
+                    except Exception:  # noqa: BLE001 - only to name the failing metric
                         label = labels[name]
                         break
             raise ValueError(

@@ -55,6 +55,14 @@ _FRAGMENTS = {
         the scores are NaN; a fraction that leaves fewer than two training
         rows is refused.
 """,
+    "scoring_checks": """\
+        ``scoring`` is checked against the task before any fit (a scorer
+        name is tried on a constant model of the target, so e.g. a
+        classification metric on a continuous target is refused, naming
+        ``scoring``). Every score must be one finite number: a scorer
+        returning None, an array, NaN or infinity, or raising, stops the
+        fit with an error naming the scorer and the generation.
+""",
     "monitor": """\
     monitor : callable or None, default=None
         Called after every generation's fit as
