@@ -109,6 +109,7 @@ def test_supervised_callable_must_take_y(regression_data):
     (np.nan, ValueError, "nan"),
     (-np.inf, ValueError, "-inf"),
     ([0.5], TypeError, r"an array of shape \(1,\)"),
+    (True, TypeError, "True"),
 ])
 def test_scores_that_are_not_finite_numbers_are_refused_with_the_scorer(regression_data,
                                                                         value, kind, shown):
@@ -123,6 +124,13 @@ def test_scores_that_are_not_finite_numbers_are_refused_with_the_scorer(regressi
         multi.fit(*regression_data)
     with pytest.raises(NotFittedError):  # all or nothing
         multi.predict(regression_data[0])
+
+
+@pytest.mark.parametrize("value", [0.5, np.float32(0.5), np.int64(1), np.array(0.5)])
+def test_scores_that_are_numbers_are_recorded(regression_data, value):
+    est = RecursiveWeightedRegressor(n_generations=2, scoring=lambda e, X, y: value).fit(
+        *regression_data)
+    np.testing.assert_array_equal(est.generation_scores_, float(value))
 
 
 def test_an_error_inside_a_scorer_names_it_and_the_generation(regression_data):

@@ -93,8 +93,8 @@ def _try_on_constant_model(label, scorer, y, classes, owner):
             check_scoring(model, scoring=scorer)(model, Z, y)
     except _SCORER_ERRORS as exc:
         raise ValueError(
-            f"{label} does not fit {owner}'s task: it fails on {_describe_target(y, classes)} "
-            f"({type(exc).__name__}: {exc})."
+            f"{label} does not fit {owner}'s task: tried on a constant model of y "
+            f"({_describe_target(y, classes)}), it raises {type(exc).__name__}: {exc}"
         ) from exc
 
 
@@ -197,6 +197,8 @@ def generation_scorer(base, scoring, *, owner, supervised, y=None, classes=None)
 
 
 def _finite(value, label, generation):
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value[()]  # a 0-d array of a number is that number
     if isinstance(value, (str, bytes, bool, np.bool_)) or value is None or np.ndim(value) != 0:
         shown = f"an array of shape {np.shape(value)}" if (
             not isinstance(value, (str, bytes)) and np.ndim(value) != 0) else repr(value)
