@@ -18,10 +18,21 @@
   real). Distances are lower-is-better; coverage and utility higher-is-better.
 """
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 
 from ._utils.cvm import cramer_von_mises_batch, weighted_ecdf
+from ._utils.validation import (
+    BOOLEAN,
+    NONE,
+    RANDOM_STATE,
+    HasMethods,
+    Interval,
+    Options,
+    check_args,
+)
 
 __all__ = [
     "cramer_von_mises",
@@ -333,8 +344,6 @@ def _synthetic_rows(model_or_rows, X, n_samples, random_state):
 
     if hasattr(model_or_rows, "fit") and callable(getattr(model_or_rows, "sample", None)):
         n = len(X) if n_samples is None else n_samples
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"n_samples must be a positive int or None; got {n_samples!r}.")
         rows = sample_rows(model_or_rows, int(n), random_state)
         if isinstance(X, pd.DataFrame) and not isinstance(rows, pd.DataFrame):
             rows = pd.DataFrame(rows, columns=X.columns)  # a numeric model of a numeric frame
@@ -349,6 +358,13 @@ def _synthetic_rows(model_or_rows, X, n_samples, random_state):
 
 def _column_names(copula):
     return list(getattr(copula, "feature_names_in_", range(copula.n_features_in_)))
+
+
+#: the keyword arguments every tabular fidelity function shares
+_DRAWS = {
+    "n_samples": [NONE, Interval(Integral, 1, None, closed="left")],
+    "random_state": [RANDOM_STATE],
+}
 
 
 def _step_cdf(levels, p, x):
@@ -416,8 +432,9 @@ def marginal_distance(model_or_rows, X, y=None, *, numeric="ks", per_column=Fals
     >>> marginal_distance(synthetic, real, per_column=True).tolist()
     [0.25, 0.25]
     """
-    if numeric not in ("ks", "cvm"):
-        raise ValueError(f"numeric must be 'ks' or 'cvm'; got {numeric!r}.")
+    check_args("marginal_distance", {
+        "numeric": [Options("ks", "cvm")], "per_column": [BOOLEAN], **_DRAWS,
+    }, locals())
     syn, real = _tabular_pair(model_or_rows, X, n_samples, random_state)
     out = []
     for j, kind in enumerate(syn.column_kinds_):
@@ -470,6 +487,7 @@ def association_distance(model_or_rows, X, y=None, *, n_samples=None, random_sta
     >>> round(association_distance(X[:, [1, 0]] * [1, -1], X), 1)  # dependence reversed
     1.6
     """
+    check_args("association_distance", _DRAWS, locals())
     syn, real = _tabular_pair(model_or_rows, X, n_samples, random_state)
     p = syn.correlation_.shape[0]
     if p < 2:
@@ -517,6 +535,7 @@ def category_coverage(model_or_rows, X, y=None, *, per_column=False, n_samples=N
     >>> category_coverage(synthetic, real)
     0.8
     """
+    check_args("category_coverage", {"per_column": [BOOLEAN], **_DRAWS}, locals())
     syn, real = _tabular_pair(model_or_rows, X, n_samples, random_state)
     names, covered, present = [], [], []
     for j, kind in enumerate(syn.column_kinds_):
@@ -609,6 +628,8 @@ def synthetic_utility(model_or_rows, X, y=None, *, target, estimator=None,
     from sklearn.dummy import DummyClassifier
     from sklearn.metrics import check_scoring
 
+    check_args("synthetic_utility", {"estimator": [NONE, HasMethods("fit")], **_DRAWS},
+               locals())
     rows = _synthetic_rows(model_or_rows, X, n_samples, random_state)
 
     def split(table, name):
