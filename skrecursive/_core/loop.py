@@ -46,11 +46,11 @@ from .._utils.validation import (
     check_memory,
     check_params,
 )
-from ..theory import optimal_weight
+from ..theory import optimal_weight, resolve_weight
 from .scoring import generation_scorer
 from .sources import BootstrapRows, draw_synthetic
 from .strategies import STRATEGY_NAMES, Strategy, get_strategy
-from .weights import fit_weighted, resolve_weight, warn_resampling, weight_routing
+from .weights import fit_weighted, warn_resampling, weight_routing
 
 __all__ = ["BaseRecursiveEstimator", "HISTORY_KEYS"]
 
