@@ -36,7 +36,7 @@ def test_scenario1_grows_like_theory():
 
 @pytest.mark.slow
 def test_scenario2_minimiser_near_golden_ratio_and_summary():
-    df = scenario2(n=200, n_generations=40, burn_in=20, n_repeats=3000,
+    df = scenario2(n=200, n_generations=39, last=20, n_repeats=3000,
                    settings=["gaussian-mean", "categorical"], random_state=2)
     table = scenarios_summary(df).set_index("setting")
     # R(w, 1) is flat near w* (R(0.55) - R(0.618) = 0.006, 1 %, about 2 SE of each
@@ -49,7 +49,7 @@ def test_scenario2_minimiser_near_golden_ratio_and_summary():
 
 
 def test_scenario3_optimal_beats_naive():
-    df = scenario3(ks=[0.05, 0.15], n_generations=80, burn_in=60, n_repeats=800,
+    df = scenario3(ks=[0.05, 0.15], n_generations=79, last=20, n_repeats=800,
                    settings=["gaussian-mean"], random_state=3)
     piv = df.pivot_table(index="k", columns="rule", values=["error", "theory"])
     ratio = piv["error"]["naive"] / piv["error"]["optimal"]

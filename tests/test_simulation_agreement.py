@@ -42,7 +42,7 @@ def _meta_errors(estimator, noise, draw_y, *, n, w, n_generations, n_repeats, p=
 
 
 def _engine_last(setting, *, n, w, n_generations):
-    df = simulate(setting, [w], 1.0, n=n, n_generations=n_generations + 1, burn_in=0,
+    df = simulate(setting, [w], 1.0, n=n, n_generations=n_generations, last=1,
                   n_repeats=4000, per_generation=True, random_state=0)
     last = df.iloc[-1]
     return last["error"], last["error_se"]

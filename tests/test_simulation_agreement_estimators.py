@@ -29,7 +29,7 @@ W, T = 0.3, 6  # (1 - 0.3)^(2 * 6) = 0.014: the start is mostly forgotten by the
 
 
 def engine_last(setting, n, **kwargs):
-    df = simulate(setting, [W], 1.0, n=n, n_generations=T + 1, burn_in=0, n_repeats=4000,
+    df = simulate(setting, [W], 1.0, n=n, n_generations=T, last=1, n_repeats=4000,
                   per_generation=True, random_state=0, **kwargs)
     last = df.iloc[-1]
     return last["error"], last["error_se"]

@@ -9,8 +9,8 @@ import pandas as pd
 
 from .._core.strategies import STRATEGY_NAMES as STRATEGIES
 from ..theory import naive_weight, optimal_weight
-from ._engines import FAMILY
-from ._parallel import FAMILY_ORDER, make_tasks, run_tasks
+from ._engines import ENGINES, FAMILY, FAMILY_ORDER
+from ._parallel import SeedRoot, make_tasks, run_tasks
 
 __all__ = ["simulate", "SETTINGS"]
 
@@ -93,7 +93,7 @@ def simulate(
     p=2,
     n_generations=200,
     n_repeats=1000,
-    burn_in=150,
+    last=None,
     variance=1.0,
     random_state=None,
     n_jobs=None,
@@ -105,7 +105,9 @@ def simulate(
     Each generation fits on ``n`` fresh real rows and ``m = round(n / k)``
     rows drawn from the previous generation's model, with total weight ``w``
     on the real rows (user guide; He, Xu & Cheng 2026,
-    doi:10.1093/jrsssb/qkag099). Generation 0 fits on ``n`` real rows.
+    doi:10.1093/jrsssb/qkag099). Generation 0 fits on ``n`` real rows;
+    generations ``1 .. n_generations`` mix (so ``n_generations + 1`` fits, as
+    in the meta-estimators).
     The data-generating choices are those of the paper's simulations:
 
     * ``"gaussian-mean"``, ``"gaussian-covariance"``: data ``N(0, variance I_p)``,
@@ -150,12 +152,17 @@ def simulate(
     p : int, default=2
         Dimension of the Gaussian data or of the regression covariates.
     n_generations : int, default=200
-        Generations simulated, including generation 0 (so ``t = 0 .. n_generations - 1``).
+        Mixing generations after generation 0: generations
+        ``t = 0 .. n_generations`` are simulated (``n_generations + 1`` fits,
+        the meaning of the meta-estimators' ``n_generations``).
     n_repeats : int, default=1000
         Independent Monte Carlo repeats per (setting, k, weight).
-    burn_in : int, default=150
-        The per-repeat error is the mean over generations
-        ``burn_in .. n_generations - 1``.
+    last : int, default=None
+        The per-repeat error is the mean over the last ``last`` generations,
+        ``n_generations - last + 1 .. n_generations`` (at most
+        ``n_generations + 1``, which includes generation 0). None averages the
+        last quarter of the generations, ``max(1, (n_generations + 1) // 4)``
+        (50 of the default 201).
     variance : float, default=1.0
         ``Sigma = variance * I_p`` for the Gaussian data and the covariates
         (the paper's scenario 1 uses ``1 / p``).
@@ -176,7 +183,7 @@ def simulate(
     results : pandas.DataFrame
         Columns ``setting, strategy, k, n, m, weight`` and then, by default, ``repeat``
         and ``error`` (one row per repeat); with ``per_generation=True``,
-        ``generation``, ``error`` (mean over repeats), ``error_se`` (its
+        ``generation`` (``0 .. n_generations``), ``error`` (mean over repeats), ``error_se`` (its
         standard error) and ``n_repeats`` (repeats averaged at that
         generation: a failed repeat leaves the averages from its failure on).
 
@@ -188,6 +195,16 @@ def simulate(
         is reported, and their errors are NaN from the failure on, never
         averaged.
 
+    Notes
+    -----
+    Changed after version 0.1.0: ``n_generations`` counts the mixing generations
+    after generation 0, as everywhere else in the package (it used to count
+    generation 0 too: the former ``n_generations=200`` is ``n_generations=199``
+    now), and the averaging window is ``last``, the number of final
+    generations averaged (the former ``burn_in=150`` with 200 generations is
+    ``last=50``). The random streams changed with the engines' common seeding
+    scheme, so results differ from earlier versions by Monte Carlo noise.
+
     Examples
     --------
     The golden-ratio weight beats plain pooling: ``n * error`` is near
@@ -195,7 +212,7 @@ def simulate(
 
     >>> from skrecursive.simulation import simulate
     >>> df = simulate("gaussian-mean", [0.618, 0.5], 1.0, n_repeats=4000,
-    ...               n_generations=40, burn_in=20, random_state=0)
+    ...               n_generations=39, last=20, random_state=0)
     >>> df.shape
     (8000, 8)
     >>> (100 * df.groupby("weight")["error"].mean()).round(1).to_dict()
@@ -206,11 +223,11 @@ def simulate(
     real batch), accumulating keeps it below ``1 + k psi_1(k + 1)``:
 
     >>> df = simulate("gaussian-mean", [0.5], 1.0, strategy=["replace", "accumulate"],
-    ...               n_repeats=4000, n_generations=11, burn_in=0, per_generation=True,
+    ...               n_repeats=4000, n_generations=10, per_generation=True,
     ...               random_state=0)
-    >>> last = df[df["generation"] == 10].set_index("strategy")["error"]
-    >>> (last / 0.02).round(1).to_dict()  # theory: 11 and 1.56
-    {'replace': 11.3, 'accumulate': 1.6}
+    >>> end = df[df["generation"] == 10].set_index("strategy")["error"]
+    >>> (end / 0.02).round(1).to_dict()  # theory: 11 and 1.56
+    {'replace': 10.9, 'accumulate': 1.6}
     """
     # every check happens before any work starts
     settings = _resolve_settings(setting)
@@ -219,12 +236,13 @@ def simulate(
     weight_lists = _resolve_weights(weights, ks)
     n = _check_int("n", n, 2)
     p = _check_int("p", p, 1)
-    n_generations = _check_int("n_generations", n_generations, 1)
+    n_generations = _check_int("n_generations", n_generations, 0)
     n_repeats = _check_int("n_repeats", n_repeats, 1)
-    burn_in = _check_int("burn_in", burn_in, 0)
-    if burn_in >= n_generations:
+    last = max(1, (n_generations + 1) // 4) if last is None else _check_int("last", last, 1)
+    if last > n_generations + 1:
         raise ValueError(
-            f"burn_in must be < n_generations = {n_generations}; got {burn_in}."
+            f"last must be at most n_generations + 1 = {n_generations + 1} (the generations "
+            f"simulated); got {last}."
         )
     if (
         isinstance(variance, (bool, np.bool_))
@@ -243,42 +261,34 @@ def simulate(
                 f"k={kk} gives m = round(n / k) = {m} synthetic rows; these settings need "
                 f"m >= {low}: use a smaller k or a larger n."
             )
-    if isinstance(random_state, np.random.SeedSequence):
-        entropy = random_state.entropy
-    elif random_state is None:
-        entropy = np.random.SeedSequence().entropy
-    elif isinstance(random_state, Integral) and not isinstance(random_state, bool):
-        if random_state < 0:
-            raise ValueError(f"random_state must be a non-negative int; got {random_state}.")
-        entropy = int(random_state)
-    else:
-        raise TypeError(
-            "random_state must be None, a non-negative int or a numpy.random.SeedSequence; "
-            f"got {random_state!r}."
-        )
-
+    root = SeedRoot.from_random_state(random_state)
     families = [f for f in FAMILY_ORDER if any(FAMILY[s] == f for s in settings)]
     cells = [
         (ki, wi, m, w)
         for ki, (m, ws) in enumerate(zip(ms, weight_lists, strict=True))
         for wi, w in enumerate(ws)
     ]
+    # the engines' forms of the strategies, checked before any work starts
+    for strat in strategies:
+        for family in families:
+            for _, _, _, w in cells:
+                ENGINES[family].loop(strat, w)
     tasks = [
         task
         for strat in strategies
         for task in make_tasks(
-            families, cells, n_repeats, strategy=strat, n=n, p=p,
-            n_generations=n_generations, burn_in=burn_in, variance=float(variance),
+            families, cells, n_repeats, strat, STRATEGIES.index(strat), n=n, p=p,
+            n_generations=n_generations, last=last, variance=float(variance),
         )
     ]
-    results = run_tasks(tasks, entropy, n_jobs=n_jobs, progress=progress)
+    results = run_tasks(tasks, root, n_jobs=n_jobs, progress=progress)
 
     # gather chunks back into cells
     cell_parts = {}
     for task, summary in zip(tasks, results, strict=True):
         for s, part in summary.items():
             if s in settings:
-                key = (s, task.strategy, task.k_index, task.w_index)
+                key = (s, STRATEGIES[task.strategy_index], task.k_index, task.w_index)
                 cell_parts.setdefault(key, []).append(part)
 
     frames = []
@@ -305,7 +315,7 @@ def simulate(
                     var = (total_sq - count * mean**2) / (count - 1)
                     se = np.sqrt(np.maximum(var, 0.0) / count)
                 frames.append(pd.DataFrame({
-                    **head, "generation": np.arange(n_generations), "error": mean,
+                    **head, "generation": np.arange(n_generations + 1), "error": mean,
                     "error_se": se, "n_repeats": count,
                 }))
             else:
