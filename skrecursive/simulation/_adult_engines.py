@@ -37,7 +37,7 @@ from .._core.weights import row_weights
 from .._utils.parallel import run_in_order
 from ._engines import categorical_recursion
 from ._glm import newton_glm
-from ._parallel import SeedRoot, split_repeats
+from ._parallel import SeedRoot, prime_allocator, split_repeats
 
 __all__ = [
     "ADULT_LOGISTIC_FEATURES",
@@ -173,6 +173,7 @@ def logistic_chunk(X, y, beta_star, *, weights, n, m, n_generations, last, C, n_
 
 
 def _logistic_task(X, y, beta_star, root, chunk, n_rep, **kwargs):
+    prime_allocator()
     return logistic_chunk(X, y, beta_star, n_rep=n_rep, rng=root.rng((), chunk), **kwargs)
 
 
@@ -191,6 +192,7 @@ def categorical_chunk(p_star, *, w, n, m, n_generations, last, n_rep, rng):
 
 def _categorical_task(p_star, root, cell, chunk, **kwargs):
     # every weight draws from the same seed: common random numbers
+    prime_allocator()
     return categorical_chunk(p_star, rng=root.rng(cell, chunk), **kwargs)
 
 

@@ -15,6 +15,7 @@ as inside ``setting="all"``.
 """
 
 from dataclasses import dataclass
+from functools import cache
 from numbers import Integral
 
 import numpy as np
@@ -22,7 +23,26 @@ import numpy as np
 from .._utils.parallel import run_in_order
 from ._engines import ENGINES, FAMILY_ORDER
 
-__all__ = ["SeedRoot", "split_repeats", "Task", "make_tasks", "run_tasks"]
+__all__ = ["SeedRoot", "split_repeats", "prime_allocator", "Task", "make_tasks", "run_tasks"]
+
+
+@cache
+def prime_allocator():
+    """Allocate and free one 16 MB block, once per process (every engine task calls this).
+
+    glibc's malloc returns blocks above its mmap threshold (128 kB at start) to
+    the system when they are freed, and trims the top of its heap above twice
+    that; both thresholds rise to the size of the largest mmapped block freed
+    so far. The engines' temporaries of a few MB would otherwise be mapped,
+    page-faulted in and unmapped at every numpy operation: measured on a
+    (10, 1000, 30) array, ``np.exp(-x)`` costs 5.3 ns per element in a fresh
+    process and 1.5 ns after this call (``MALLOC_TOP_PAD_`` gives the same
+    gain). Freeing one 16 MB mmapped block raises the thresholds to 16 and
+    32 MB for the rest of the process. On other allocators it is a harmless
+    allocation.
+    """
+    block = np.ones(2**21)
+    del block
 
 
 @dataclass(frozen=True)
@@ -133,6 +153,7 @@ def make_tasks(families, cells, n_repeats, strategy, strategy_index, **sizes):
 
 
 def _run_task(task, root):
+    prime_allocator()
     out = ENGINES[task.family].run(
         root.rng(task.cell, task.chunk), task.n_repeats, task.n, task.m, task.p, task.w,
         task.n_generations + 1, task.variance, task.strategy,
