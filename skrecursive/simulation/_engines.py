@@ -40,7 +40,10 @@ Every engine has the signature
 is generation 0 plus the mixing generations) and returns a dict mapping each
 setting it serves to ``(errors, failed)``: ``errors`` of shape
 ``(n_repeats, n_fits)`` (NaN once a repeat has failed) and ``failed``, a
-boolean array of shape ``(n_repeats,)``.
+boolean array of shape ``(n_repeats,)``. The logistic and Poisson engines
+(``Engine.weights_at_once``) take every weight of a cell at once instead, an
+array ``ws``, and add a weight axis: ``(n_repeats, len(ws), n_fits)`` and
+``(n_repeats, len(ws))``.
 """
 
 from collections.abc import Callable
@@ -235,17 +238,34 @@ def _linear_accumulate(rng, R, m, p, T, s, B0, z0, err):
     return {"linear": (err, np.zeros(R, dtype=bool))}
 
 
-def _glm(rng, R, n, m, p, w, T, variance, strategy, family):
+#: elements of the (repeats, rows, weights) arrays one group of weights of the GLM
+#: engine works on: the weights of a task are fitted in groups of this size
+_GLM_GROUP_ELEMENTS = 400_000
+
+
+def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
     """Unpenalised GLM without intercept, ``beta = ones(p)``, covariates ``N(0, variance I)``.
 
-    Rows are drawn as ``(R, rows, p)`` arrays (repeats first) and every
-    generation's fits start from the previous generation's coefficients.
+    All the weights ``ws`` of a task run together with common random numbers:
+    every weight of a repeat sees the same real rows and labels and the same
+    synthetic covariates, so every fit of a generation shares one design
+    matrix (the solver fits the weights' models on it at once, see
+    :func:`~skrecursive.simulation._glm.newton_glm`). The synthetic labels
+    depend on each weight's previous model: logistic labels compare one shared
+    uniform per row with each model's probability, Poisson labels come from
+    one stream per weight. Every generation's fits start from the previous
+    generation's coefficients. Returns errors of shape ``(R, len(ws), T)``.
     """
+    ws = np.asarray(ws, dtype=float)
+    K = ws.size
+    if strategy.accumulates:  # unweighted: one model serves every weight
+        ws = ws[:1]
     sd = np.sqrt(variance)
     scale = np.full(p, sd)  # the covariates' root mean square: the solver's column scale
     beta = np.ones(p)
-    err = np.empty((R, T))
-    failed = np.zeros(R, dtype=bool)
+    err = np.empty((R, ws.size, T))
+    failed = np.zeros((R, ws.size), dtype=bool)
+    label_streams = rng.spawn(ws.size) if family == "poisson" else None
 
     def covariates(rows):
         X = rng.standard_normal((R, rows, p))
@@ -253,82 +273,102 @@ def _glm(rng, R, n, m, p, w, T, variance, strategy, family):
             X *= sd
         return X
 
-    def responses(eta):
+    def labels(eta, rows, streams=None):
+        """Labels of ``eta`` (R, rows, k): shared draws, or one stream per model."""
         if family == "logistic":
             with np.errstate(over="ignore"):
                 prob = np.exp(-eta)
                 prob += 1.0
-            # u < 1 / (1 + exp(-eta))  <=>  u (1 + exp(-eta)) < 1
-            prob *= rng.random(eta.shape)
+            # u < 1 / (1 + exp(-eta))  <=>  u (1 + exp(-eta)) < 1, one u per row
+            prob *= rng.random((R, rows, 1))
             return (prob < 1.0).astype(float)
         too_big = eta > _ETA_MAX
         if too_big.any():
-            failed[too_big.any(axis=1)] = True
             eta = np.minimum(eta, _ETA_MAX)
-        return rng.poisson(np.exp(eta)).astype(float)
+        lam = np.exp(eta)
+        if streams is None:
+            return rng.poisson(lam).astype(float), too_big.any(axis=1)
+        out = np.empty(lam.shape)
+        for j, stream in enumerate(streams):
+            out[..., j] = stream.poisson(lam[..., j])
+        return out, too_big.any(axis=1)
 
-    def fit(X, y, sample_weight, start):
-        b, ok = newton_glm(X, y, sample_weight, family=family, fit_intercept=False,
+    def fit(X, Y, sample_weight, start):
+        b, ok = newton_glm(X, Y, sample_weight, family=family, fit_intercept=False,
                            coef_init=start, tol=GLM_TOL, column_scale=scale)
         # a linear predictor beyond +-30 on a fitted row means (quasi-)separation or
         # divergence: the unpenalised optimum is at infinity or numerically meaningless
         with np.errstate(invalid="ignore", over="ignore"):
-            eta = X @ b[..., None]
-            ok &= (eta.max(axis=(1, 2)) <= _ETA_MAX) & (eta.min(axis=(1, 2)) >= -_ETA_MAX)
+            eta = X @ b.transpose(0, 2, 1)
+            ok &= (eta.max(axis=1) <= _ETA_MAX) & (eta.min(axis=1) >= -_ETA_MAX)
         return b, ok
 
     def record(t, b, ok):
         failed[~ok] = True
         b[failed] = beta  # keep sampling well defined; their errors are NaN
-        err[:, t] = np.sum((b - beta) ** 2, axis=1)
+        err[..., t] = np.sum((b - beta) ** 2, axis=2)
         err[failed, t] = np.nan
         return b
 
-    X = covariates(n)
-    y = responses(X @ beta)
-    b = record(0, *fit(X, y, None, np.broadcast_to(beta, (R, p))))
-    kept = X, y  # generation 0's rows (reused), or every row so far (accumulated)
-    reuse = not strategy.fresh_real and not strategy.accumulates
+    def real_rows():
+        X = covariates(n)
+        y = labels((X @ beta)[..., None], n)
+        if family == "poisson":
+            y, big = y
+            failed[big[:, 0]] = True
+        return X, y[..., 0]
+
+    X, y = real_rows()
+    b0, ok0 = fit(X, y[..., None], None, np.broadcast_to(beta, (R, 1, p)))
+    b = record(0, np.repeat(b0, ws.size, axis=1), np.repeat(ok0, ws.size, axis=1))
+    kept = X, y[..., None]  # generation 0's rows (reused), or every row so far (accumulated)
+    group = max(1, _GLM_GROUP_ELEMENTS // (R * (n + m)))
     for t in range(1, T):
-        if reuse and w == 1.0:  # the fit never changes
-            err[:, t] = err[:, t - 1]
-            continue
-        if strategy.fresh_real and w > 0.0:
-            X_real = covariates(n)
-            y_real = responses(X_real @ beta)
-        elif strategy.fresh_real:
-            X_real = y_real = None
+        if strategy.fresh_real:
+            X_real, y_real = real_rows()
+            y_real = y_real[..., None]
         else:
             X_real, y_real = kept
-        if strategy.accumulates or w < 1.0:
-            X_syn = covariates(m)
-            y_syn = responses((X_syn @ b[..., None])[..., 0])
-        else:
-            X_syn = y_syn = None
-        if X_real is None or X_syn is None:
-            X, y = (X_syn, y_syn) if X_real is None else (X_real, y_real)
-            sample_weight = None
-        else:
-            X = np.concatenate([X_real, X_syn], axis=1)
-            y = np.concatenate([y_real, y_syn], axis=1)
-            sample_weight = (
-                None if strategy.accumulates
-                else row_weights(w, X_real.shape[1], X_syn.shape[1])
+        X_syn = covariates(m)
+        X = np.concatenate([X_real, X_syn], axis=1)
+        if family == "logistic":
+            u = rng.random((R, m, 1))  # shared by every weight
+        new_b, new_ok = np.empty_like(b), np.empty((R, ws.size), dtype=bool)
+        for start in range(0, ws.size, group):
+            sl = slice(start, start + group)
+            eta_syn = X_syn @ b[:, sl].transpose(0, 2, 1)
+            if family == "logistic":
+                with np.errstate(over="ignore"):
+                    prob = np.exp(-eta_syn)
+                    prob += 1.0
+                prob *= u
+                y_syn = (prob < 1.0).astype(float)
+            else:
+                y_syn, big = labels(eta_syn, m, label_streams[sl])
+                failed[:, sl] |= big
+            Y = np.empty((R, X.shape[1], y_syn.shape[2]))
+            Y[:, : X_real.shape[1]] = y_real
+            Y[:, X_real.shape[1]:] = y_syn
+            sample_weight = None if strategy.accumulates else np.stack(
+                [row_weights(w, X_real.shape[1], m) for w in ws[sl]], axis=1
             )
+            new_b[:, sl], new_ok[:, sl] = fit(X, Y, sample_weight, b[:, sl])
         if strategy.accumulates:
-            kept = X, y
-        b = record(t, *fit(X, y, sample_weight, b))
+            kept = X, Y
+        b = record(t, new_b, new_ok)
+    if strategy.accumulates:
+        err, failed = np.repeat(err, K, axis=1), np.repeat(failed, K, axis=1)
     return {family: (err, failed)}
 
 
-def logistic(rng, R, n, m, p, w, T, variance, strategy):
+def logistic(rng, R, n, m, p, ws, T, variance, strategy):
     """Unpenalised logistic regression without intercept, ``beta = ones(p)``."""
-    return _glm(rng, R, n, m, p, w, T, variance, strategy, "logistic")
+    return _glm(rng, R, n, m, p, ws, T, variance, strategy, "logistic")
 
 
-def poisson(rng, R, n, m, p, w, T, variance, strategy):
+def poisson(rng, R, n, m, p, ws, T, variance, strategy):
     """Unpenalised Poisson regression (log link) without intercept, ``beta = ones(p)``."""
-    return _glm(rng, R, n, m, p, w, T, variance, strategy, "poisson")
+    return _glm(rng, R, n, m, p, ws, T, variance, strategy, "poisson")
 
 
 def _weighted_cvm(pooled, n_real, w):
@@ -447,6 +487,10 @@ class Engine:
     run: Callable
     settings: tuple
     strategies: tuple  # names of the strategies implemented (in their engine form)
+    #: whether ``run`` takes every weight of a cell at once (an array ``ws``, errors
+    #: of shape (R, len(ws), T), common random numbers across the weights) rather
+    #: than one weight ``w`` (errors of shape (R, T))
+    weights_at_once: bool = False
 
     def loop(self, strategy, w):
         """``(strategy object, w)`` this engine runs for ``strategy`` at weight ``w``.
@@ -463,9 +507,15 @@ class Engine:
         return loop, w_run
 
     def __call__(self, rng, R, n, m, p, w, T, variance, strategy="fresh"):
-        """Run ``strategy`` (a name or a strategy object) in its engine form."""
+        """Run ``strategy`` (a name or a strategy object) at one weight, in its engine form.
+
+        Returns errors of shape ``(R, T)`` and failures of shape ``(R,)`` per setting.
+        """
         loop, w_run = self.loop(strategy, w)
-        return self.run(rng, R, n, m, p, w_run, T, variance, loop)
+        if not self.weights_at_once:
+            return self.run(rng, R, n, m, p, w_run, T, variance, loop)
+        out = self.run(rng, R, n, m, p, np.array([w_run]), T, variance, loop)
+        return {s: (errors[:, 0], failed[:, 0]) for s, (errors, failed) in out.items()}
 
 
 #: Every engine runs the fresh loop, generation 0's real rows reused
@@ -476,8 +526,8 @@ _ALL = ("fresh", "fixed-real", "accumulate")
 ENGINES = {
     "gaussian": Engine(gaussian, ("gaussian-mean", "gaussian-covariance"), _ALL),
     "linear": Engine(linear, ("linear",), _ALL),
-    "logistic": Engine(logistic, ("logistic",), _ALL),
-    "poisson": Engine(poisson, ("poisson",), _ALL),
+    "logistic": Engine(logistic, ("logistic",), _ALL, weights_at_once=True),
+    "poisson": Engine(poisson, ("poisson",), _ALL, weights_at_once=True),
     "ecdf": Engine(ecdf, ("ecdf",), _ALL),
     "categorical": Engine(categorical, ("categorical",), _ALL),
 }

@@ -5,9 +5,10 @@ Every engine splits its Monte Carlo repeats into chunks with
 fixed by the engine, never of ``n_jobs``) and draws the random numbers of a
 chunk from :meth:`SeedRoot.rng`: one numpy ``SeedSequence`` per (cell,
 chunk), where the *cell* is what the engine's numbers must not share a
-stream with (for ``simulate``: the strategy, the engine family, ``k`` and
-the weight; for the Adult experiments: the column, and no weight, so that
-every weight sees the same draws, i.e. common random numbers). The numbers a
+stream with (for ``simulate``: the strategy, the engine family, ``k`` and,
+for the engines that run one weight at a time, the weight; the logistic and
+Poisson engines and the Adult experiments leave the weight out, so that every
+weight of a repeat sees the same draws: common random numbers). The numbers a
 task draws depend only on the task itself: results are bit-identical
 whatever ``n_jobs`` or joblib backend (threads, processes, a Dask cluster)
 runs the tasks, and one setting simulated on its own gives the same numbers
@@ -20,6 +21,7 @@ from numbers import Integral
 
 import numpy as np
 
+from .._core.strategies import STRATEGY_NAMES
 from .._utils.parallel import run_in_order
 from ._engines import ENGINES, FAMILY_ORDER
 
@@ -117,60 +119,84 @@ def chunk_size(family, n, m, strategy, n_generations):
 
 @dataclass(frozen=True)
 class Task:
-    """One chunk of repeats of one (strategy, family, k, weight) cell."""
+    """One chunk of repeats of one (strategy, family, k) cell, at one weight or several.
+
+    ``w_indices`` and ``ws`` list the weights (their indices in the caller's
+    list and the values the engine runs); an engine that takes one weight at a
+    time gets tasks of one weight each, with the weight's index in the cell, so
+    that every weight has its own random streams. An engine that takes every
+    weight at once (common random numbers) gets them all in one task.
+    """
 
     strategy: object  # the Strategy object, as the engine runs it (see Engine.loop)
     strategy_index: int
+    loop_index: int
     family: str
     k_index: int
-    w_index: int
+    w_indices: tuple
+    ws: tuple
     chunk: int
     n_repeats: int
     n: int
     m: int
     p: int
-    w: float
     n_generations: int
     last: int
     variance: float
 
     @property
     def cell(self):
-        return (self.strategy_index, FAMILY_ORDER.index(self.family), self.k_index, self.w_index)
+        cell = (self.strategy_index, self.loop_index, FAMILY_ORDER.index(self.family),
+                self.k_index)
+        return cell if ENGINES[self.family].weights_at_once else cell + self.w_indices
 
 
 def make_tasks(families, cells, n_repeats, strategy, strategy_index, **sizes):
     """All tasks of the ``(k_index, w_index, m, w)`` cells of each family for one strategy."""
     tasks = []
     for family in families:
+        engine = ENGINES[family]
+        groups = {}  # (k_index, m, loop) -> [(w_index, w as the engine runs it)]
         for k_index, w_index, m, w in cells:
-            loop, w_run = ENGINES[family].loop(strategy, w)
+            loop, w_run = engine.loop(strategy, w)
+            groups.setdefault((k_index, m, loop), []).append((w_index, w_run))
+        for (k_index, m, loop), weights in groups.items():
             size = chunk_size(family, sizes["n"], m, loop, sizes["n_generations"])
-            for c, (start, stop) in enumerate(split_repeats(n_repeats, size)):
-                tasks.append(Task(loop, strategy_index, family, k_index, w_index, c,
-                                  stop - start, m=m, w=w_run, **sizes))
+            batches = [weights] if engine.weights_at_once else [[w] for w in weights]
+            for batch in batches:
+                w_indices, ws = (tuple(x) for x in zip(*batch, strict=True))
+                for c, (start, stop) in enumerate(split_repeats(n_repeats, size)):
+                    tasks.append(Task(loop, strategy_index, STRATEGY_NAMES.index(loop.name),
+                                      family, k_index, w_indices, ws, c, stop - start, m=m,
+                                      **sizes))
     return tasks
 
 
 def _run_task(task, root):
     prime_allocator()
-    out = ENGINES[task.family].run(
-        root.rng(task.cell, task.chunk), task.n_repeats, task.n, task.m, task.p, task.w,
+    engine = ENGINES[task.family]
+    w = np.array(task.ws) if engine.weights_at_once else task.ws[0]
+    out = engine.run(
+        root.rng(task.cell, task.chunk), task.n_repeats, task.n, task.m, task.p, w,
         task.n_generations + 1, task.variance, task.strategy,
     )
     summary = {}
     for setting, (errors, failed) in out.items():
-        late = errors[:, errors.shape[1] - task.last:]
-        # a failed repeat carries NaN from its failure on: it leaves the averages
-        # of later generations (and its per-repeat mean), never averaged in
-        alive = np.isfinite(errors)
-        summary[setting] = {
-            "per_repeat": late.mean(axis=1),
-            "sum": np.where(alive, errors, 0.0).sum(axis=0),
-            "sumsq": np.where(alive, errors * errors, 0.0).sum(axis=0),
-            "count": alive.sum(axis=0),
-            "failed": int(failed.sum()),
-        }
+        if not engine.weights_at_once:
+            errors, failed = errors[:, None], failed[:, None]
+        for j, w_index in enumerate(task.w_indices):
+            e = errors[:, j]
+            late = e[:, e.shape[1] - task.last:]
+            # a failed repeat carries NaN from its failure on: it leaves the averages
+            # of later generations (and its per-repeat mean), never averaged in
+            alive = np.isfinite(e)
+            summary[(setting, w_index)] = {
+                "per_repeat": late.mean(axis=1),
+                "sum": np.where(alive, e, 0.0).sum(axis=0),
+                "sumsq": np.where(alive, e * e, 0.0).sum(axis=0),
+                "count": alive.sum(axis=0),
+                "failed": int(failed[:, j].sum()),
+            }
     return summary
 
 

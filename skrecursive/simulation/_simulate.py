@@ -168,7 +168,12 @@ def simulate(
         (the paper's scenario 1 uses ``1 / p``).
     random_state : int, numpy.random.SeedSequence or None, default=None
         Root of the random streams; an int gives bit-identical results for
-        every ``n_jobs`` and joblib backend.
+        every ``n_jobs`` and joblib backend. The logistic and Poisson settings
+        use common random numbers across the weights of a ``k``: repeat ``r``
+        has the same real rows and synthetic covariates at every weight (the
+        fits of a generation share one design matrix), so differences between
+        weights are paired by ``repeat``; the other settings draw every
+        weight independently.
     n_jobs : int or None, default=None
         Parallel joblib workers over chunks of repeats (None: the active
         ``joblib.parallel_config``, e.g. a Dask cluster, or one worker).
@@ -286,9 +291,9 @@ def simulate(
     # gather chunks back into cells
     cell_parts = {}
     for task, summary in zip(tasks, results, strict=True):
-        for s, part in summary.items():
+        for (s, w_index), part in summary.items():
             if s in settings:
-                key = (s, STRATEGIES[task.strategy_index], task.k_index, task.w_index)
+                key = (s, STRATEGIES[task.strategy_index], task.k_index, w_index)
                 cell_parts.setdefault(key, []).append(part)
 
     frames = []
