@@ -293,14 +293,16 @@ def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
             out[..., j] = stream.poisson(lam[..., j])
         return out, too_big.any(axis=1)
 
-    def fit(X, Y, sample_weight, start):
+    def fit(X, Y, sample_weight, start, row_norm):
         b, ok = newton_glm(X, Y, sample_weight, family=family, fit_intercept=False,
                            coef_init=start, tol=GLM_TOL, column_scale=scale)
         # a linear predictor beyond +-30 on a fitted row means (quasi-)separation or
-        # divergence: the unpenalised optimum is at infinity or numerically meaningless
+        # divergence: the unpenalised optimum is at infinity or numerically meaningless.
+        # |x'b| <= max ||x|| ||b|| settles almost every model without computing x'b
         with np.errstate(invalid="ignore", over="ignore"):
-            eta = X @ b.transpose(0, 2, 1)
-            ok &= (eta.max(axis=1) <= _ETA_MAX) & (eta.min(axis=1) >= -_ETA_MAX)
+            suspect = ~(row_norm[:, None] * np.sqrt(np.sum(b * b, axis=2)) <= _ETA_MAX)
+            for r, j in zip(*np.nonzero(suspect & ok), strict=True):
+                ok[r, j] = np.max(np.abs(X[r] @ b[r, j])) <= _ETA_MAX
         return b, ok
 
     def record(t, b, ok):
@@ -318,8 +320,11 @@ def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
             failed[big[:, 0]] = True
         return X, y[..., 0]
 
+    def max_row_norm(X):
+        return np.sqrt(np.max(np.einsum("rnj,rnj->rn", X, X), axis=1))
+
     X, y = real_rows()
-    b0, ok0 = fit(X, y[..., None], None, np.broadcast_to(beta, (R, 1, p)))
+    b0, ok0 = fit(X, y[..., None], None, np.broadcast_to(beta, (R, 1, p)), max_row_norm(X))
     b = record(0, np.repeat(b0, ws.size, axis=1), np.repeat(ok0, ws.size, axis=1))
     kept = X, y[..., None]  # generation 0's rows (reused), or every row so far (accumulated)
     group = max(1, _GLM_GROUP_ELEMENTS // (R * (n + m)))
@@ -331,18 +336,19 @@ def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
             X_real, y_real = kept
         X_syn = covariates(m)
         X = np.concatenate([X_real, X_syn], axis=1)
+        row_norm = max_row_norm(X)
         if family == "logistic":
-            u = rng.random((R, m, 1))  # shared by every weight
+            # one uniform per row, shared by every weight: the label is
+            # u < expit(eta), i.e. logit(u) < eta
+            u = rng.random((R, m, 1))
+            with np.errstate(divide="ignore"):
+                logit_u = np.log(u) - np.log1p(-u)
         new_b, new_ok = np.empty_like(b), np.empty((R, ws.size), dtype=bool)
         for start in range(0, ws.size, group):
             sl = slice(start, start + group)
             eta_syn = X_syn @ b[:, sl].transpose(0, 2, 1)
             if family == "logistic":
-                with np.errstate(over="ignore"):
-                    prob = np.exp(-eta_syn)
-                    prob += 1.0
-                prob *= u
-                y_syn = (prob < 1.0).astype(float)
+                y_syn = (logit_u < eta_syn).astype(float)
             else:
                 y_syn, big = labels(eta_syn, m, label_streams[sl])
                 failed[:, sl] |= big
@@ -352,7 +358,7 @@ def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
             sample_weight = None if strategy.accumulates else np.stack(
                 [row_weights(w, X_real.shape[1], m) for w in ws[sl]], axis=1
             )
-            new_b[:, sl], new_ok[:, sl] = fit(X, Y, sample_weight, b[:, sl])
+            new_b[:, sl], new_ok[:, sl] = fit(X, Y, sample_weight, b[:, sl], row_norm)
         if strategy.accumulates:
             kept = X, Y
         b = record(t, new_b, new_ok)
