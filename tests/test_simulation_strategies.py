@@ -120,3 +120,46 @@ def test_fresh_default_unchanged_and_strategies_independent_of_n_jobs():
 def test_bad_strategy(strategy):
     with pytest.raises(ValueError, match="strategy"):
         simulate("gaussian-mean", [0.5], 1.0, strategy=strategy, n_repeats=2)
+
+
+def test_engines_declare_their_strategies():
+    from skrecursive.simulation._engines import ENGINES, Engine
+
+    # every engine runs every strategy in its engine form
+    for engine in ENGINES.values():
+        for name in STRATEGIES:
+            loop, _ = engine.loop(name, 0.3)
+            assert loop.name in engine.strategies
+    restricted = Engine(ENGINES["linear"].run, ("linear",), ("fresh",))
+    with pytest.raises(ValueError, match="does not implement strategy='accumulate'"):
+        restricted.loop("accumulate", 0.5)
+    # "replace" (and "fixed-real" at w = 0) is the fresh loop at w = 0, said once by
+    # the strategy itself
+    assert [(s.name, w) for s, w in (restricted.loop("replace", 0.7),
+                                     restricted.loop("fixed-real", 0.0))] == [
+        ("fresh", 0.0), ("fresh", 0.0)]
+
+
+@pytest.mark.parametrize("setting", ["logistic", "poisson"])
+def test_glm_weights_share_draws_and_do_not_depend_on_each_other(setting):
+    # common random numbers: a weight's errors are the same alone or beside others
+    # (the same draws; the batched products may round differently with another
+    # number of models, hence a relative tolerance far below the solver's 1e-5)
+    kw = dict(n=40, n_generations=3, n_repeats=20, last=2, random_state=3)
+    both = simulate(setting, [0.3, 0.7], 1.0, **kw)
+    alone = simulate(setting, [0.7], 1.0, **kw)
+    np.testing.assert_allclose(both[both["weight"] == 0.7]["error"], alone["error"],
+                               rtol=1e-9)
+    other = simulate(setting, [0.7], 1.0, **{**kw, "random_state": 4})
+    assert not np.allclose(other["error"], alone["error"])
+
+
+def test_seed_sequence_children_give_independent_runs():
+    kw = dict(n=30, n_generations=3, n_repeats=50, last=1)
+    a, b = np.random.SeedSequence(3).spawn(2)
+    run_a = simulate("categorical", [0.5], 1.0, random_state=a, **kw)["error"]
+    run_b = simulate("categorical", [0.5], 1.0, random_state=b, **kw)["error"]
+    assert not np.allclose(run_a, run_b)
+    again = simulate("categorical", [0.5], 1.0,
+                     random_state=np.random.SeedSequence(3).spawn(2)[0], **kw)["error"]
+    np.testing.assert_array_equal(run_a, again)

@@ -243,6 +243,20 @@ def _linear_accumulate(rng, R, m, p, T, s, B0, z0, err):
 _GLM_GROUP_ELEMENTS = 400_000
 
 
+def _weight_stream(rng, w):
+    """A generator of its own for weight ``w``, derived from ``rng``'s seed and ``w`` itself.
+
+    Keyed by the value of ``w`` (its 64 bits, offset beyond the small spawn
+    indices), not by its position: a weight's draws do not depend on which
+    other weights run beside it.
+    """
+    seed = rng.bit_generator.seed_seq
+    key = int(np.float64(w).view(np.uint64)) + 2**64
+    return np.random.Generator(np.random.SFC64(
+        np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, key))
+    ))
+
+
 def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
     """Unpenalised GLM without intercept, ``beta = ones(p)``, covariates ``N(0, variance I)``.
 
@@ -253,7 +267,8 @@ def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
     :func:`~skrecursive.simulation._glm.newton_glm`). The synthetic labels
     depend on each weight's previous model: logistic labels compare one shared
     uniform per row with each model's probability, Poisson labels come from
-    one stream per weight. Every generation's fits start from the previous
+    one stream per weight value, so a weight's results do not depend on the
+    other weights of the task. Every generation's fits start from the previous
     generation's coefficients. Returns errors of shape ``(R, len(ws), T)``.
     """
     ws = np.asarray(ws, dtype=float)
@@ -265,7 +280,7 @@ def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
     beta = np.ones(p)
     err = np.empty((R, ws.size, T))
     failed = np.zeros((R, ws.size), dtype=bool)
-    label_streams = rng.spawn(ws.size) if family == "poisson" else None
+    label_streams = [_weight_stream(rng, w) for w in ws] if family == "poisson" else None
 
     def covariates(rows):
         X = rng.standard_normal((R, rows, p))

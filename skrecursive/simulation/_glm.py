@@ -284,6 +284,9 @@ def _fast_newton(Z, Y, S, beta, penalty, family, tol, fast_iter):
             Hb[..., cols, rows] = packed.transpose(0, 2, 1)
             Hb[..., np.arange(P), np.arange(P)] += penalty
             step = _solve(Hb, grad)
+            # a settled model keeps its coefficients while the others of its design
+            # iterate: its result does not depend on which models it is fitted with
+            step[settled[idx]] = 0.0
             b = b - step
             size = np.max(np.abs(step), axis=2)
             # quadratic convergence: the error left is about (size / previous^2) size^2
@@ -293,9 +296,10 @@ def _fast_newton(Z, Y, S, beta, penalty, family, tol, fast_iter):
         # while the iterates run away
         done = (size < tol) | ((left < tol) & (size < np.sqrt(tol)))
         bad = ~np.isfinite(size) | ~np.isfinite(b).all(axis=2)
-        settled[idx] = done & ~bad & ~settled[idx] | settled[idx]
-        failed[idx] |= bad
-        previous[idx] = size
+        just_settled = done & ~bad & ~settled[idx]
+        previous[idx] = np.where(settled[idx], previous[idx], size)
+        settled[idx] |= just_settled
+        failed[idx] |= bad & ~settled[idx]
         active = ~(settled[idx] | failed[idx])
         design_active = active.any(axis=1)
         if not design_active.any():
