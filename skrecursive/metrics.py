@@ -8,6 +8,14 @@
   the same, negated (greater is better), with the scorer signature
   ``(estimator, X, y=None)`` of ``scoring=`` in scikit-learn and in
   :class:`~skrecursive.RecursiveDensityEstimator`.
+* Tabular fidelity of a synthesizer against real rows, each usable as a
+  per-generation ``scoring=`` callable ``(fitted model, held-out rows)``:
+  :func:`marginal_distance` (per column, Kolmogorov-Smirnov or
+  Cramer-von Mises for numeric columns, total variation for the others),
+  :func:`association_distance` (normal-score correlations),
+  :func:`category_coverage` (share of the real categories the model can
+  still produce) and :func:`synthetic_utility` (train on synthetic, test on
+  real). Distances are lower-is-better; coverage and utility higher-is-better.
 """
 
 import numpy as np
@@ -20,6 +28,10 @@ __all__ = [
     "distribution_mse",
     "neg_cramer_von_mises_scorer",
     "neg_distribution_mse_scorer",
+    "marginal_distance",
+    "association_distance",
+    "category_coverage",
+    "synthetic_utility",
 ]
 
 
@@ -283,3 +295,343 @@ def neg_distribution_mse_scorer(estimator, X, y=None):
         a, b = _aligned(np.asarray(cats, dtype=object), p, freq.index.to_numpy(), freq.to_numpy())
         errors.append(np.mean((a - b) ** 2))
     return -float(np.mean(errors))
+
+
+# ------------------------------------------------------------------ tabular fidelity
+def _tabular_pair(model_or_rows, X, n_samples, random_state):
+    """(synthetic, real) fitted GaussianCopula summaries of a model or rows and of ``X``.
+
+    A fitted :class:`~skrecursive.GaussianCopula` (or a meta-estimator whose
+    ``estimator_`` is one) is used as it is, exactly; any other fitted model
+    with ``sample`` gives ``n_samples`` rows (default: as many as ``X``);
+    anything else is taken as synthetic rows. The real side is the same
+    summary fitted on ``X``, after checking that ``X`` has the synthetic
+    side's columns and dtypes, or ``X`` itself when it is a fitted
+    GaussianCopula (a caller scoring many models on the same real rows fits
+    it once).
+    """
+    from ._core.copula import GaussianCopula
+
+    model = model_or_rows
+    while not isinstance(model, GaussianCopula) and hasattr(model, "estimator_"):
+        model = model.estimator_
+    if not isinstance(model, GaussianCopula):
+        model = GaussianCopula().fit(_synthetic_rows(model_or_rows, X, n_samples, random_state))
+    if isinstance(X, GaussianCopula):  # the real rows' summary, fitted once by the caller
+        if _column_names(X) != _column_names(model) or X.column_kinds_ != model.column_kinds_:
+            raise ValueError(
+                "X, a GaussianCopula fitted on the real rows, must have the synthetic side's "
+                f"columns and column kinds; got {_column_names(X)} ({X.column_kinds_}) and "
+                f"{_column_names(model)} ({model.column_kinds_})."
+            )
+        return model, X
+    return model, model._reference(X)
+
+
+def _synthetic_rows(model_or_rows, X, n_samples, random_state):
+    from ._core.sources import sample_rows
+
+    if hasattr(model_or_rows, "fit") and callable(getattr(model_or_rows, "sample", None)):
+        n = len(X) if n_samples is None else n_samples
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"n_samples must be a positive int or None; got {n_samples!r}.")
+        rows = sample_rows(model_or_rows, int(n), random_state)
+        if isinstance(X, pd.DataFrame) and not isinstance(rows, pd.DataFrame):
+            rows = pd.DataFrame(rows, columns=X.columns)  # a numeric model of a numeric frame
+        return rows
+    if hasattr(model_or_rows, "fit"):
+        raise TypeError(
+            f"model_or_rows must be a fitted model with a sample method or a table of "
+            f"synthetic rows; got {type(model_or_rows).__name__}, which has no sample method."
+        )
+    return model_or_rows
+
+
+def _column_names(copula):
+    return list(getattr(copula, "feature_names_in_", range(copula.n_features_in_)))
+
+
+def _step_cdf(levels, p, x):
+    cum = np.cumsum(p)
+    i = np.searchsorted(levels, x, side="right")
+    return np.where(i > 0, cum[np.maximum(i - 1, 0)], 0.0)
+
+
+def _numeric_distance(levels_a, p_a, levels_b, p_b, how):
+    if how == "ks":
+        grid = np.union1d(levels_a, levels_b)
+        return float(np.max(np.abs(_step_cdf(levels_a, p_a, grid)
+                                   - _step_cdf(levels_b, p_b, grid))))
+    # integral (F_a - F_b)^2 dF_b, the definition of cramer_von_mises with reference b
+    diff = _step_cdf(levels_a, p_a, levels_b) - _step_cdf(levels_b, p_b, levels_b)
+    return float(np.sum(p_b * diff**2))
+
+
+def marginal_distance(model_or_rows, X, y=None, *, numeric="ks", per_column=False,
+                      n_samples=None, random_state=None):
+    """Distance between the synthetic and the real margins, column by column.
+
+    Numeric columns: the Kolmogorov-Smirnov distance ``sup |F_syn - F_real|``
+    (``numeric="ks"``) or the Cramer-von Mises distance ``integral (F_syn -
+    F_real)^2 dF_real`` (``numeric="cvm"``, as :func:`cramer_von_mises` with
+    the real rows as reference). Categorical, boolean and string columns:
+    the total variation distance ``(1/2) sum_j |p_j - q_j|`` over the union
+    of categories (a missing value is a category). Lower is better; 0 when
+    the margins agree. Usable as ``scoring=`` of
+    :class:`~skrecursive.RecursiveDensityEstimator` (called with the fitted
+    model and the held-out rows).
+
+    Parameters
+    ----------
+    model_or_rows : fitted model or DataFrame or array-like
+        A fitted :class:`~skrecursive.GaussianCopula` (or a meta-estimator
+        around one), measured exactly from its margins; any other fitted
+        model with ``sample``, measured on ``n_samples`` rows drawn from it;
+        or a table of synthetic rows.
+    X : DataFrame or array-like of shape (n_samples, n_features), or GaussianCopula
+        The real rows, with the same columns and dtypes, or a
+        :class:`~skrecursive.GaussianCopula` fitted on them (fit it once
+        when scoring many models on the same rows).
+    y : None
+        Ignored (scorer signature).
+    numeric : {"ks", "cvm"}, default="ks"
+    per_column : bool, default=False
+        Return a Series of the distance of every column instead of their mean.
+    n_samples : int or None, default=None
+        Rows drawn from a model that is not a GaussianCopula; None means as
+        many as ``X`` has.
+    random_state : int, RandomState instance or None, default=None
+        Seeds those draws.
+
+    Returns
+    -------
+    distance : float or pandas.Series
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skrecursive.metrics import marginal_distance
+    >>> real = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "c": ["a", "a", "b", "b"]})
+    >>> synthetic = pd.DataFrame({"x": [1.0, 1.0, 2.0, 3.0], "c": ["a", "a", "a", "b"]})
+    >>> marginal_distance(synthetic, real, per_column=True).tolist()
+    [0.25, 0.25]
+    """
+    if numeric not in ("ks", "cvm"):
+        raise ValueError(f"numeric must be 'ks' or 'cvm'; got {numeric!r}.")
+    syn, real = _tabular_pair(model_or_rows, X, n_samples, random_state)
+    out = []
+    for j, kind in enumerate(syn.column_kinds_):
+        la, pa = syn.categories_[j], syn.probabilities_[j]
+        lb, pb = real.categories_[j], real.probabilities_[j]
+        if kind == "numeric":
+            out.append(_numeric_distance(la, pa, lb, pb, numeric))
+        else:
+            a, b = _aligned(la, pa, lb, pb)
+            out.append(0.5 * float(np.abs(a - b).sum()))
+    if per_column:
+        return pd.Series(out, index=_column_names(syn), name="marginal_distance")
+    return float(np.mean(out))
+
+
+def association_distance(model_or_rows, X, y=None, *, n_samples=None, random_state=None):
+    """Distance between the synthetic and the real dependence between columns.
+
+    The mean absolute difference, over pairs of columns, between the
+    normal-score correlations (``correlation_`` of
+    :class:`~skrecursive.GaussianCopula`) of the synthetic and of the real
+    rows: every level of every column is scored ``Phi^{-1}`` of the mid-point
+    of its step of the column's cumulative distribution, categories in their
+    declared (or sorted) order. In [0, 2]; lower is better; 0 for a single
+    column. Usable as ``scoring=`` of
+    :class:`~skrecursive.RecursiveDensityEstimator`.
+
+    Parameters
+    ----------
+    model_or_rows : fitted model or DataFrame or array-like
+        As in :func:`marginal_distance`.
+    X : DataFrame or array-like of shape (n_samples, n_features)
+        The real rows.
+    y : None
+        Ignored.
+    n_samples : int or None, default=None
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    distance : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrecursive.metrics import association_distance
+    >>> X = np.random.RandomState(0).normal(size=(500, 2)) @ [[1.0, 0.8], [0.0, 0.6]]
+    >>> association_distance(X[:, [0, 1]], X) == 0.0
+    True
+    >>> round(association_distance(X[:, [1, 0]] * [1, -1], X), 1)  # dependence reversed
+    1.6
+    """
+    syn, real = _tabular_pair(model_or_rows, X, n_samples, random_state)
+    p = syn.correlation_.shape[0]
+    if p < 2:
+        return 0.0
+    upper = np.triu_indices(p, k=1)
+    return float(np.mean(np.abs(syn.correlation_[upper] - real.correlation_[upper])))
+
+
+def category_coverage(model_or_rows, X, y=None, *, per_column=False, n_samples=None,
+                      random_state=None):
+    """Share of the real rows' categories that the model can still produce.
+
+    Over the categorical, boolean and string columns: the number of
+    (column, category) pairs present in ``X`` that have positive probability
+    under the model (a :class:`~skrecursive.GaussianCopula`, exactly), or
+    that appear in ``n_samples`` rows drawn from another model or in the
+    given synthetic rows, divided by the number present in ``X``. A
+    collapsing synthesizer loses rare categories first. In [0, 1]; higher
+    is better. Usable as ``scoring=`` of
+    :class:`~skrecursive.RecursiveDensityEstimator`.
+
+    Parameters
+    ----------
+    model_or_rows : fitted model or DataFrame or array-like
+        As in :func:`marginal_distance`.
+    X : DataFrame of shape (n_samples, n_features)
+        The real rows; at least one column must be non-numeric.
+    y : None
+        Ignored.
+    per_column : bool, default=False
+        Return a Series of the coverage of every non-numeric column.
+    n_samples : int or None, default=None
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    coverage : float or pandas.Series
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skrecursive.metrics import category_coverage
+    >>> real = pd.DataFrame({"c": ["a", "b", "c", "c"], "d": ["x", "y", "x", "y"]})
+    >>> synthetic = pd.DataFrame({"c": ["c", "c", "a", "a"], "d": ["x", "y", "y", "y"]})
+    >>> category_coverage(synthetic, real)
+    0.8
+    """
+    syn, real = _tabular_pair(model_or_rows, X, n_samples, random_state)
+    names, covered, present = [], [], []
+    for j, kind in enumerate(syn.column_kinds_):
+        if kind == "numeric":
+            continue
+        a, b = _aligned(syn.categories_[j], syn.probabilities_[j],
+                        real.categories_[j], real.probabilities_[j])
+        names.append(_column_names(syn)[j])
+        present.append(int(np.sum(b > 0)))
+        covered.append(int(np.sum((b > 0) & (a > 0))))
+    if not names:
+        raise ValueError(
+            "category_coverage needs at least one categorical, boolean or string column in X; "
+            "all columns are numeric."
+        )
+    if per_column:
+        return pd.Series(np.divide(covered, present), index=names, name="category_coverage")
+    return float(np.sum(covered) / np.sum(present))
+
+
+def _utility_classifier(X):
+    from sklearn.compose import ColumnTransformer, make_column_selector
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    if not isinstance(X, pd.DataFrame):
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    encode = ColumnTransformer([
+        ("numeric", StandardScaler(), make_column_selector(dtype_include="number")),
+        ("categorical", OneHotEncoder(handle_unknown="ignore"),
+         make_column_selector(dtype_exclude="number")),
+    ])
+    return make_pipeline(encode, LogisticRegression(max_iter=1000))
+
+
+def synthetic_utility(model_or_rows, X, y=None, *, target, estimator=None,
+                      scoring="accuracy", n_samples=None, random_state=None):
+    """Train on synthetic, test on real: a classifier's score on the real rows.
+
+    Fits a clone of ``estimator`` on the synthetic rows (drawn from the
+    model, or given), predicting column ``target`` from the others, and
+    scores it on the real rows ``X`` with ``scoring``. Higher is better.
+    When the synthetic target has collapsed to one class the classifier is
+    replaced by a constant prediction of that class
+    (:class:`~sklearn.dummy.DummyClassifier`), which is what any classifier
+    would learn. With a function of the fitted model and the held-out rows,
+    bind ``target`` (e.g. with :func:`functools.partial`) to use it as
+    ``scoring=`` of :class:`~skrecursive.RecursiveDensityEstimator`.
+
+    Parameters
+    ----------
+    model_or_rows : fitted model with ``sample`` or DataFrame or array-like
+        The synthesizer (``n_samples`` rows are drawn from it) or synthetic
+        rows.
+    X : DataFrame or array-like of shape (n_samples, n_features)
+        The real rows, target column included.
+    y : None
+        Ignored.
+    target : str or int
+        The target column: a column name of a DataFrame, or an index into
+        the columns of an array.
+    estimator : classifier or None, default=None
+        Cloned and fitted on the synthetic rows; None is a logistic
+        regression on standardised numeric columns and one-hot encoded
+        other columns.
+    scoring : str or callable, default="accuracy"
+        A scikit-learn scorer name or ``scorer(estimator, X, y)``.
+    n_samples : int or None, default=None
+        Synthetic rows drawn from a model; None means as many as ``X`` has.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draws.
+
+    Returns
+    -------
+    score : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from skrecursive.metrics import synthetic_utility
+    >>> rng = np.random.RandomState(0)
+    >>> x = rng.normal(size=400)
+    >>> real = pd.DataFrame({"x": x, "label": (x + rng.normal(size=400) > 0).astype(int)})
+    >>> round(synthetic_utility(real.iloc[:200], real.iloc[200:], target="label"), 2)
+    0.74
+    """
+    from sklearn.base import clone
+    from sklearn.dummy import DummyClassifier
+    from sklearn.metrics import check_scoring
+
+    rows = _synthetic_rows(model_or_rows, X, n_samples, random_state)
+
+    def split(table, name):
+        if isinstance(table, pd.DataFrame):
+            if target not in table.columns:
+                raise ValueError(
+                    f"The target column {target!r} is not a column of {name}; its columns are "
+                    f"{list(table.columns)}."
+                )
+            return table.drop(columns=[target]), table[target].to_numpy()
+        arr = np.asarray(table)
+        if not isinstance(target, (int, np.integer)) or not -arr.shape[1] <= target < arr.shape[1]:
+            raise ValueError(
+                f"The target column {target!r} is not a column index of {name}, which has "
+                f"{arr.shape[1]} columns."
+            )
+        return np.delete(arr, target, axis=1), arr[:, target]
+
+    X_real, y_real = split(X, "X")
+    X_syn, y_syn = split(rows, "the synthetic rows")
+    if len(np.unique(y_syn)) < 2:
+        clf = DummyClassifier(strategy="most_frequent").fit(X_syn, y_syn)
+    else:
+        clf = clone(_utility_classifier(X_syn) if estimator is None else estimator)
+        clf.fit(X_syn, y_syn)
+    return float(check_scoring(clf, scoring=scoring)(clf, X_real, y_real))

@@ -22,6 +22,8 @@ from scipy import stats
 from sklearn.utils.validation import check_is_fitted
 
 from ._core.loop import BaseRecursiveEstimator
+from ._core.weight_curve import weight_curve
+from ._core.weights import resolve_weight
 from .theory import optimal_weight
 
 __all__ = ["GenerationCurveDisplay", "WeightCurveDisplay"]
@@ -386,3 +388,154 @@ class WeightCurveDisplay:
             error_name=error_col if error_name is None else error_name,
         )
         return disp.plot(ax=ax, line_kw=line_kw, fill_between_kw=fill_between_kw)
+
+    @classmethod
+    def from_estimator(
+        cls, estimator, X=None, y=None, *, weights=None, n_repeats=10, last=5, paired=True,
+        sample_weight=None, n_jobs=None, random_state=None, ax=None, confidence=0.95,
+        error_name=None, line_kw=None, fill_between_kw=None,
+    ):
+        """Measure (or read) the weight curve of a recursive estimator and plot it.
+
+        Two inputs are accepted:
+
+        * an unfitted recursive meta-estimator with ``X`` (and ``y``): the
+          curve is measured by :func:`skrecursive.weight_curve` (every keyword
+          from ``weights`` to ``random_state`` is passed on). The plotted error
+          is minus the mean late-generation validation score; the band is the
+          Student-t ``confidence`` interval of the *paired* difference to the
+          optimal weight (``diff_se``), the uncertainty that matters when
+          comparing weights, so it closes at ``w*(k)``. The measured table is
+          kept as ``curve_``.
+        * a fitted :class:`~sklearn.model_selection.GridSearchCV` (or
+          ``RandomizedSearchCV``) around a recursive meta-estimator, searching
+          ``weight``: the error is minus ``mean_test_score`` and the band the
+          interval of each mean over folds. ``"optimal"`` and ``"naive"`` in
+          the grid are placed at the weights they resolve to, using the
+          refitted ``best_estimator_``'s ``k_`` (so the search needs
+          ``refit=True`` when they are in the grid).
+
+        In both cases the vertical line is ``w*(k)``.
+
+        Parameters
+        ----------
+        estimator : recursive meta-estimator or fitted GridSearchCV
+        X, y : array-like, default=None
+            The pool (for a meta-estimator); ignored for a search.
+        weights, n_repeats, last, paired, sample_weight, n_jobs, random_state
+            As for :func:`skrecursive.weight_curve`.
+        ax : matplotlib Axes, default=None
+            Where to draw; None creates a new figure.
+        confidence : float in (0, 1), default=0.95
+            Level of the band.
+        error_name : str, default=None
+            y-axis label; None derives it from the estimator's ``scoring``
+            (e.g. ``"neg_log_loss"`` -> ``"Log loss"``).
+        line_kw, fill_between_kw : dict, default=None
+            Passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : WeightCurveDisplay
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import numpy as np
+        >>> from skrecursive import RecursiveWeightedRegressor
+        >>> from skrecursive.plotting import WeightCurveDisplay
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.standard_normal((300, 2))
+        >>> y = X @ [1.0, 2.0] + rng.standard_normal(300)
+        >>> est = RecursiveWeightedRegressor(n_generations=5, n_real=40,
+        ...                                  scoring="neg_mean_squared_error")
+        >>> disp = WeightCurveDisplay.from_estimator(
+        ...     est, X, y, weights=[0.3, 0.5, 0.9], n_repeats=4, last=3, random_state=0)
+        >>> round(disp.optimal_weight_, 3), disp.ax_.get_ylabel()
+        (0.618, 'Mean squared error')
+        >>> disp.curve_["label"].tolist()
+        [0.3, 0.5, 'optimal', 0.9]
+        """
+        if not (isinstance(confidence, Real) and 0 < confidence < 1):
+            raise ValueError(f"confidence must be a float in (0, 1); got {confidence!r}.")
+        if hasattr(estimator, "cv_results_") and isinstance(
+            getattr(estimator, "estimator", None), BaseRecursiveEstimator
+        ):
+            data = _from_search(estimator, confidence)
+            curve = None
+        elif isinstance(estimator, BaseRecursiveEstimator) or hasattr(estimator, "cv_results_"):
+            if hasattr(estimator, "cv_results_"):
+                raise TypeError(
+                    "estimator is a search over a model that is not a skrecursive recursive "
+                    f"meta-estimator ({type(estimator.estimator).__name__})."
+                )
+            if X is None:
+                raise ValueError("X is required to measure the weight curve of an estimator.")
+            if weights is None:
+                raise ValueError("weights is required to measure the weight curve.")
+            curve = weight_curve(
+                estimator, X, y, weights=weights, n_repeats=n_repeats, last=last,
+                paired=paired, sample_weight=sample_weight, n_jobs=n_jobs,
+                random_state=random_state,
+            )
+            mean = -curve["score_mean"].to_numpy()
+            t = stats.t.ppf(0.5 + confidence / 2, max(n_repeats - 1, 1))
+            half = np.nan_to_num(t * curve["diff_se"].to_numpy())
+            data = {
+                "weights": curve["weight"].to_numpy(), "mean": mean,
+                "lower": mean - half, "upper": mean + half,
+                "optimal_weight": curve.attrs["optimal_weight"], "scoring": estimator.scoring,
+            }
+        else:
+            raise TypeError(
+                "estimator must be a skrecursive recursive meta-estimator or a fitted "
+                f"GridSearchCV around one; got {type(estimator).__name__}."
+            )
+        disp = cls(
+            weights=data["weights"], mean=data["mean"], lower=data["lower"],
+            upper=data["upper"], minimizer=data["weights"][int(np.argmin(data["mean"]))],
+            optimal_weight=data["optimal_weight"],
+            error_name=error_name or _score_name(data["scoring"], negate_score=True),
+        )
+        disp.curve_ = curve
+        return disp.plot(ax=ax, line_kw=line_kw, fill_between_kw=fill_between_kw)
+
+
+def _from_search(search, confidence):
+    """Weights, minus mean test scores and their band from a fitted search over ``weight``."""
+    results = search.cv_results_
+    if "param_weight" not in results:
+        raise ValueError(
+            "The search does not vary 'weight'; put 'weight' in its parameter grid."
+        )
+    scoring = search.scoring
+    if isinstance(scoring, (list, tuple, dict)) or callable(scoring):
+        refit = search.refit if isinstance(search.refit, str) else None
+        key = f"mean_test_{refit}" if refit else "mean_test_score"
+        std_key = f"std_test_{refit}" if refit else "std_test_score"
+        scoring = refit
+    else:
+        key, std_key = "mean_test_score", "std_test_score"
+    labels = list(results["param_weight"])
+    named = [w for w in labels if isinstance(w, str)]
+    if named and not hasattr(search, "best_estimator_"):
+        raise ValueError(
+            f"The grid holds {sorted(set(named))}, whose numeric weight depends on k: fit the "
+            "search with refit=True so that best_estimator_.k_ is available."
+        )
+    k = float(search.best_estimator_.k_) if hasattr(search, "best_estimator_") else None
+    resolved = np.array([resolve_weight(w, k) if isinstance(w, str) else float(w)
+                         for w in labels])
+    mean = -np.asarray(results[key], dtype=float)
+    sd = np.asarray(results[std_key], dtype=float)
+    n_splits = search.n_splits_
+    t = stats.t.ppf(0.5 + confidence / 2, max(n_splits - 1, 1))
+    half = t * sd / np.sqrt(n_splits)
+    order = np.argsort(resolved, kind="stable")
+    return {
+        "weights": resolved[order], "mean": mean[order], "lower": (mean - half)[order],
+        "upper": (mean + half)[order],
+        "optimal_weight": None if k is None else optimal_weight(k),
+        "scoring": scoring if isinstance(scoring, str) else None,
+    }

@@ -14,6 +14,11 @@ with ``k = n / m``. Its limit is
 ``R(w, k) = (w^2 + k (1 - w)^2) / (w (2 - w))``, minimised by
 ``w*(k) = (sqrt(k^2 + 4k) - k) / 2`` with ``R(w*, k) = w*``.
 
+Every function checks its arguments with the package's declarative checker
+(an invalid ``k``, ``w`` or ``n_generations`` raises a ``ValueError`` that is
+also a ``TypeError``, naming the argument) and is exact over the whole float
+range: ``optimal_weight(1e308)`` is 1, not an overflow.
+
 References
 ----------
 He, Xu & Cheng, "Recursive learning without collapse: a weighting-based
@@ -21,27 +26,17 @@ stabilization framework", Journal of the Royal Statistical Society Series B,
 2026, doi:10.1093/jrsssb/qkag099 (preprint arXiv:2502.18049).
 """
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 
+from ._utils.validation import ArrayOf, Interval, check_args
+
 __all__ = ["optimal_weight", "naive_weight", "limiting_risk", "risk_trajectory"]
 
-
-def _as_ratio(k):
-    k_arr = np.asarray(k, dtype=float)
-    if not np.all(np.isfinite(k_arr)) or np.any(k_arr <= 0):
-        raise ValueError(
-            f"k must be a finite number > 0 (real rows per synthetic row); got {k!r}."
-        )
-    return k_arr
-
-
-def _as_weight(w):
-    w_arr = np.asarray(w, dtype=float)
-    if np.any(np.isnan(w_arr)) or np.any((w_arr < 0) | (w_arr > 1)):
-        raise ValueError(f"w must lie in [0, 1]; got {w!r}.")
-    return w_arr
+_RATIO = [ArrayOf(Interval(Real, 0, None, closed="neither"))]
+_WEIGHT = [ArrayOf(Interval(Real, 0, 1, closed="both"))]
+_GENERATIONS = [Interval(Integral, 0, None, closed="left")]
 
 
 def _strategy(strategy):
@@ -88,10 +83,13 @@ def optimal_weight(k):
     >>> optimal_weight([0.5, 2.0]).round(4)
     array([0.5   , 0.7321])
     """
-    k = _as_ratio(k)
-    # (sqrt(k^2 + 4k) - k) / 2 rewritten as 2k / (sqrt(k^2 + 4k) + k): no
-    # cancellation for large k.
-    w = 2.0 * k / (np.sqrt(k * k + 4.0 * k) + k)
+    check_args("optimal_weight", {"k": _RATIO}, locals())
+    k = np.asarray(k, dtype=float)
+    # (sqrt(k^2 + 4k) - k) / 2 rewritten as 2 sqrt(k) / (sqrt(k) + sqrt(k + 4)):
+    # no cancellation for large k and no overflow of k^2 (or of 4 / k) at either
+    # end of the float range, so w* -> 1 as k -> inf and w* ~ sqrt(k) as k -> 0.
+    root = np.sqrt(k)
+    w = 2.0 * root / (root + np.sqrt(k + 4.0))
     return _scalar_or_array(w)
 
 
@@ -119,7 +117,8 @@ def naive_weight(k):
     >>> naive_weight([0.1, 2.0]).round(4)
     array([0.0909, 0.6667])
     """
-    k = _as_ratio(k)
+    check_args("naive_weight", {"k": _RATIO}, locals())
+    k = np.asarray(k, dtype=float)
     return _scalar_or_array(k / (1.0 + k))
 
 
@@ -166,8 +165,9 @@ def limiting_risk(w, k, *, strategy="fresh"):
     >>> round(limiting_risk(0.5, 1.0, strategy="accumulate"), 4)  # pi^2 / 6
     1.6449
     """
+    check_args("limiting_risk", {"w": _WEIGHT, "k": _RATIO}, locals())
     strategy = _strategy(strategy)
-    w, k = np.broadcast_arrays(_as_weight(w), _as_ratio(k))
+    w, k = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(k, dtype=float))
     risk = strategy.limiting_risk(w, k)
     return _scalar_or_array(np.asarray(risk, dtype=float))
 
@@ -223,12 +223,10 @@ def risk_trajectory(w, k, n_generations, *, strategy="fresh"):
     >>> risk_trajectory(0.5, 1.0, 2, strategy="accumulate")  # 1 + 1/4 + 1/9
     array([1.        , 1.25      , 1.36111111])
     """
+    check_args("risk_trajectory", {"w": _WEIGHT, "k": _RATIO, "n_generations": _GENERATIONS},
+               locals())
     strategy = _strategy(strategy)
-    if isinstance(n_generations, bool) or not isinstance(n_generations, Integral):
-        raise TypeError(f"n_generations must be an int; got {type(n_generations).__name__}.")
-    if n_generations < 0:
-        raise ValueError(f"n_generations must be >= 0; got {n_generations}.")
-    w, k = np.broadcast_arrays(_as_weight(w), _as_ratio(k))
+    w, k = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(k, dtype=float))
     out = np.empty((n_generations + 1,) + w.shape)
     out[0] = 1.0
     out[1:] = strategy.risk_trajectory(w, k, n_generations)

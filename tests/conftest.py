@@ -1,5 +1,10 @@
-"""Test-session settings."""
+"""Test-session settings and the helpers several test modules share.
 
+Test modules cannot import this file (pytest runs with ``--import-mode=importlib``),
+so each helper is handed out by a session fixture that returns it.
+"""
+
+import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
@@ -10,3 +15,53 @@ def single_threaded_blas():
     thread start-up costs far more than it saves (and results do not depend on it)."""
     with threadpool_limits(limits=1):
         yield
+
+
+class NormalCovariates:
+    """Fresh ``N(0, I_p)`` synthetic covariates: the random design of the user guide.
+
+    A ``covariate_sampler`` for the meta-estimators; ``sample`` is seeded by the
+    loop, so a run stays a function of the estimator's ``random_state``.
+    """
+
+    def __init__(self, n_features):
+        self.n_features = n_features
+
+    def sample(self, n, random_state=None):
+        return np.random.RandomState(random_state).standard_normal((n, self.n_features))
+
+
+def assert_agree(meta_errors, engine_mean, engine_se):
+    """A meta-estimator's mean error agrees with an engine's: 4 standard errors of
+    the difference of two independent means."""
+    meta_errors = np.asarray(meta_errors)
+    se = np.hypot(meta_errors.std(ddof=1) / np.sqrt(meta_errors.size), engine_se)
+    assert abs(meta_errors.mean() - engine_mean) <= 4 * se, (meta_errors.mean(), engine_mean, se)
+
+
+def coef_error_monitor(beta):
+    """A ``monitor`` recording ``||coef_ - beta||^2`` of every generation as ``coef_error``."""
+    beta = np.asarray(beta, dtype=float)
+
+    def monitor(generation, estimator, X, y, sample_weight):
+        return {"coef_error": float(np.sum((np.ravel(estimator.coef_) - beta) ** 2))}
+
+    return monitor
+
+
+@pytest.fixture(scope="session")
+def normal_covariates():
+    """:class:`NormalCovariates`: call it with the number of features."""
+    return NormalCovariates
+
+
+@pytest.fixture(scope="session")
+def agree():
+    """:func:`assert_agree`."""
+    return assert_agree
+
+
+@pytest.fixture(scope="session")
+def coef_error():
+    """:func:`coef_error_monitor`: call it with the true coefficients."""
+    return coef_error_monitor

@@ -26,16 +26,6 @@ def _blobs(n=300, centers=3, seed=2):
     return make_blobs(n_samples=n, centers=centers, cluster_std=1.5, random_state=seed)
 
 
-class _GaussianCovariates:
-    """Fresh N(0, I) covariates for synthetic rows (the simulation design of the user guide)."""
-
-    def __init__(self, p):
-        self.p = p
-
-    def sample(self, n, random_state):
-        return np.random.RandomState(random_state).standard_normal((n, self.p))
-
-
 # ------------------------------------------------------------ estimator checks
 @parametrize_with_checks(
     [
@@ -337,12 +327,12 @@ def _logistic_batch(rng, n):
     return X, (rng.random_sample(n) < expit(X @ BETA)).astype(int)
 
 
-def _coef_errors(weights, n, n_generations, burn_in, seed):
+def _coef_errors(weights, n, n_generations, burn_in, seed, sampler):
     """||coef_ - beta||^2 per generation for several weights fed the same real batches."""
     rng = np.random.RandomState(seed)
     base = LogisticRegression(C=np.inf, fit_intercept=False)
     clfs = [
-        RecursiveWeightedClassifier(base, weight=w, covariate_sampler=_GaussianCovariates(2),
+        RecursiveWeightedClassifier(base, weight=w, covariate_sampler=sampler,
                                     random_state=seed + i)
         for i, w in enumerate(weights)
     ]
@@ -357,13 +347,14 @@ def _coef_errors(weights, n, n_generations, burn_in, seed):
 
 
 @pytest.mark.slow
-def test_logistic_limiting_risk_follows_theory():
+def test_logistic_limiting_risk_follows_theory(normal_covariates):
     # the user guide GLM case, k = 1: after burn-in, E||coef_t - beta||^2 relative to real-only
     # fits (weight=1, same real batches: common random numbers) tends to limiting_risk(w, 1).
     # n = 1000 keeps the O(1/n) small-sample inflation of the logistic MLE's error (about
     # 2% at n = 1000, 1% for the 2n-row mixed fits) far below the tolerance.
     weights = [1.0, 0.4, 0.618, 0.9]
-    errors = _coef_errors(weights, n=1000, n_generations=600, burn_in=10, seed=0)
+    errors = _coef_errors(weights, n=1000, n_generations=600, burn_in=10, seed=0,
+                          sampler=normal_covariates(2))
     ratios = errors[:, 1:].mean(axis=0) / errors[:, 0].mean()
     theory = limiting_risk(np.array(weights[1:]), 1.0)  # 0.8125, 0.618, 0.828
     # Batch-means standard errors of the ratios (20 batches, seeds 0-2) were about 0.065,
@@ -376,12 +367,13 @@ def test_logistic_limiting_risk_follows_theory():
     assert ratios[1] < ratios[0] and ratios[1] < ratios[2]
 
 
-def test_fully_synthetic_loop_drifts():
+def test_fully_synthetic_loop_drifts(normal_covariates):
     # weight = 0: after generation 0 only synthetic rows are used, so the coefficients
     # perform a random walk and the error grows (first order: risk_trajectory(0, 1) = 1 + t).
     n_chains, n_generations = 25, 8
     errors = np.array([
-        _coef_errors([0.0], n=100, n_generations=n_generations, burn_in=0, seed=s)[:, 0]
+        _coef_errors([0.0], n=100, n_generations=n_generations, burn_in=0, seed=s,
+                     sampler=normal_covariates(2))[:, 0]
         for s in range(n_chains)
     ])
     mean = errors.mean(axis=0)
@@ -394,13 +386,13 @@ def test_fully_synthetic_loop_drifts():
     assert mean[4:].mean() > mean[1:4].mean() > mean[0]
 
 
-def test_argmax_labels_inflate_logistic_coefficients():
+def test_argmax_labels_inflate_logistic_coefficients(normal_covariates):
     # Honest check of the documented bias: argmax labels remove the label noise, so the
     # synthetic data look nearly separable and the fitted coefficients grow.
     rng = np.random.RandomState(0)
     sample = RecursiveWeightedClassifier(
         LogisticRegression(C=np.inf, fit_intercept=False), weight=0.3,
-        covariate_sampler=_GaussianCovariates(2), random_state=0,
+        covariate_sampler=normal_covariates(2), random_state=0,
     )
     argmax = clone(sample).set_params(labels="argmax")
     for _ in range(6):

@@ -45,3 +45,39 @@ def test_no_subcommand_is_an_error():
     proc = subprocess.run([sys.executable, "-m", "skrecursive.cli"], capture_output=True,
                           text=True, check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_theory_huge_and_tiny_k_print_rows(capsys):
+    assert main(["theory", "--k", "1e308", "1e-320"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
+    assert [float(v) for v in rows[0]] == [1e308, 1.0, 1.0, 1.0, 1.0]
+    assert float(rows[1][1]) == pytest.approx(1e-160, rel=1e-3)  # w* ~ sqrt(k)
+
+
+@pytest.mark.parametrize("command", ["adult", "reproduce"])
+def test_shared_options_mean_the_same_everywhere(command, capsys):
+    from skrecursive.cli import build_parser
+    from skrecursive.cli._common import DEFAULT_JOBS
+
+    argv = [command, "strategies"] if command == "reproduce" else [command]
+    args = build_parser().parse_args(argv)
+    assert args.jobs == DEFAULT_JOBS == -1
+    assert (args.seed, args.resume, args.quiet) == (0, False, False)
+    for bad, flag in ((["--jobs", "0"], "--jobs"), (["--seed", "-1"], "--seed"),
+                      (["--repeats", "x"], "--repeats")):
+        assert main([*argv, *bad]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and flag in err
+
+
+def test_adult_small_n_fails_up_front(tmp_path, capsys):
+    status = main(["adult", "--n", "5", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1
+    assert "--n must be >= 48" in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_adult_duplicate_weights_fail_up_front(tmp_path, capsys):
+    assert main(["adult", "--weights", "0.5", "0.5", "--out", str(tmp_path)]) == 2
+    assert "--weights must be distinct" in capsys.readouterr().err

@@ -44,6 +44,25 @@ def test_corrupted_copy_raises(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],  # truncated: EOFError inside gzip
+        lambda b: b[:10] + bytes(len(b) - 10),  # zeroed after the header: zlib error
+        lambda b: b"not gzip at all" + b,  # bad magic: BadGzipFile
+        lambda b: b"",  # empty file
+    ],
+    ids=["truncated", "zeroed", "bad-magic", "empty"],
+)
+def test_broken_gzip_is_the_checksum_error_naming_the_file(tmp_path, monkeypatch, damage):
+    compressed = _bundled("adult.data.gz").read_bytes()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "adult.data.gz").write_bytes(damage(compressed))
+    monkeypatch.setattr(_adult.resources, "files", lambda package: tmp_path)
+    with pytest.raises(_adult.ChecksumError, match=r"adult.data is corrupted.*adult.data.gz"):
+        _adult._read_bundled("adult.data")
+
+
+@pytest.mark.parametrize(
     "subset, drop_missing, n_rows",
     [
         ("all", False, 48842),

@@ -5,7 +5,7 @@ Random-design linear model: x ~ N(0, I_2), y = x'beta + N(0, 1), beta = (1, 1),
 disjoint batches (so they really are fresh draws from the population), synthetic
 covariates are fresh N(0, I) draws and synthetic responses the previous fit plus
 Gaussian noise. The per-generation error ||coef_ - beta||^2 is recorded through the
-public ``scoring`` hook.
+public ``monitor`` hook (nothing is held out).
 
 Instead of many short independent runs, the stationary risk is estimated from one
 long chain per (w, k): after a burn-in the chain is stationary with geometrically
@@ -29,24 +29,9 @@ GRID = np.round(np.arange(0.3, 0.91, 0.1), 2)
 KS = (0.5, 1.0, 2.0)
 
 
-class NormalCovariates:
-    """Fresh N(0, I) covariates, the random design of the user guide."""
-
-    def __init__(self, n_features):
-        self.n_features = n_features
-
-    def sample(self, n, random_state):
-        return np.random.RandomState(random_state).standard_normal((n, self.n_features))
-
-
-def coef_error(estimator, X, y):
-    """Scorer recording ||coef_ - beta||^2 of every generation."""
-    return float(np.sum((estimator.coef_ - BETA) ** 2))
-
-
-def run_chain(weight, k, n_generations, seed):
+def run_chain(weight, k, n_generations, seed, sampler, monitor):
     rng = np.random.RandomState(seed + 1)
-    n_pool = N_REAL * (n_generations + 1) + 3
+    n_pool = N_REAL * (n_generations + 1)
     X = rng.standard_normal((n_pool, 2))
     y = X @ BETA + rng.standard_normal(n_pool)
     est = RecursiveWeightedRegressor(
@@ -56,12 +41,12 @@ def run_chain(weight, k, n_generations, seed):
         n_synthetic=int(round(N_REAL / k)),
         weight=weight,
         real_sampling="disjoint",
-        validation_fraction=2.5 / n_pool,  # two held-out rows: the scorer ignores them
-        covariate_sampler=NormalCovariates(2),
-        scoring=coef_error,
+        validation_fraction=0.0,
+        covariate_sampler=sampler,
+        monitor=monitor,
         random_state=seed,
     ).fit(X, y)
-    return est.generation_scores_[BURN_IN:]
+    return est.history_["coef_error"][BURN_IN:]
 
 
 def mean_and_se(errors, n_batches=20):
@@ -72,14 +57,15 @@ def mean_and_se(errors, n_batches=20):
 
 
 @pytest.fixture(scope="module")
-def measured_risk():
+def measured_risk(normal_covariates, coef_error):
     """Relative risk R(w, k) = E_w / E_1 on GRID for each k, with standard errors."""
-    e1, se1 = mean_and_se(run_chain(1.0, 1.0, 3000, seed=0))
+    tools = normal_covariates(2), coef_error(BETA)
+    e1, se1 = mean_and_se(run_chain(1.0, 1.0, 3000, 0, *tools))
     out = {}
     for k in KS:
         ratios, ses = [], []
         for w in GRID:
-            ew, sew = mean_and_se(run_chain(w, k, 800, seed=1))
+            ew, sew = mean_and_se(run_chain(w, k, 800, 1, *tools))
             ratios.append(ew / e1)
             # delta method for a ratio of independent means
             ses.append(ew / e1 * np.sqrt((sew / ew) ** 2 + (se1 / e1) ** 2))
@@ -116,23 +102,23 @@ def test_minimiser_is_the_optimal_weight(measured_risk, k):
 
 
 @pytest.mark.slow
-def test_fully_synthetic_loop_collapses_linearly():
+def test_fully_synthetic_loop_collapses_linearly(normal_covariates, coef_error):
     """At weight=0 the error grows like (C/n)(1 + t k) (the user guide's recursion page)."""
     n, n_generations, n_repeats = 100, 10, 150  # k = n / m = 1
     errors = np.empty((n_repeats, n_generations + 1))
     rng = np.random.RandomState(42)
     for r in range(n_repeats):
-        n_pool = n * (n_generations + 1) + 3
+        n_pool = n * (n_generations + 1)
         X = rng.standard_normal((n_pool, 2))
         y = X @ BETA + rng.standard_normal(n_pool)
         est = RecursiveWeightedRegressor(
             LinearRegression(fit_intercept=False),
             n_generations=n_generations, n_real=n, n_synthetic=1.0, weight=0.0,
-            real_sampling="disjoint", validation_fraction=2.5 / n_pool,
-            covariate_sampler=NormalCovariates(2),
-            scoring=coef_error, random_state=r,
+            real_sampling="disjoint", validation_fraction=0.0,
+            covariate_sampler=normal_covariates(2),
+            monitor=coef_error(BETA), random_state=r,
         ).fit(X, y)
-        errors[r] = est.generation_scores_
+        errors[r] = est.history_["coef_error"]
     mean = errors.mean(axis=0)
     t = np.arange(n_generations + 1)
     # Each mean has a relative standard error of about 1 / sqrt(150) = 8% (a chi-square

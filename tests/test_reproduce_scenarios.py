@@ -1,10 +1,12 @@
 """Scenario functions, their summary and figures, and the ``reproduce`` CLI (small sizes)."""
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from skrecursive import cli
+from skrecursive import cli, risk_trajectory
 from skrecursive.reproduce import (
     SCENARIO2_WEIGHTS,
     SCENARIO3_KS,
@@ -16,6 +18,7 @@ from skrecursive.reproduce import (
     scenario3,
     scenarios_summary,
 )
+from skrecursive.simulation import error_constant
 
 
 def test_paper_grids():
@@ -81,11 +84,10 @@ def test_cli_reproduce_writes_csv_and_figure(tmp_path, capsys):
     ],
 )
 def test_cli_bad_arguments_exit_2(argv, message, capsys):
-    with pytest.raises(SystemExit) as exc:
-        cli.main(argv)
-    assert exc.value.code == 2
+    # every subcommand reports a usage error the same way: one line, status 2
+    assert cli.main(argv) == 2
     err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
+    assert message in err and "Traceback" not in err and err.count("\n") == 1
 
 
 def test_cli_unwritable_output_is_one_line(tmp_path, capsys):
@@ -95,3 +97,29 @@ def test_cli_unwritable_output_is_one_line(tmp_path, capsys):
     assert status == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("skrecursive reproduce: error:") and "\n" not in err
+
+
+def test_theory_uses_the_realised_ratio():
+    # k = 3, n = 200: m = round(200 / 3) = 67, so the recursion runs at n / m = 2.985
+    df = scenario3(n=200, ks=[3.0], n_generations=7, last=4, n_repeats=2,
+                   settings=["gaussian-mean"])
+    realised = 200 / 67
+    row = df[df["rule"] == "optimal"].iloc[0]
+    risk = risk_trajectory(row["weight"], realised, 7)[-4:].mean()
+    assert row["m"] == 67
+    assert row["theory"] == pytest.approx(error_constant("gaussian-mean", p=2) / 200 * risk,
+                                          rel=1e-12)
+
+
+@pytest.mark.parametrize("settings", ["gaussian-mean", ("ecdf",)])
+def test_a_lone_settings_string_is_one_setting(settings):
+    df = scenario2(n_generations=3, last=2, n_repeats=2, weights=[0.5], settings=settings)
+    assert len(df) == 1
+
+
+def test_cli_refuses_a_run_too_large_for_memory_before_work(tmp_path, capsys):
+    status = cli.main(["reproduce", "scenario2", "--repeats", str(10**14), "--out",
+                       str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and "of memory" in err
+    assert os.listdir(tmp_path) == []

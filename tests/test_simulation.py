@@ -226,3 +226,50 @@ def test_settings_listed():
         df = simulate("all", [0.5], 1.0, n=40, n_generations=2, last=2, n_repeats=3,
                       random_state=0)
     assert set(df.setting) == set(SETTINGS)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(weights=["0.5"]), "weights"),
+        (dict(weights=[0.5, 0.5]), "weights"),
+        (dict(k="1"), "k"),
+        (dict(k=[1.0, 1]), "k"),
+        (dict(k=float("inf")), "k"),
+        (dict(per_generation="False"), "per_generation"),
+        (dict(progress=1), "progress"),
+        (dict(setting="gaussian"), "setting"),
+        (dict(setting=["linear", "linear"]), "setting"),
+        (dict(strategy="fresh data"), "strategy"),
+        (dict(n_jobs=0), "n_jobs"),
+        (dict(variance=float("inf")), "variance"),
+        (dict(random_state=-1), "random_state"),
+    ],
+)
+def test_bad_arguments_are_named_by_the_declarative_checker(kwargs, name):
+    args = dict(setting="linear", weights=[0.5], k=1.0, n=10, p=2, n_generations=10,
+                last=5, n_repeats=5)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=f"'{name}' parameter of simulate"):
+        simulate(args.pop("setting"), args.pop("weights"), args.pop("k"), **args)
+
+
+def test_a_lone_setting_string_is_one_setting():
+    df = simulate("gaussian-mean", 0.5, 1.0, n_generations=2, last=3, n_repeats=4,
+                  random_state=0)
+    assert set(df["setting"]) == {"gaussian-mean"}
+    same = simulate(["gaussian-mean"], [0.5], [1.0], n_generations=2, last=3, n_repeats=4,
+                    random_state=0)
+    assert df.equals(same)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [dict(n_repeats=10**15), dict(n_generations=10**11), dict(setting="ecdf", n=10**12)],
+)
+def test_runs_that_cannot_fit_in_memory_are_refused_up_front(kwargs):
+    args = dict(setting="gaussian-mean", weights=[0.5], k=1.0, n_generations=10, last=5,
+                n_repeats=5)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=r"would need about .* of memory"):
+        simulate(args.pop("setting"), args.pop("weights"), args.pop("k"), **args)

@@ -36,13 +36,6 @@ def engine_last(setting, n, **kwargs):
     return last["error"], last["error_se"]
 
 
-def assert_agree(meta_errors, engine_mean, engine_se):
-    meta_errors = np.asarray(meta_errors)
-    se = np.hypot(meta_errors.std(ddof=1) / np.sqrt(meta_errors.size), engine_se)
-    assert abs(meta_errors.mean() - engine_mean) <= 4 * se, (
-        meta_errors.mean(), engine_mean, se)
-
-
 def run_density(model, draw, n, n_repeats):
     """Fit the density loop on disjoint fresh batches; return the final estimators."""
     fitted = []
@@ -57,7 +50,7 @@ def run_density(model, draw, n, n_repeats):
 
 
 @pytest.mark.slow
-def test_gaussian_engine_matches_gaussian_density():
+def test_gaussian_engine_matches_gaussian_density(agree):
     # The engine combines moments with divisor n - 1 (the paper), GaussianDensity is
     # the weighted MLE (divisor n plus a between-group term): the mean agrees
     # exactly in law; the covariance differs by O(1/n), here a few percent of the
@@ -67,22 +60,22 @@ def test_gaussian_engine_matches_gaussian_density():
                          n, n_repeats=300)
     mean_err = [np.sum(m.mean_**2) for m in models]
     cov_err = [np.sum((m.covariance_ - np.eye(p)) ** 2) for m in models]
-    assert_agree(mean_err, *engine_last("gaussian-mean", n, p=p))
-    assert_agree(cov_err, *engine_last("gaussian-covariance", n, p=p))
+    agree(mean_err, *engine_last("gaussian-mean", n, p=p))
+    agree(cov_err, *engine_last("gaussian-covariance", n, p=p))
 
 
 @pytest.mark.slow
-def test_ecdf_engine_matches_empirical_distribution():
+def test_ecdf_engine_matches_empirical_distribution(agree):
     # uniform data: the Cramer-von Mises error is the same for any continuous F
     n = 100
     models = run_density(EmpiricalDistribution(), lambda rng, k: rng.random((k, 1)),
                          n, n_repeats=300)
     errors = [cramer_von_mises(m, stats.uniform()) for m in models]
-    assert_agree(errors, *engine_last("ecdf", n))
+    agree(errors, *engine_last("ecdf", n))
 
 
 @pytest.mark.slow
-def test_categorical_engine_matches_categorical_distribution():
+def test_categorical_engine_matches_categorical_distribution(agree):
     n, P = 100, CATEGORICAL_PROBABILITIES
     labels = np.array(["a", "b", "c", "d", "e"])
 
@@ -96,20 +89,12 @@ def test_categorical_engine_matches_categorical_distribution():
         prob = dict(zip(m.categories_[0], m.probabilities_[0], strict=True))
         errors.append(np.mean([(prob.get(c, 0.0) - p) ** 2 for c, p in zip(labels, P,
                                                                              strict=True)]))
-    assert_agree(errors, *engine_last("categorical", n))
-
-
-class NormalCovariates:
-    def __init__(self, p):
-        self.p = p
-
-    def sample(self, n, random_state=None):
-        return np.random.default_rng(random_state).standard_normal((n, self.p))
+    agree(errors, *engine_last("categorical", n))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("strategy", ["fresh", "fixed-real"])
-def test_logistic_engine_matches_classifier(strategy):
+def test_logistic_engine_matches_classifier(strategy, normal_covariates, agree):
     # unpenalised logistic regression without intercept, beta = (1, 1), fresh N(0, I)
     # covariates for the synthetic rows and labels drawn from predict_proba;
     # fixed-real reuses generation 0's real rows (the pool's first batch)
@@ -124,15 +109,15 @@ def test_logistic_engine_matches_classifier(strategy):
             # newton-cholesky solves the same unpenalised objective, fast at p = 2
             LogisticRegression(C=np.inf, fit_intercept=False, solver="newton-cholesky"),
             n_generations=T, n_real=n, n_synthetic=1.0, weight=W, real_sampling="disjoint",
-            strategy=strategy, validation_fraction=0.0, covariate_sampler=NormalCovariates(p),
+            strategy=strategy, validation_fraction=0.0, covariate_sampler=normal_covariates(p),
             random_state=r,
         ).fit(X, y)
         errors.append(np.sum((clf.estimator_.coef_.ravel() - beta) ** 2))
-    assert_agree(errors, *engine_last("logistic", n, p=p, strategy=strategy))
+    agree(errors, *engine_last("logistic", n, p=p, strategy=strategy))
 
 
 @pytest.mark.slow
-def test_adult_engine_matches_classifier():
+def test_adult_engine_matches_classifier(agree):
     # The Adult logistic recursion (reproduce.adult_logistic) against the classifier
     # on the same protocol: the 48,842 rows as the pool, generation 0 and every real
     # batch bootstrapped from it (n rows), synthetic covariates bootstrapped from it
@@ -159,4 +144,4 @@ def test_adult_engine_matches_classifier():
         errors.append(np.sum((np.r_[est.intercept_, est.coef_.ravel()] - beta_star) ** 2))
     engine = adult_logistic(n=n, k=1.0, n_generations=T, last=1, weights=[W],
                             n_repeats=4000, random_state=0)["error"]
-    assert_agree(errors, engine.mean(), engine.std(ddof=1) / np.sqrt(engine.size))
+    agree(errors, engine.mean(), engine.std(ddof=1) / np.sqrt(engine.size))

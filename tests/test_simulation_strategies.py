@@ -54,8 +54,8 @@ def test_engine_agrees_with_meta_estimator():
     n, p, T = 200, 5, 5
     unit = p / n
 
-    def mean_error(est, X, y=None):
-        return float(np.sum(est.mean_**2))
+    def mean_error(generation, est, X, y, sample_weight):
+        return {"mean_error": float(np.sum(est.mean_**2))}
 
     engine = simulate("gaussian-mean", [0.5], 1.0, strategy=["replace", "accumulate"], n=n,
                       p=p, n_generations=T, n_repeats=4000, last=1,
@@ -65,12 +65,12 @@ def test_engine_agrees_with_meta_estimator():
     for strategy in ("replace", "accumulate"):
         scores = np.empty((R, T + 1))
         for r in range(R):
-            X = rng.standard_normal((n + 2, p))
+            X = rng.standard_normal((n, p))
             est = RecursiveDensityEstimator(
                 GaussianDensity(), n_generations=T, strategy=strategy, real_sampling="disjoint",
-                validation_fraction=2.5 / (n + 2), scoring=mean_error, random_state=r,
+                validation_fraction=0.0, monitor=mean_error, random_state=r,
             ).fit(X)
-            scores[r] = est.generation_scores_
+            scores[r] = est.history_["mean_error"]
         assert est.history_["n_real"][0] == n
         meta, meta_se = scores.mean(axis=0) / unit, scores.std(axis=0, ddof=1) / np.sqrt(R) / unit
         g = engine[engine["strategy"] == strategy]

@@ -147,31 +147,28 @@ BETA = np.ones(P)
 UNIT = P / (N - P - 1)
 
 
-class NormalCovariates:
-    def sample(self, n, random_state):
-        return np.random.RandomState(random_state).standard_normal((n, P))
-
-
-def coef_error(est, X, y):
-    return float(np.sum((est.coef_ - BETA) ** 2))
-
-
-def mean_trajectory(strategy, weight, k, n_generations, n_repeats):
+@pytest.fixture(scope="module")
+def mean_trajectory(normal_covariates, coef_error):
     """Monte Carlo mean of the relative error per generation (common seeds)."""
-    out = np.zeros(n_generations + 1)
-    rng = np.random.RandomState(11)
-    for r in range(n_repeats):
-        n_pool = N * (n_generations + 1) + 3
-        X = rng.standard_normal((n_pool, P))
-        y = X @ BETA + rng.standard_normal(n_pool)
-        est = RecursiveWeightedRegressor(
-            LinearRegression(fit_intercept=False), n_generations=n_generations, n_real=N,
-            n_synthetic=int(round(N / k)), weight=weight, strategy=strategy,
-            real_sampling="disjoint", validation_fraction=2.5 / n_pool,
-            covariate_sampler=NormalCovariates(), scoring=coef_error, random_state=r,
-        ).fit(X, y)
-        out += est.generation_scores_
-    return out / n_repeats / UNIT
+
+    def run(strategy, weight, k, n_generations, n_repeats):
+        out = np.zeros(n_generations + 1)
+        rng = np.random.RandomState(11)
+        for r in range(n_repeats):
+            n_pool = N * (n_generations + 1)
+            X = rng.standard_normal((n_pool, P))
+            y = X @ BETA + rng.standard_normal(n_pool)
+            est = RecursiveWeightedRegressor(
+                LinearRegression(fit_intercept=False), n_generations=n_generations, n_real=N,
+                n_synthetic=int(round(N / k)), weight=weight, strategy=strategy,
+                real_sampling="disjoint", validation_fraction=0.0,
+                covariate_sampler=normal_covariates(P), monitor=coef_error(BETA),
+                random_state=r,
+            ).fit(X, y)
+            out += est.history_["coef_error"]
+        return out / n_repeats / UNIT
+
+    return run
 
 
 # Monte Carlo error of these means: ||e||^2 for p = 5 has relative sd about
@@ -182,7 +179,7 @@ TOL = 3.5 * 0.063 + 0.04
 
 
 @pytest.mark.slow
-def test_replace_diverges_accumulate_stays_bounded_fixed_real_as_derived():
+def test_replace_diverges_accumulate_stays_bounded_fixed_real_as_derived(mean_trajectory):
     T, R = 8, 120
     replace = mean_trajectory("replace", 0.0, 1.0, T, R)
     accumulate = mean_trajectory("accumulate", 0.0, 1.0, T, R)
@@ -198,7 +195,7 @@ def test_replace_diverges_accumulate_stays_bounded_fixed_real_as_derived():
 
 
 @pytest.mark.slow
-def test_fresh_loop_at_optimal_weight_beats_naive():
+def test_fresh_loop_at_optimal_weight_beats_naive(mean_trajectory):
     k, T, R = 0.25, 8, 60
     w_opt, w_naive = optimal_weight(k), naive_weight(k)
     opt = mean_trajectory("fresh", w_opt, k, T, R)[4:].mean()

@@ -77,17 +77,17 @@ def test_trajectory_vectorised_shape():
 @pytest.mark.parametrize("bad_k", [0, -1.0, np.nan, np.inf, [1.0, 0.0]])
 def test_bad_k(bad_k):
     for func in (optimal_weight, naive_weight):
-        with pytest.raises(ValueError, match="k must be"):
+        with pytest.raises(ValueError, match="'k' parameter"):
             func(bad_k)
-    with pytest.raises(ValueError, match="k must be"):
+    with pytest.raises(ValueError, match="'k' parameter"):
         limiting_risk(0.5, bad_k)
 
 
 @pytest.mark.parametrize("bad_w", [-0.1, 1.5, np.nan, [0.2, 2.0]])
 def test_bad_w(bad_w):
-    with pytest.raises(ValueError, match="w must lie in"):
+    with pytest.raises(ValueError, match="'w' parameter"):
         limiting_risk(bad_w, 1.0)
-    with pytest.raises(ValueError, match="w must lie in"):
+    with pytest.raises(ValueError, match="'w' parameter"):
         risk_trajectory(bad_w, 1.0, 3)
 
 
@@ -96,3 +96,30 @@ def test_bad_n_generations():
         risk_trajectory(0.5, 1.0, -1)
     with pytest.raises(TypeError, match="n_generations"):
         risk_trajectory(0.5, 1.0, 2.5)
+
+
+@pytest.mark.parametrize("k", [1e154, 1e200, 1e308, np.finfo(float).max])
+def test_optimal_weight_near_one_for_huge_k(k):
+    # w* = 1 - 1/k + O(1/k^2): at these k the nearest double is 1 (no overflow of k^2)
+    w = optimal_weight(k)
+    assert w == 1.0
+    assert limiting_risk(w, k) == 1.0
+
+
+@pytest.mark.parametrize("k", [1e-300, 5e-324])
+def test_optimal_weight_tiny_k_is_sqrt_k(k):
+    # w* = sqrt(k) - k/2 + O(k^(3/2)): relative error of sqrt(k) below 1e-140 here
+    assert optimal_weight(k) == pytest.approx(np.sqrt(k), rel=1e-12)
+
+
+def test_optimal_weight_solves_its_quadratic_across_scales():
+    # w^2 + k w - k = 0, checked in the scaled form w^2 / k + w - 1 = 0
+    k = np.logspace(-12, 12, 97)
+    w = optimal_weight(k)
+    np.testing.assert_allclose(w * w / k + w, 1.0, rtol=1e-13)
+
+
+@pytest.mark.parametrize("bad", ["1", [1.0, "2"], True, [True, False], [], [[1.0], [0.0]]])
+def test_k_strings_bools_and_empty_refused(bad):
+    with pytest.raises(ValueError, match="'k' parameter of optimal_weight"):
+        optimal_weight(bad)

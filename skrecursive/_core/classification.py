@@ -115,6 +115,10 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
     which minimises the limiting error of the loop (He, Xu & Cheng 2026,
     doi:10.1093/jrsssb/qkag099).
 
+    ``n_generations`` counts the mixing generations after generation 0, so
+    ``fit`` fits ``n_generations + 1`` models. Read more in the
+    :ref:`User Guide <recursion>`.
+
     Parameters
     ----------
     estimator : classifier, default=None
@@ -130,6 +134,7 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         in :func:`~sklearn.model_selection.cross_validate`. It is called
         on each generation's model seen with the classes of the whole pool,
         so ``"neg_log_loss"`` works even when a generation never saw a class.
+    [monitor]
     [covariate_sampler]
     labels : {"sample", "argmax"}, default="sample"
         How synthetic labels are drawn from the previous generation:
@@ -199,6 +204,8 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         max_accumulated=None,
         validation_fraction=0.2,
         scoring=None,
+        monitor=None,
+        keep_estimators=False,
         covariate_sampler="bootstrap",
         labels="sample",
         random_state=None,
@@ -214,6 +221,8 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         self.max_accumulated = max_accumulated
         self.validation_fraction = validation_fraction
         self.scoring = scoring
+        self.monitor = monitor
+        self.keep_estimators = keep_estimators
         self.covariate_sampler = covariate_sampler
         self.labels = labels
         self.random_state = random_state
@@ -295,17 +304,21 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         self : RecursiveWeightedClassifier
             Fitted estimator.
         """
-        return self._run_loop(X, y)
+        return self._fit(X, y)
 
     def partial_fit(self, X, y, classes=None):
         """Advance exactly one generation with ``(X, y)`` as the fresh real batch.
 
-        The first call fits generation 0 on the batch alone. Each later call
+        The first call fits generation 0 on the batch alone (see
+        :ref:`streaming`). Each later call
         draws ``n_synthetic`` rows (relative to this batch's size when a
         float) from the current model, covariates bootstrapped from this
         batch unless ``covariate_sampler`` is an object, and fits the next
         generation. ``n_real``, ``n_generations``, ``real_sampling`` and
         ``validation_fraction`` are not used; the history's score is NaN.
+        A call that fails (or is interrupted) leaves the estimator as it
+        was, random state included, so it can be retried with the same
+        batch.
 
         Parameters
         ----------
@@ -323,7 +336,7 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         -------
         self : RecursiveWeightedClassifier
         """
-        return self._run_partial(X, y, classes=classes)
+        return self._partial_fit(X, y, classes=classes)
 
     @available_if(_estimator_has("predict"))
     def predict(self, X):

@@ -7,13 +7,14 @@ The weighted base models it is designed for, :class:`GaussianDensity`,
 
 from sklearn.base import DensityMixin
 from sklearn.neighbors import KernelDensity
+from sklearn.pipeline import Pipeline
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from .._utils.docstrings import fill_doc
 from .distributions import CategoricalDistribution, EmpiricalDistribution, GaussianDensity
 from .loop import BaseRecursiveEstimator, _estimator_has
-from .sources import DensitySource, sample_rows
+from .sources import DensitySource, PipelineSampler, pipeline_without_inverse, sample_rows
 
 __all__ = [
     "RecursiveDensityEstimator",
@@ -24,6 +25,19 @@ __all__ = [
 
 # KernelDensity.sample is implemented for these kernels only.
 _SAMPLING_KERNELS = ("gaussian", "tophat")
+
+
+def _sampler(estimator):
+    """What draws the rows of a (fitted) base model: itself, or a Pipeline's sampler."""
+    return PipelineSampler(estimator) if isinstance(estimator, Pipeline) else estimator
+
+
+def _can_sample(self):
+    """For ``available_if``: the base model samples (a Pipeline through its last step)."""
+    model = self.estimator_ if hasattr(self, "estimator_") else self._get_estimator()
+    if isinstance(model, Pipeline):
+        model = model.steps[-1][1]
+    return callable(getattr(model, "sample", None))
 
 
 @fill_doc
@@ -41,6 +55,10 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
     ``weight=0`` the loop collapses (He, Xu & Cheng 2026,
     doi:10.1093/jrsssb/qkag099).
 
+    ``n_generations`` counts the mixing generations after generation 0, so
+    ``fit`` fits ``n_generations + 1`` models. Read more in the
+    :ref:`User Guide <recursion>`.
+
     Parameters
     ----------
     estimator : estimator with ``fit`` and ``sample``, default=None
@@ -49,7 +67,13 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         :class:`EmpiricalDistribution`, :class:`CategoricalDistribution`,
         :class:`~sklearn.neighbors.KernelDensity` (kernels ``"gaussian"``
         and ``"tophat"``, the ones it can sample from) and
-        :class:`~sklearn.mixture.GaussianMixture`. ``sample(n)`` may take a
+        :class:`~sklearn.mixture.GaussianMixture`, :class:`GaussianCopula`,
+        or a :class:`~sklearn.pipeline.Pipeline` of transformers with
+        ``inverse_transform`` (e.g. a scaler) before such a model: its last
+        step samples and the rows are mapped back through the earlier steps'
+        ``inverse_transform`` (its ``score_samples`` is then the density of
+        the transformed rows, without the Jacobian of the transformation).
+        ``sample(n)`` may take a
         ``random_state`` and may return a tuple whose first element is the
         rows. A model whose ``fit`` takes no ``sample_weight`` (such as
         ``GaussianMixture``) is fitted on a weighted resample of each mixed
@@ -65,6 +89,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         ``GaussianMixture``), and the negated Cramer-von Mises distance for
         :class:`EmpiricalDistribution`, which has no density. See
         :mod:`skrecursive.metrics` for distance-based scorers.
+    [monitor]
     [random_state_verbose]
 
     Attributes
@@ -113,6 +138,8 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         max_accumulated=None,
         validation_fraction=0.2,
         scoring=None,
+        monitor=None,
+        keep_estimators=False,
         random_state=None,
         verbose=0,
     ):
@@ -126,6 +153,8 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         self.max_accumulated = max_accumulated
         self.validation_fraction = validation_fraction
         self.scoring = scoring
+        self.monitor = monitor
+        self.keep_estimators = keep_estimators
         self.random_state = random_state
         self.verbose = verbose
 
@@ -134,6 +163,17 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         return GaussianDensity()
 
     def _check_base_estimator(self, estimator):
+        if isinstance(estimator, Pipeline):
+            missing = pipeline_without_inverse(estimator)
+            if missing:
+                raise TypeError(
+                    "The 'estimator' parameter of RecursiveDensityEstimator is a Pipeline whose "
+                    f"step(s) {missing} have no inverse_transform: the rows its last step "
+                    "samples cannot be mapped back to the input space for the next "
+                    "generation. Use transformers with inverse_transform (e.g. "
+                    "StandardScaler) or transform the data before the loop."
+                )
+            estimator = estimator.steps[-1][1]
         if not callable(getattr(estimator, "sample", None)):
             raise TypeError(
                 "The 'estimator' parameter of RecursiveDensityEstimator must have a "
@@ -149,7 +189,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
             )
 
     def _synthetic_source(self, estimator, X_real, y_real, generation):
-        return DensitySource(estimator, generation)
+        return DensitySource(_sampler(estimator), generation)
 
     # ---------------------------------------------------------- public API
     def fit(self, X, y=None):
@@ -168,16 +208,20 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         self : RecursiveDensityEstimator
             Fitted estimator.
         """
-        return self._run_loop(X, None)
+        return self._fit(X, None)
 
     def partial_fit(self, X, y=None):
         """Advance exactly one generation with ``X`` as the fresh real batch.
 
-        The first call fits generation 0 on the batch alone. Each later call
+        The first call fits generation 0 on the batch alone (see
+        :ref:`streaming`). Each later call
         draws ``n_synthetic`` rows (relative to this batch's size when a
         float) from the current model and fits the next generation.
         ``n_real``, ``n_generations``, ``real_sampling`` and
         ``validation_fraction`` are not used; the history's score is NaN.
+        A call that fails (or is interrupted) leaves the estimator as it
+        was, random state included, so it can be retried with the same
+        batch.
 
         Parameters
         ----------
@@ -190,7 +234,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         -------
         self : RecursiveDensityEstimator
         """
-        return self._run_partial(X, None)
+        return self._partial_fit(X, None)
 
     @available_if(_estimator_has("score_samples"))
     def score_samples(self, X):
@@ -242,7 +286,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         X = self._check_fitted_X(X)
         return self.estimator_.cdf(X)
 
-    @available_if(_estimator_has("sample"))
+    @available_if(_can_sample)
     def sample(self, n_samples=1, random_state=None):
         """Draw rows from the final generation's model.
 
@@ -259,4 +303,4 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
             dropped).
         """
         check_is_fitted(self)
-        return sample_rows(self.estimator_, n_samples, random_state)
+        return sample_rows(_sampler(self.estimator_), n_samples, random_state)

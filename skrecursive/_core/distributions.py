@@ -9,6 +9,7 @@ category frequencies).
 """
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -19,27 +20,22 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils.cvm import weighted_ecdf
-from .._utils.validation import Interval, InvalidParameterError, Options, check_params
+from .._utils.validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    check_params,
+    check_sample_weight,
+)
 
 __all__ = ["GaussianDensity", "EmpiricalDistribution", "CategoricalDistribution"]
 
 
 # ---------------------------------------------------------------- helpers
 def _check_sample_weight(sample_weight, n_samples):
-    """Non-negative finite weights of shape ``(n_samples,)`` with a positive sum."""
-    if sample_weight is None:
-        return np.ones(n_samples)
-    sw = np.asarray(sample_weight, dtype=float)
-    if sw.ndim != 1 or sw.shape[0] != n_samples:
-        raise ValueError(
-            f"sample_weight must be a 1-D array of shape ({n_samples},), one weight per row "
-            f"of X; got shape {sw.shape}."
-        )
-    if not np.all(np.isfinite(sw)) or np.any(sw < 0):
-        raise ValueError("sample_weight must be finite and non-negative.")
-    if sw.sum() <= 0:
-        raise ValueError("sample_weight must have a positive sum; got weights that are all zero.")
-    return sw
+    """Validated weights (see :func:`check_sample_weight`); None means all ones."""
+    sw = check_sample_weight(sample_weight, n_samples)
+    return np.ones(n_samples) if sw is None else sw
 
 
 def _check_n_samples(estimator, n_samples):
@@ -386,7 +382,15 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
         count. With ``alpha=0`` a category of zero count (declared by a
         pandas categorical column but never observed, or unseen at fit time)
         has probability 0 and log-probability ``-inf``; with ``alpha > 0`` it
-        gets ``alpha / (total weight + alpha K)``.
+        gets ``alpha / (total weight + alpha K)``. The default keeps the
+        paper's weighted frequencies exactly (the recursion's error follows
+        its theory), at the price of held-out scores of ``-inf`` (with a
+        warning from :meth:`score`) as soon as a generation has lost a
+        category that held-out rows contain: use ``alpha > 0`` for finite
+        per-generation scores, or score with
+        :func:`skrecursive.metrics.neg_distribution_mse_scorer`. Numeric
+        columns are categories too: use :class:`GaussianCopula` for tables
+        with numeric columns.
 
     Attributes
     ----------
@@ -526,8 +530,20 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
         Returns
         -------
         log_likelihood : float
+            ``-inf``, with a ``UserWarning``, when a row of ``X`` has a
+            category of probability 0 (only possible with ``alpha=0``).
         """
-        return float(np.sum(self.score_samples(X)))
+        total = float(np.sum(self.score_samples(X)))
+        if total == -np.inf:
+            warnings.warn(
+                "CategoricalDistribution.score is -inf: X has a category of probability 0 "
+                "under the model (never seen in its weighted training rows, e.g. lost by one "
+                "generation of a recursion). alpha=0 keeps the paper's weighted frequencies "
+                "exactly; set alpha > 0 (e.g. alpha=0.5) for finite held-out scores.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return total
 
     def sample(self, n_samples=1, random_state=None):
         """Draw rows, each column independently from its category probabilities.

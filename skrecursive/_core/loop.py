@@ -1,17 +1,31 @@
 """The one generation loop behind every recursive meta-estimator.
 
 Generation 0 fits a clone of the base model on ``n`` real rows. Each later
-generation draws ``n`` fresh real rows, draws ``m`` synthetic rows from the
-previous generation's model, weights the two parts ``w`` and ``1 - w`` in
-total (see :mod:`skrecursive._core.weights`), fits a fresh clone and scores it on
-held-out rows. :class:`BaseRecursiveEstimator` owns that loop; the regressor,
-classifier and density estimator only say how to validate their target, which
-base models they accept and how a fitted model produces synthetic rows.
+generation gets real rows as its strategy says (:mod:`skrecursive._core.strategies`),
+draws ``m`` synthetic rows from the previous generation's model
+(:mod:`skrecursive._core.sources`, every batch checked), weights the two parts
+(:mod:`skrecursive._core.weights`), fits a fresh clone and records it.
+
+:class:`BaseRecursiveEstimator` owns that loop. ``fit`` and ``partial_fit``
+validate once (:meth:`BaseRecursiveEstimator._prepare`, which fixes a
+:class:`_Plan`), then call the one generation step,
+:meth:`BaseRecursiveEstimator._step`, on a :class:`_State` that carries what a
+generation hands the next: ``fit`` steps through the strategy's real batches,
+``partial_fit`` steps once. Nothing is written on the estimator until every
+step has succeeded (:meth:`BaseRecursiveEstimator._commit`), so a failure or an
+interrupt leaves it exactly as it was. The regressor, classifier and density
+estimator only say how to validate their target, which base models they accept
+and how a fitted model produces synthetic rows.
 """
 
+import copy
+import math
 import time
 from abc import ABCMeta, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +34,7 @@ from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from .._utils.rows import concat_rows, n_rows, take_rows
+from .._utils.rows import n_rows, take_rows
 from .._utils.validation import (
     CALLABLE,
     NONE,
@@ -31,13 +45,16 @@ from .._utils.validation import (
     check_params,
 )
 from ..theory import optimal_weight
-from .sources import BootstrapRows
-from .strategies import STRATEGY_NAMES
-from .weights import fit_weighted, resolve_weight, row_weights, warn_resampling, weight_routing
+from .sources import BootstrapRows, draw_synthetic
+from .strategies import STRATEGY_NAMES, Strategy, get_strategy
+from .weights import fit_weighted, resolve_weight, warn_resampling, weight_routing
 
 __all__ = ["BaseRecursiveEstimator", "HISTORY_KEYS"]
 
 HISTORY_KEYS = ("generation", "n_real", "n_synthetic", "weight", "score", "fit_time")
+_COUNTS = ("generation", "n_real", "n_synthetic")
+# what validate_data(reset=True) writes on the estimator; committed only on success
+_FEATURE_ATTRS = ("n_features_in_", "feature_names_in_")
 
 
 class _ScorerName:
@@ -98,8 +115,47 @@ def _reseed(estimator, keys, rng):
     function of the meta-estimator's own ``random_state`` (as in bagging).
     """
     if keys:
-        estimator.set_params(**{k: int(rng.randint(np.iinfo(np.int32).max)) for k in keys})
+        seeds = {k: int(rng.randint(np.iinfo(np.int32).max)) for k in keys}
+        if type(estimator).set_params is BaseEstimator.set_params and not any(
+            "__" in k for k in keys
+        ):
+            # what BaseEstimator.set_params does for top-level names, without its
+            # get_params(deep=True) call (a measurable share of a small model's fit)
+            for key, seed in seeds.items():
+                setattr(estimator, key, seed)
+        else:
+            estimator.set_params(**seeds)
     return estimator
+
+
+_IMMUTABLE = (str, bytes, bool, int, float, complex, type(None))
+
+
+def _unfitted_copies(base):
+    """A function returning a new unfitted copy of ``base`` at each call.
+
+    ``clone`` runs once; later copies are copies of that first clone, which is
+    what ``clone`` would give (same class, same parameters, nothing fitted) at
+    a fraction of the cost: a new instance sharing the parameters when every
+    one of them is an immutable scalar, a deep copy otherwise. Models that
+    customise cloning (``__sklearn_clone__``) are cloned every time.
+    """
+    prototype = clone(base)
+    cls = type(prototype)
+    if not isinstance(prototype, BaseEstimator) or (
+        cls.__sklearn_clone__ is not BaseEstimator.__sklearn_clone__
+    ):
+        return lambda: clone(base)
+    if all(type(v) in _IMMUTABLE for v in vars(prototype).values()):
+        state = vars(prototype)
+
+        def shallow():
+            new = cls.__new__(cls)
+            new.__dict__.update(state)
+            return new
+
+        return shallow
+    return lambda: copy.deepcopy(prototype)
 
 
 def _resolve_count(value, reference):
@@ -109,8 +165,181 @@ def _resolve_count(value, reference):
     return max(1, int(round(float(value) * reference)))
 
 
+def _copy_rng(rng):
+    """An independent RandomState at the same point of the stream as ``rng``."""
+    copy = np.random.RandomState()
+    copy.set_state(rng.get_state())
+    return copy
+
+
+@dataclass
+class _Plan:
+    """What validation fixes once, for a whole ``fit`` or one ``partial_fit`` call."""
+
+    strategy: Strategy
+    base: Any
+    new_estimator: Any  # () -> a new unfitted copy of base
+    routing: Any  # from weight_routing: the sample_weight keyword, or None to resample
+    seed_keys: list
+    w: float
+    k: float
+    n_real: int
+    n_synthetic: int
+    n_features: int
+    covariates: Any  # sampler of synthetic covariates (None for density estimation)
+    scorer: Any
+    metric_names: Any  # names of a multi-metric scoring, or None
+    X_val: Any = None
+    y_val: Any = None
+    max_accumulated: Any = None
+    # fitted attributes the validation defined (classes_, n_features_in_, ...)
+    target_attrs: Any = None
+    reset: bool = True  # whether the feature attributes are replaced on commit
+    strict_monitor: bool = True  # fit: the monitor's keys must not change
+
+
+@dataclass
+class _State:
+    """What one generation hands the next; committed only when every step succeeded."""
+
+    rng: np.random.RandomState  # a working copy of ``origin``
+    origin: np.random.RandomState  # the stream the committed estimator continues
+    history: "_History"
+    generation: int = 0  # index of the next generation
+    estimator: Any = None
+    source: Any = None  # synthetic source of the last fitted generation
+    memory: Any = None  # the strategy's own state (the accumulate buffer)
+    estimators: Any = None  # every generation's model, when kept
+
+
+class _RealBatches:
+    """The real rows of each of a strategy's batches, drawn from the pool on first use.
+
+    ``"disjoint"`` draws one permutation and cuts it into consecutive batches;
+    ``"bootstrap"`` draws each new batch with replacement. Batches are drawn
+    when first asked for, so the random stream is consumed in generation order.
+    """
+
+    def __init__(self, X, y, n_real, disjoint, rng):
+        self.X, self.y, self.n_real, self.disjoint, self.rng = X, y, n_real, disjoint, rng
+        self._perm = None
+        self._index, self._rows = None, (None, None)
+
+    def rows(self, index):
+        if index is None:
+            return None, None
+        if index != self._index:
+            idx = self._draw(index)
+            self._index = index
+            self._rows = (take_rows(self.X, idx), None if self.y is None else self.y[idx])
+        return self._rows
+
+    def _draw(self, index):
+        n_pool = n_rows(self.X)
+        if not self.disjoint:
+            return self.rng.randint(n_pool, size=self.n_real)
+        if self._perm is None:
+            self._perm = self.rng.permutation(n_pool)
+        return self._perm[index * self.n_real : (index + 1) * self.n_real]
+
+
+def _score_columns(metric_names):
+    return ["score"] if metric_names is None else [f"score_{n}" for n in metric_names]
+
+
+class _History:
+    """The per-generation records: fixed columns, score columns, then monitor columns."""
+
+    def __init__(self, metric_names, previous=None, keep_scores=True):
+        fixed = [k for k in HISTORY_KEYS if k not in ("score", "fit_time")]
+        keys = fixed + _score_columns(metric_names) + ["fit_time"]
+        self.length = 0 if previous is None else len(previous["generation"])
+        self.columns = {}
+        for key in keys:
+            if previous is not None and key in previous and (keep_scores or key in fixed
+                                                              or key == "fit_time"):
+                self.columns[key] = list(previous[key])
+            else:
+                self.columns[key] = [math.nan] * self.length
+        # monitor columns recorded earlier (everything after fit_time)
+        self.monitor_keys = [] if previous is None else [
+            key for key in previous if not _reserved(key)
+        ]
+        for key in self.monitor_keys:
+            self.columns[key] = list(previous[key])
+
+    def append(self, record, monitored, generation, strict):
+        if strict and self.length and set(monitored) != set(self.monitor_keys):
+            raise ValueError(
+                f"monitor returned the keys {sorted(monitored)} at generation {generation} "
+                f"but {sorted(self.monitor_keys)} before; it must return the same keys "
+                "(or None) every generation."
+            )
+        for key in monitored:
+            if key not in self.columns:  # a new column: NaN for the earlier generations
+                self.columns[key] = [math.nan] * self.length
+                self.monitor_keys.append(key)
+        for key, column in self.columns.items():
+            column.append(record[key] if key in record else monitored.get(key, math.nan))
+        self.length += 1
+
+    def as_arrays(self):
+        return {
+            key: np.asarray(values, dtype=int if key in _COUNTS else float)
+            for key, values in self.columns.items()
+        }
+
+
+def _reserved(key):
+    """History columns a monitor may not write: the fixed ones and the scores."""
+    return key in HISTORY_KEYS or key.startswith("score_")
+
+
+def _monitor_record(result, generation):
+    """The validated dict a ``monitor`` call returned (None records nothing)."""
+    if result is None:
+        return {}
+    if not isinstance(result, Mapping):
+        raise TypeError(
+            f"monitor must return a dict of numbers (or None); at generation {generation} it "
+            f"returned a {type(result).__name__}."
+        )
+    record = {}
+    for key, value in result.items():
+        if not isinstance(key, str):
+            raise TypeError(
+                f"monitor must return a dict with str keys; at generation {generation} it "
+                f"returned the key {key!r}."
+            )
+        if _reserved(key):
+            raise ValueError(
+                f"monitor returned the key {key!r} at generation {generation}, which names a "
+                f"column the history already has ({', '.join(HISTORY_KEYS)}, score_<name>); "
+                "rename it."
+            )
+        if isinstance(value, (str, bytes)) or np.ndim(value) != 0:
+            raise TypeError(
+                f"monitor must return numbers; at generation {generation} its key {key!r} "
+                f"holds a {type(value).__name__}."
+            )
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"monitor must return numbers; at generation {generation} its key {key!r} "
+                f"holds {value!r}."
+            ) from None
+        if math.isinf(number):
+            raise ValueError(
+                f"monitor returned {number} for {key!r} at generation {generation}; values "
+                "must be finite (NaN marks a missing value)."
+            )
+        record[key] = number
+    return record
+
+
 class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
-    """Shared parameters, validation and the generation loop.
+    """Shared parameters, validation and the generation step.
 
     Subclasses define ``_default_estimator``, ``_check_base_estimator``,
     ``_validate_target`` and ``_synthetic_source``, and may extend
@@ -135,6 +364,8 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         "max_accumulated": [NONE, Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "scoring": [NONE, _ScorerName(), CALLABLE, _MultiScoring()],
+        "monitor": [NONE, CALLABLE],
+        "keep_estimators": [_Boolean()],
         "random_state": [RANDOM_STATE],
         "verbose": [Interval(Integral, 0, None, closed="left"), _Boolean()],
     }
@@ -156,7 +387,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
 
     @abstractmethod
     def _synthetic_source(self, estimator, X_real, y_real, generation):
-        """Object with ``sample(n, rng, covariates) -> (X, y)`` for the next generation."""
+        """Synthetic source (see :mod:`skrecursive._core.sources`) of the next generation."""
 
     def _covariate_sampler(self, X_pool):
         """Sampler of synthetic covariates given the rows available as real data.
@@ -236,27 +467,30 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         y, attrs = self._validate_target(y, reset=reset, **target_kwargs)
         return X, y, attrs
 
-    def _scorer(self, estimator):
-        return check_scoring(estimator, scoring=self.scoring)
+    def _validate_without_side_effects(self, X, y, *, reset, **target_kwargs):
+        """:meth:`_check_X_y`, returning the feature attributes instead of setting them.
+
+        ``validate_data(reset=True)`` writes ``n_features_in_`` and
+        ``feature_names_in_`` on the estimator; they are taken back here and
+        written by :meth:`_commit`, so a failed fit leaves no trace.
+        """
+        saved = {name: self.__dict__[name] for name in _FEATURE_ATTRS if name in self.__dict__}
+        try:
+            X, y, attrs = self._check_X_y(X, y, reset=reset, **target_kwargs)
+            if reset:
+                attrs = {**attrs, **{name: self.__dict__[name] for name in _FEATURE_ATTRS
+                                     if name in self.__dict__}}
+        finally:
+            for name in _FEATURE_ATTRS:
+                self.__dict__.pop(name, None)
+            self.__dict__.update(saved)
+        return X, y, attrs
 
     def _metric_names(self):
         """Names of the metrics of a multi-metric ``scoring``, else None."""
-        if isinstance(self.scoring, dict):
-            return list(self.scoring)
-        if isinstance(self.scoring, (list, tuple)):
+        if isinstance(self.scoring, (dict, list, tuple)):
             return list(self.scoring)
         return None
-
-    def _score(self, scorer, estimator, X_val, y_val):
-        """A float, or a dict of floats for a multi-metric ``scoring``."""
-        names = self._metric_names()
-        if X_val is None:
-            return np.nan if names is None else dict.fromkeys(names, np.nan)
-        args = (X_val,) if y_val is None else (X_val, y_val)
-        result = scorer(estimator, *args)
-        if names is None:
-            return float(result)
-        return {name: float(result[name]) for name in names}
 
     def _split_validation(self, X, y, rng):
         n_total = n_rows(X)
@@ -269,10 +503,9 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         y_val = None if y is None else y[val]
         return take_rows(X, train), y_train, take_rows(X, val), y_val
 
-    def _resolve_sizes(self, n_pool):
-        """(n_real, n_synthetic) for a training pool of ``n_pool`` rows."""
-        # only the "fresh" loop consumes a new real batch every generation
-        n_batches = self.n_generations + 1 if self.strategy == "fresh" else 1
+    def _resolve_sizes(self, strategy, n_pool):
+        """(n_real, n_synthetic) of ``fit`` for a training pool of ``n_pool`` rows."""
+        n_batches = strategy.n_real_batches(self.n_generations)
         if self.n_real is None:
             if self.real_sampling == "bootstrap":
                 n_real = n_pool
@@ -297,193 +530,196 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
                 "(after holding out validation_fraction): lower n_real or n_generations, "
                 "or use real_sampling='bootstrap'."
             )
-        if self.strategy == "fixed-real" and n_real > n_pool:
-            raise ValueError(
-                f"strategy='fixed-real' reuses the same n_real={n_real} real rows every "
-                f"generation, but the training pool has only {n_pool} (after holding out "
-                "validation_fraction): lower n_real."
-            )
-        if self.max_accumulated is not None and self.max_accumulated < n_real:
-            raise ValueError(
-                f"max_accumulated={self.max_accumulated} must be at least n_real={n_real}: "
-                "the capped training set of strategy='accumulate' has room for the real rows."
-            )
+        strategy.check_sizes(n_real, n_pool, self.max_accumulated)
         return n_real, _resolve_count(self.n_synthetic, n_real)
 
-    def _real_batches(self, n_pool, n_real, rng):
-        """Index arrays of the real rows of each generation (None: no real rows).
+    # ------------------------------------------------- validate once, step, commit
+    def _prepare(self, X, y, *, partial, **target_kwargs):
+        """Validate everything once; return the :class:`_Plan`, the :class:`_State`
+        and the training pool ``(X, y)``.
 
-        ``"fresh"`` draws a new batch every generation; ``"fixed-real"`` and
-        ``"accumulate"`` reuse generation 0's batch; ``"replace"`` has real
-        rows in generation 0 only.
+        ``partial`` is True for ``partial_fit``: ``(X, y)`` is then the next
+        fresh real batch and the state continues the fitted stream, if any.
+        Nothing is written on the estimator.
         """
-        fresh = self.strategy == "fresh"
-        if self.real_sampling == "disjoint":
-            perm = rng.permutation(n_pool)
-            batches = (perm[t * n_real : (t + 1) * n_real] for t in range(self.n_generations + 1))
-        else:
-            batches = (rng.randint(n_pool, size=n_real) for _ in range(self.n_generations + 1))
-        first = next(batches)
-        yield first
-        for _ in range(self.n_generations):
-            if fresh:
-                yield next(batches)
-            else:
-                yield None if self.strategy == "replace" else first
-
-    def _training_batch(self, generation, X_real, y_real, source, w, n_syn, rng, covariates,
-                        store):
-        """Rows, targets and weights of one generation's fit, by ``strategy``.
-
-        Returns ``(X, y, sample_weight, n_real_rows, n_synthetic_rows, weight)``
-        where ``weight`` is the total weight on the real rows of this fit.
-        """
-        if generation == 0 or source is None:
-            return X_real, y_real, None, n_rows(X_real), 0, 1.0
-        if self.strategy in ("fresh", "fixed-real"):
-            n_real = n_rows(X_real)
-            if w >= 1.0:  # synthetic rows would carry no weight: none are drawn
-                return X_real, y_real, None, n_real, 0, 1.0
-            X_syn, y_syn = source.sample(n_syn, rng, covariates)
-            if w <= 0.0:  # fully synthetic generation
-                return X_syn, y_syn, None, n_real, n_syn, 0.0
-            X = concat_rows(X_real, X_syn)
-            y = None if y_real is None else concat_rows(y_real, y_syn)
-            return X, y, row_weights(w, n_real, n_syn), n_real, n_syn, w
-        X_syn, y_syn = source.sample(n_syn, rng, covariates)
-        if self.strategy == "replace":
-            return X_syn, y_syn, None, 0, n_syn, 0.0
-        # accumulate: generation 0's real rows and every synthetic row so far, equal weights
-        store["X"] = X_syn if store.get("X") is None else concat_rows(store["X"], X_syn)
-        if y_syn is not None:
-            store["y"] = y_syn if store.get("y") is None else concat_rows(store["y"], y_syn)
-        X = concat_rows(X_real, store["X"])
-        y = None if y_real is None else concat_rows(y_real, store["y"])
-        n_real, n_total = n_rows(X_real), n_rows(X)
-        if self.max_accumulated is not None and n_total > self.max_accumulated:
-            keep = np.sort(rng.choice(n_total, size=self.max_accumulated, replace=False))
-            X = take_rows(X, keep)
-            y = None if y is None else take_rows(y, keep)
-            n_real = int(np.sum(keep < n_rows(X_real)))
-            n_total = self.max_accumulated
-        return X, y, None, n_real, n_total - n_real, n_real / n_total
-
-    def _fit_generation(self, base, generation, X_real, y_real, source, w, n_syn, rng,
-                        routing, covariates, seed_keys, store=None):
-        """Fit one generation.
-
-        Returns the fitted estimator, a history record ``(n_real, n_synthetic,
-        weight, fit_time)`` and the rows the next synthetic source is built
-        from: this generation's real rows, or its training rows if it had none.
-        """
-        estimator = _reseed(clone(base), seed_keys, rng)
-        X, y, sample_weight, n_real, n_syn_used, w_used = self._training_batch(
-            generation, X_real, y_real, source, w, n_syn, rng, covariates, store
-        )
-        start = time.perf_counter()
-        fit_weighted(estimator, X, y, sample_weight, routing, rng, take_rows)
-        fit_time = time.perf_counter() - start
-        reference = (X_real, y_real) if X_real is not None else (X, y)
-        return estimator, (n_real, n_syn_used, w_used, fit_time), reference
-
-    # ------------------------------------------------------------- the loop
-    def _run_loop(self, X, y):
-        """Validate everything, run all generations, then set the fitted attributes."""
         self._check_params()
-        X, y, attrs = self._check_X_y(X, y, reset=True)
-        self._check_extra(X, y)
-        rng = check_random_state(self.random_state)
-        X_pool, y_pool, X_val, y_val = self._split_validation(X, y, rng)
-        n_real, n_syn = self._resolve_sizes(n_rows(X_pool))
-        k = n_real / n_syn
-        w = resolve_weight(self.weight, k)
-        base = self._get_estimator()
-        routing = weight_routing(base)
-        if routing is None and self.n_generations > 0 and 0.0 < w < 1.0 and (
-            self.strategy in ("fresh", "fixed-real")
-        ):
-            warn_resampling(base)
-        scorer = self._scorer(base)
-        covariates = self._covariate_sampler(X_pool)
-        seed_keys = _random_state_keys(base)
-
-        history = _new_history(self._metric_names())
-        source, store = None, {}
-        batches = self._real_batches(n_rows(X_pool), n_real, rng)
-        for t, idx in enumerate(_progress(batches, self.n_generations + 1, self.verbose)):
-            X_real = None if idx is None else take_rows(X_pool, idx)
-            y_real = None if idx is None or y_pool is None else y_pool[idx]
-            estimator, record, (X_ref, y_ref) = self._fit_generation(
-                base, t, X_real, y_real, source, w, n_syn, rng, routing, covariates,
-                seed_keys, store,
-            )
-            score = self._score(scorer, self._scoring_view(estimator, attrs), X_val, y_val)
-            _append(history, t, *record[:3], score, record[3])
-            source = self._synthetic_source(estimator, X_ref, y_ref, t)
-
-        if self.strategy in ("replace", "accumulate") and self.n_generations > 0:
-            w = history["weight"][-1]  # rows are not weighted: report the real share
-        self._set_fitted(estimator, source, history, w, k, n_real, n_syn, attrs, rng)
-        return self
-
-    def _run_partial(self, X, y, **target_kwargs):
-        """Advance exactly one generation with ``(X, y)`` as the fresh real batch."""
-        first = not hasattr(self, "estimator_")
-        self._check_params()
-        if self.strategy != "fresh":
+        strategy = get_strategy(self.strategy)
+        if partial and not strategy.streaming:
             raise ValueError(
                 f"partial_fit advances the strategy='fresh' loop with each new real batch; "
                 f"strategy={self.strategy!r} reuses or drops real rows, use fit instead."
             )
-        X, y, attrs = self._check_X_y(X, y, reset=first, **target_kwargs)
+        reset = not (partial and hasattr(self, "estimator_"))
+        X, y, attrs = self._validate_without_side_effects(X, y, reset=reset, **target_kwargs)
         self._check_extra(X, y)
-        rng = check_random_state(self.random_state) if first else self._rng
-        base = self._get_estimator()
-        routing = weight_routing(base)
-        n_real = n_rows(X)
-        n_syn = _resolve_count(self.n_synthetic, n_real)
+        origin = check_random_state(self.random_state) if reset else self._rng
+        # work on a copy, so that a failure leaves the stream where it was; numpy's
+        # global stream (random_state=None) is not reproducible anyway and is used
+        # directly, so that draws other code makes from it during the fit stay in it
+        rng = origin if origin is check_random_state(None) else _copy_rng(origin)
+        if partial:
+            X_val = y_val = None
+            n_real = n_rows(X)
+            strategy.check_sizes(n_real, n_real, self.max_accumulated)
+            n_syn = _resolve_count(self.n_synthetic, n_real)
+        else:
+            X, y, X_val, y_val = self._split_validation(X, y, rng)
+            n_real, n_syn = self._resolve_sizes(strategy, n_rows(X))
         k = n_real / n_syn
-        w = resolve_weight(self.weight, k)
-        t = 0 if first else int(self.history_["generation"][-1]) + 1
-        if not first and routing is None and 0.0 < w < 1.0 and t == 1:
-            warn_resampling(base)
-        estimator, record, _ = self._fit_generation(
-            base, t, X, y, None if first else self._source, w, n_syn, rng, routing,
-            self._covariate_sampler(X), _random_state_keys(base),
+        base = self._get_estimator()
+        metric_names = self._metric_names()
+        plan = _Plan(
+            strategy=strategy,
+            base=base,
+            new_estimator=_unfitted_copies(base),
+            routing=weight_routing(base),
+            seed_keys=_random_state_keys(base),
+            w=resolve_weight(self.weight, k),
+            k=k,
+            n_real=n_real,
+            n_synthetic=n_syn,
+            n_features=X.shape[1],
+            covariates=self._covariate_sampler(X),
+            scorer=None if X_val is None else check_scoring(base, scoring=self.scoring),
+            metric_names=metric_names,
+            X_val=X_val,
+            y_val=y_val,
+            max_accumulated=self.max_accumulated,
+            target_attrs=attrs,
+            reset=reset,
+            strict_monitor=not partial,
         )
-        history = (
-            _new_history(self._metric_names())
-            if first
-            else {key: list(v) for key, v in self.history_.items()}
+        if reset:
+            history, kept = _History(metric_names), None
+        else:
+            history = _History(metric_names, self.history_, keep_scores=_same_scoring(
+                getattr(self, "_scoring", None), self.scoring))
+            kept = getattr(self, "estimators_", None)
+        if kept is not None:
+            estimators = list(kept)
+        elif self.keep_estimators:  # generations fitted without keeping them are None
+            estimators = [None] * history.length
+        else:
+            estimators = None
+        state = _State(
+            rng=rng,
+            origin=origin,
+            history=history,
+            generation=history.length,
+            estimator=None if reset else self.estimator_,
+            source=None if reset else self._source,
+            memory=strategy.new_state(),
+            estimators=estimators,
         )
-        names = self._metric_names()
-        _append(history, t, *record[:3], np.nan if names is None else dict.fromkeys(names, np.nan),
-                record[3])
-        source = self._synthetic_source(estimator, X, y, t)
-        self._set_fitted(estimator, source, history, w, k, n_real, n_syn, attrs, rng)
+        return plan, state, (X, y)
+
+    def _step(self, plan, state, X_real, y_real):
+        """Fit one generation on ``X_real`` (None: no real rows) and record it in ``state``.
+
+        The training set comes from the plan's strategy (generation 0: the real
+        rows alone), the synthetic rows from the previous generation's source
+        (checked as they are drawn), the weights from the weights module. The
+        fitted model is scored, shown to ``monitor``, recorded in the history,
+        and turned into the synthetic source of the next generation.
+        """
+        t, rng = state.generation, state.rng
+        estimator = _reseed(plan.new_estimator(), plan.seed_keys, rng)
+        if state.source is None:
+            batch = plan.strategy.initial_training_set(X_real, y_real)
+        else:
+            source = state.source
+
+            def draw():
+                return draw_synthetic(source, plan.n_synthetic, rng, plan.covariates,
+                                      n_features=plan.n_features)
+
+            batch = plan.strategy.training_set(state.memory, X_real, y_real, draw, plan.w, rng,
+                                               plan.max_accumulated)
+        if t == 1 and batch.sample_weight is not None and plan.routing is None:
+            # the first weighted generation: announce the resampling once per stream
+            warn_resampling(plan.base, stacklevel=4)
+        start = time.perf_counter()
+        fit_weighted(estimator, batch.X, batch.y, batch.sample_weight, plan.routing, rng,
+                     take_rows)
+        fit_time = time.perf_counter() - start
+
+        record = {"generation": t, "n_real": batch.n_real, "n_synthetic": batch.n_synthetic,
+                  "weight": batch.weight, "fit_time": fit_time}
+        record.update(self._scores(plan, estimator))
+        monitored = {} if self.monitor is None else _monitor_record(
+            self.monitor(t, estimator, batch.X, batch.y, batch.sample_weight), t)
+        state.history.append(record, monitored, t, plan.strict_monitor)
+
+        # the next source learns its noise from this generation's real rows (or, with
+        # none, from its training rows)
+        X_ref, y_ref = (X_real, y_real) if X_real is not None else (batch.X, batch.y)
+        state.source = self._synthetic_source(estimator, X_ref, y_ref, t)
+        state.estimator = estimator
+        if state.estimators is not None:
+            state.estimators.append(estimator if self.keep_estimators else None)
+        state.generation = t + 1
+
+    def _scores(self, plan, estimator):
+        """History columns of one generation's validation scores (NaN without a validation set)."""
+        columns = _score_columns(plan.metric_names)
+        if plan.X_val is None:
+            return dict.fromkeys(columns, math.nan)
+        view = self._scoring_view(estimator, plan.target_attrs)
+        args = (plan.X_val,) if plan.y_val is None else (plan.X_val, plan.y_val)
+        result = plan.scorer(view, *args)
+        if plan.metric_names is None:
+            return {"score": float(result)}
+        return {col: float(result[name]) for col, name in zip(columns, plan.metric_names,
+                                                               strict=True)}
+
+    def _commit(self, plan, state):
+        """Write every fitted attribute at once, after every step succeeded."""
+        history = state.history.as_arrays()
+        names = plan.metric_names
+        if names is None:
+            scores = history["score"].copy()
+        else:
+            scores = {n: history[f"score_{n}"].copy() for n in names}
+        fitted = {
+            **plan.target_attrs,
+            "estimator_": state.estimator,
+            "weight_": float(plan.strategy.reported_weight(plan.w, history["weight"])),
+            "k_": float(plan.k),
+            "optimal_weight_": optimal_weight(plan.k),
+            "n_real_": int(plan.n_real),
+            "n_synthetic_": int(plan.n_synthetic),
+            "history_": history,
+            "generation_scores_": scores,
+            "_source": state.source,
+            "_rng": state.origin,
+            "_scoring": self.scoring,
+        }
+        if state.estimators is not None:
+            fitted["estimators_"] = state.estimators
+        if state.rng is not state.origin:
+            state.origin.set_state(state.rng.get_state())
+        if plan.reset:
+            for name in (*_FEATURE_ATTRS, "estimators_"):
+                self.__dict__.pop(name, None)
+        self.__dict__.update(fitted)
         return self
 
-    def _set_fitted(self, estimator, source, history, w, k, n_real, n_syn, attrs, rng):
-        for name, value in attrs.items():
-            setattr(self, name, value)
-        self.estimator_ = estimator
-        self.weight_ = float(w)
-        self.k_ = float(k)
-        self.optimal_weight_ = optimal_weight(k)
-        self.n_real_ = int(n_real)
-        self.n_synthetic_ = int(n_syn)
-        counts = ("generation", "n_real", "n_synthetic")
-        self.history_ = {
-            key: np.asarray(values, dtype=int if key in counts else float)
-            for key, values in history.items()
-        }
-        names = self._metric_names()
-        if names is None:
-            self.generation_scores_ = self.history_["score"].copy()
-        else:
-            self.generation_scores_ = {n: self.history_[f"score_{n}"].copy() for n in names}
-        self._source = source
-        self._rng = rng
+    # ------------------------------------------------------ fit and partial_fit
+    def _fit(self, X, y):
+        """Validate once, step through every generation, then commit."""
+        plan, state, (X_pool, y_pool) = self._prepare(X, y, partial=False)
+        batches = _RealBatches(X_pool, y_pool, plan.n_real, self.real_sampling == "disjoint",
+                               state.rng)
+        for t in _progress(range(self.n_generations + 1), self.verbose):
+            X_real, y_real = batches.rows(plan.strategy.real_batch(t))
+            self._step(plan, state, X_real, y_real)
+        return self._commit(plan, state)
+
+    def _partial_fit(self, X, y, **target_kwargs):
+        """Validate, advance exactly one generation with ``(X, y)`` as the fresh batch, commit."""
+        plan, state, (X, y) = self._prepare(X, y, partial=True, **target_kwargs)
+        self._step(plan, state, X, y)
+        return self._commit(plan, state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -497,6 +733,16 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
     def _check_fitted_X(self, X):
         check_is_fitted(self)
         return self._check_X(X, reset=False)
+
+
+def _same_scoring(previous, current):
+    """Whether ``scoring`` is the one the recorded history was scored with."""
+    if previous is current:
+        return True
+    try:
+        return bool(previous == current)
+    except Exception:  # objects without a usable ==
+        return False
 
 
 def _is_object_like(X):
@@ -517,28 +763,9 @@ def _check_frame_finite(frame, name):
         raise ValueError(f"Input {name} contains infinity.")
 
 
-def _new_history(metric_names):
-    """Empty history: the fixed columns, then one score column per metric."""
-    scores = ["score"] if metric_names is None else [f"score_{n}" for n in metric_names]
-    keys = [k for k in HISTORY_KEYS if k not in ("score", "fit_time")] + scores + ["fit_time"]
-    return {key: [] for key in keys}
-
-
-def _append(history, t, n_real, n_syn, w, score, fit_time):
-    values = {"generation": t, "n_real": n_real, "n_synthetic": n_syn, "weight": w,
-              "fit_time": fit_time}
-    if isinstance(score, dict):
-        values.update({f"score_{name}": v for name, v in score.items()})
-    else:
-        values["score"] = score
-    for key in history:
-        history[key].append(values[key])
-
-
-def _progress(iterable, total, verbose):
+def _progress(iterable, verbose):
     if not verbose:
         return iterable
     from tqdm.auto import tqdm
 
-    return tqdm(iterable, total=total, desc="generations", leave=False)
-
+    return tqdm(iterable, desc="generations", leave=False)

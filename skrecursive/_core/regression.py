@@ -27,6 +27,10 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
     with ``k = n_real / n_synthetic``, which minimises the limiting error of
     the loop (He, Xu & Cheng 2026, doi:10.1093/jrsssb/qkag099).
 
+    ``n_generations`` counts the mixing generations after generation 0, so
+    ``fit`` fits ``n_generations + 1`` models. Read more in the
+    :ref:`User Guide <recursion>`.
+
     Parameters
     ----------
     estimator : regressor, default=None
@@ -41,6 +45,7 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         ``score`` (R^2). A list of scorer names or a dict of name -> scorer
         records several metrics, as in
         :func:`~sklearn.model_selection.cross_validate`.
+    [monitor]
     [covariate_sampler]
     noise : {"gaussian", "poisson", "residual", "none"}, default="gaussian"
         How synthetic responses are drawn around the previous model's
@@ -99,6 +104,8 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         max_accumulated=None,
         validation_fraction=0.2,
         scoring=None,
+        monitor=None,
+        keep_estimators=False,
         covariate_sampler="bootstrap",
         noise="gaussian",
         random_state=None,
@@ -114,6 +121,8 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         self.max_accumulated = max_accumulated
         self.validation_fraction = validation_fraction
         self.scoring = scoring
+        self.monitor = monitor
+        self.keep_estimators = keep_estimators
         self.covariate_sampler = covariate_sampler
         self.noise = noise
         self.random_state = random_state
@@ -165,17 +174,21 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         self : RecursiveWeightedRegressor
             Fitted estimator.
         """
-        return self._run_loop(X, y)
+        return self._fit(X, y)
 
     def partial_fit(self, X, y):
         """Advance exactly one generation with ``(X, y)`` as the fresh real batch.
 
-        The first call fits generation 0 on the batch alone. Each later call
+        The first call fits generation 0 on the batch alone (see
+        :ref:`streaming`). Each later call
         draws ``n_synthetic`` rows (relative to this batch's size when a
         float) from the current model, covariates bootstrapped from this
         batch unless ``covariate_sampler`` is an object, and fits the next
         generation. ``n_real``, ``n_generations``, ``real_sampling`` and
         ``validation_fraction`` are not used; the history's score is NaN.
+        A call that fails (or is interrupted) leaves the estimator as it
+        was, random state included, so it can be retried with the same
+        batch.
 
         Parameters
         ----------
@@ -188,7 +201,7 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         -------
         self : RecursiveWeightedRegressor
         """
-        return self._run_partial(X, y)
+        return self._partial_fit(X, y)
 
     @available_if(_estimator_has("predict"))
     def predict(self, X):

@@ -1,14 +1,20 @@
 """Synthetic data: covariates, responses and draws from fitted models.
 
 Everything the generation loop needs to turn the previous generation's model
-into ``m`` synthetic rows lives here. A *synthetic source* is an object with
-``sample(n, rng) -> (X, y)`` built once per generation from the model just
-fitted; the loop only ever calls that method.
+into ``m`` synthetic rows lives here. A *synthetic source* is built once per
+generation from the model just fitted; :func:`draw_synthetic` draws its rows
+in three stages (covariates, model outputs, responses) and checks what each
+stage returns, so a sampler or a model that returns NaN, the wrong shape or a
+list is refused with an error naming it and the generation instead of
+silently training the next generations on garbage.
 """
 
 import inspect
+import weakref
 
 import numpy as np
+import pandas as pd
+import scipy.sparse as sp
 
 from .._utils.rows import concat_rows, n_rows, take_rows
 
@@ -18,11 +24,15 @@ __all__ = [
     "n_rows",
     "BootstrapRows",
     "sample_rows",
-    "draw_covariates",
+    "check_synthetic_rows",
+    "check_outputs",
+    "draw_synthetic",
     "RegressionSource",
     "DensitySource",
     "sample_categorical",
     "ClassificationSource",
+    "PipelineSampler",
+    "pipeline_without_inverse",
 ]
 
 
@@ -38,11 +48,18 @@ class BootstrapRows:
 
     def __init__(self, X):
         self.X = X
+        self._rng = None
 
     def sample(self, n, random_state):
-        rng = np.random.RandomState(random_state) if not isinstance(
-            random_state, np.random.RandomState
-        ) else random_state
+        if isinstance(random_state, np.random.RandomState):
+            rng = random_state
+        else:
+            # re-seeding one RandomState draws exactly what a new RandomState(seed)
+            # would, without the cost of creating one every generation
+            if self._rng is None:
+                self._rng = np.random.RandomState()
+            rng = self._rng
+            rng.seed(random_state)
         idx = rng.randint(n_rows(self.X), size=n)
         return take_rows(self.X, idx)
 
@@ -59,32 +76,216 @@ def sample_rows(sampler, n, random_state=None):
     the ``(X, labels)`` returned by ``GaussianMixture.sample``.
     """
     sample = sampler.sample
-    try:
-        takes_rs = "random_state" in inspect.signature(sample).parameters
-    except (TypeError, ValueError):  # builtins without a signature
-        takes_rs = False
-    X = sample(n, random_state=random_state) if takes_rs else sample(n)
+    if _takes_random_state(sample):
+        X = sample(n, random_state=random_state)
+    else:
+        X = sample(n)
     if isinstance(X, tuple):
         X = X[0]
     return X
 
 
-def draw_covariates(sampler, n, rng, name="covariate_sampler"):
-    """Draw ``n`` rows from ``sampler.sample``, seeded from ``rng``.
+def _takes_random_state(method):
+    func = getattr(method, "__func__", method)
+    try:
+        return _TAKES_RANDOM_STATE[func]
+    except (KeyError, TypeError):  # unseen, or unhashable
+        pass
+    try:
+        takes = "random_state" in inspect.signature(method).parameters
+    except (TypeError, ValueError):  # builtins without a signature
+        takes = False
+    try:
+        _TAKES_RANDOM_STATE[func] = takes
+    except TypeError:
+        pass
+    return takes
 
-    Accepts samplers whose ``sample`` takes ``random_state`` (passed an int
-    seed from ``rng``) or not, and samplers returning a tuple such as
-    ``GaussianMixture.sample`` (the first element is used). ``name`` is the
-    sampler's name in the error raised when it returns the wrong number of
-    rows.
+
+# inspect.signature costs tens of microseconds: remember the answer per function
+_TAKES_RANDOM_STATE = weakref.WeakKeyDictionary()
+
+
+# ------------------------------------------------------------ checking
+def _container_kind(X):
+    if isinstance(X, pd.DataFrame):
+        return "frame"
+    if sp.issparse(X):
+        return "sparse"
+    if isinstance(X, np.ndarray):
+        return "array"
+    return None
+
+
+def _has_non_finite(X, kind):
+    if kind == "frame":
+        if X.isna().to_numpy().any():
+            return True
+        numeric = X.select_dtypes(include="number")
+        return bool(numeric.shape[1]) and not np.isfinite(numeric.to_numpy(dtype=float)).all()
+    values = X.data if kind == "sparse" else X
+    if values.dtype.kind in "fc":
+        return not np.isfinite(values).all()
+    if values.dtype.kind == "O":
+        return bool(pd.isna(values).any())
+    return False
+
+
+def check_synthetic_rows(X, n, n_features, name, generation):
+    """Refuse a batch of synthetic rows that cannot be trained on.
+
+    Parameters
+    ----------
+    X : object
+        What the sampler returned.
+    n : int
+        Rows requested.
+    n_features : int or None
+        Columns the meta-estimator was fitted with (None: not checked).
+    name : str
+        The call that produced ``X``, e.g. ``"covariate_sampler.sample"``.
+    generation : int
+        The generation the rows are for.
+
+    Returns
+    -------
+    X : ndarray, sparse matrix or DataFrame
+        ``X`` itself.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` and ``generation``, when ``X`` is not a 2-D array,
+        sparse matrix or DataFrame, has the wrong number of rows or columns,
+        or holds NaN or infinity.
     """
-    X = sample_rows(sampler, n, _seed_from(rng))
-    if n_rows(X) != n:
-        raise ValueError(f"{name}.sample({n}) returned {n_rows(X)} rows instead of {n}.")
+    where = f"(synthetic rows for generation {generation})"
+    kind = _container_kind(X)
+    if kind is None:
+        raise ValueError(
+            f"{name}({n}) returned a {type(X).__name__}; synthetic rows must be a 2-D numpy "
+            f"array, sparse matrix or DataFrame {where}."
+        )
+    if X.ndim != 2:
+        raise ValueError(
+            f"{name}({n}) returned an array of shape {X.shape}; synthetic rows must be 2-D, "
+            f"one row per sample {where}."
+        )
+    if X.shape[0] != n:
+        raise ValueError(f"{name}({n}) returned {X.shape[0]} rows instead of {n} {where}.")
+    if n_features is not None and X.shape[1] != n_features:
+        raise ValueError(
+            f"{name}({n}) returned {X.shape[1]} columns, but the data have {n_features} "
+            f"features {where}."
+        )
+    if _has_non_finite(X, kind):
+        raise ValueError(f"{name}({n}) returned NaN or infinity {where}.")
     return X
 
 
-class RegressionSource:
+def check_outputs(values, shape, name, generation, *, nonnegative=False):
+    """Refuse model outputs (predictions, probabilities) the next generation cannot use.
+
+    ``values`` must be an array of ``shape`` with finite entries (and no
+    negative one when ``nonnegative``); the ``ValueError`` names ``name`` and
+    the generation whose synthetic rows they were for.
+    """
+    values = np.asarray(values)
+    where = f"on the synthetic covariates of generation {generation}"
+    if values.shape != shape:
+        raise ValueError(
+            f"{name} returned an array of shape {values.shape} {where}; expected {shape}."
+        )
+    if values.dtype.kind in "fc" and not np.isfinite(values).all():
+        raise ValueError(f"{name} returned NaN or infinity {where}.")
+    if values.dtype.kind == "O" and pd.isna(values).any():
+        raise ValueError(f"{name} returned missing values {where}.")
+    if nonnegative and np.any(values < 0):
+        raise ValueError(f"{name} returned negative values {where}.")
+    return values
+
+
+class _Source:
+    """How a fitted model turns into synthetic rows, in three checked stages.
+
+    :meth:`rows` draws the covariates (or, for a density model, the rows
+    themselves), :meth:`outputs` asks the model about them (predictions or
+    probabilities) and :meth:`responses` turns those into targets.
+    :func:`draw_synthetic` runs the stages and checks what each returns.
+    """
+
+    #: the call :meth:`rows` makes, for error messages
+    rows_name = "covariate_sampler.sample"
+    #: the call :meth:`outputs` makes (None: the rows have no target)
+    output_name = None
+    #: whether the outputs must be non-negative (probabilities)
+    nonnegative = False
+
+    def __init__(self, estimator, generation):
+        self.estimator = estimator
+        self.generation = generation
+
+    def _model(self, method):
+        return (f"estimator.{method} (the generation-{self.generation} "
+                f"{type(self.estimator).__name__})")
+
+    def rows(self, n, rng, covariates):
+        return sample_rows(covariates, n, _seed_from(rng))
+
+    def outputs(self, X):
+        return None
+
+    def output_shape(self, n):
+        return (n,)
+
+    def responses(self, outputs, rng):
+        return None
+
+    def sample(self, n, rng, covariates=None, *, n_features=None):
+        """``n`` checked synthetic rows ``(X, y)`` (``y`` None for a density model)."""
+        return draw_synthetic(self, n, rng, covariates, n_features=n_features)
+
+
+def draw_synthetic(source, n, rng, covariates=None, *, n_features=None):
+    """Draw ``n`` synthetic rows from ``source`` and check every stage.
+
+    Parameters
+    ----------
+    source : synthetic source
+        Built from the previous generation's fitted model.
+    n : int
+        Rows to draw.
+    rng : numpy.random.RandomState
+        The loop's random stream.
+    covariates : object with ``sample`` or None
+        Sampler of synthetic covariates (unused by density sources).
+    n_features : int or None
+        Columns the rows must have (None: not checked).
+
+    Returns
+    -------
+    X : ndarray, sparse matrix or DataFrame of shape (n, n_features)
+    y : ndarray of shape (n,) or None
+
+    Raises
+    ------
+    ValueError
+        When a stage returns rows or values that cannot be trained on; the
+        message names the call (``covariate_sampler.sample``,
+        ``estimator.predict``, ``estimator.predict_proba``,
+        ``estimator.sample``) and the generation.
+    """
+    generation = source.generation + 1
+    X = check_synthetic_rows(source.rows(n, rng, covariates), n, n_features,
+                             source.rows_name, generation)
+    if source.output_name is None:
+        return X, None
+    outputs = check_outputs(source.outputs(X), source.output_shape(n), source.output_name,
+                            generation, nonnegative=source.nonnegative)
+    return X, source.responses(outputs, rng)
+
+
+class RegressionSource(_Source):
     """Synthetic ``(X, y)`` from a fitted regressor.
 
     Covariates come from the sampler passed to :meth:`sample`; responses are the model's
@@ -103,44 +304,48 @@ class RegressionSource:
     noise : {"gaussian", "poisson", "residual", "none"}
     X_real, y_real : the real rows that generation was fitted on.
     generation : int
-        For error messages.
+        The generation ``estimator`` was fitted in, for error messages.
     """
 
     def __init__(self, estimator, noise, X_real, y_real, generation):
-        self.estimator = estimator
+        super().__init__(estimator, generation)
         self.noise = noise
-        self.generation = generation
+        self.output_name = self._model("predict")
         self.residuals = None
         self.scale = 0.0
         if noise in ("gaussian", "residual"):
             residuals = np.asarray(y_real, dtype=float) - estimator.predict(X_real)
+            if not np.all(np.isfinite(residuals)):
+                raise ValueError(
+                    f"{self.output_name} returned NaN or infinity on the real rows it was "
+                    "fitted on; their residuals set the scale of the synthetic noise."
+                )
             if noise == "residual":
                 self.residuals = residuals
             else:
                 self.scale = float(np.sqrt(np.mean(residuals**2)))
 
-    def sample(self, n, rng, covariates):
-        """``n`` synthetic rows: covariates from ``covariates``, responses from the model."""
-        X = draw_covariates(covariates, n, rng)
-        mean = np.asarray(self.estimator.predict(X), dtype=float)
+    def outputs(self, X):
+        return np.asarray(self.estimator.predict(X), dtype=float)
+
+    def responses(self, mean, rng):
+        n = len(mean)
         if self.noise == "gaussian":
-            y = mean + self.scale * rng.standard_normal(n)
-        elif self.noise == "residual":
-            y = mean + self.residuals[rng.randint(len(self.residuals), size=n)]
-        elif self.noise == "poisson":
-            if np.any(mean < 0) or not np.all(np.isfinite(mean)):
+            return mean + self.scale * rng.standard_normal(n)
+        if self.noise == "residual":
+            return mean + self.residuals[rng.randint(len(self.residuals), size=n)]
+        if self.noise == "poisson":
+            if np.any(mean < 0):
                 raise ValueError(
                     f"noise='poisson' needs finite non-negative predictions, but the model of "
-                    f"generation {self.generation} predicted {np.nanmin(mean):.4g}; use a model "
+                    f"generation {self.generation} predicted {np.min(mean):.4g}; use a model "
                     "with a log link such as sklearn.linear_model.PoissonRegressor."
                 )
-            y = rng.poisson(mean).astype(float)
-        else:
-            y = mean
-        return X, y
+            return rng.poisson(mean).astype(float)
+        return mean
 
 
-class DensitySource:
+class DensitySource(_Source):
     """Synthetic rows drawn from a fitted density model.
 
     Used by the density estimator: the synthetic rows of the next generation
@@ -150,17 +355,15 @@ class DensitySource:
     ----------
     estimator : fitted model with ``sample``
     generation : int
-        For error messages.
+        The generation ``estimator`` was fitted in, for error messages.
     """
 
     def __init__(self, estimator, generation):
-        self.estimator = estimator
-        self.generation = generation
+        super().__init__(estimator, generation)
+        self.rows_name = self._model("sample")
 
-    def sample(self, n, rng, covariates=None):
-        """``n`` rows from the model (``covariates`` is ignored); the target is None."""
-        name = f"the generation-{self.generation} {type(self.estimator).__name__}"
-        return draw_covariates(self.estimator, n, rng, name=name), None
+    def rows(self, n, rng, covariates=None):
+        return sample_rows(self.estimator, n, _seed_from(rng))
 
 
 def sample_categorical(proba, rng):
@@ -197,7 +400,7 @@ def sample_categorical(proba, rng):
     return np.minimum(idx, proba.shape[1] - 1)
 
 
-class ClassificationSource:
+class ClassificationSource(_Source):
     """Synthetic ``(X, y)`` from a fitted classifier.
 
     Covariates come from the sampler passed to :meth:`sample`; labels from the
@@ -218,27 +421,62 @@ class ClassificationSource:
     estimator : fitted classifier
     labels : {"sample", "argmax"}
     generation : int
-        For error messages.
+        The generation ``estimator`` was fitted in, for error messages.
     """
 
     def __init__(self, estimator, labels, generation):
-        self.estimator = estimator
+        super().__init__(estimator, generation)
         self.labels = labels
-        self.generation = generation
+        self.nonnegative = labels == "sample"
+        self.output_name = self._model("predict" if labels == "argmax" else "predict_proba")
+
+    def outputs(self, X):
+        if self.labels == "argmax":
+            return self.estimator.predict(X)
+        return np.asarray(self.estimator.predict_proba(X), dtype=float)
+
+    def output_shape(self, n):
+        return (n,) if self.labels == "argmax" else (n, len(self.estimator.classes_))
+
+    def responses(self, outputs, rng):
+        if self.labels == "argmax":
+            return np.asarray(outputs)
+        return np.asarray(self.estimator.classes_)[sample_categorical(outputs, rng)]
 
     def draw_labels(self, X, rng):
-        """Synthetic labels for the covariate rows ``X``."""
-        if self.labels == "argmax":
-            return np.asarray(self.estimator.predict(X))
-        proba = np.asarray(self.estimator.predict_proba(X), dtype=float)
-        if not np.all(np.isfinite(proba)) or np.any(proba < 0):
-            raise ValueError(
-                f"labels='sample' needs finite non-negative probabilities, but the model of "
-                f"generation {self.generation} returned other values from predict_proba."
-            )
-        return np.asarray(self.estimator.classes_)[sample_categorical(proba, rng)]
+        """Synthetic labels for the covariate rows ``X`` (checked as in :func:`draw_synthetic`)."""
+        outputs = check_outputs(self.outputs(X), self.output_shape(n_rows(X)), self.output_name,
+                                self.generation + 1, nonnegative=self.nonnegative)
+        return self.responses(outputs, rng)
 
-    def sample(self, n, rng, covariates):
-        """``n`` synthetic rows: covariates from ``covariates``, labels from the model."""
-        X = draw_covariates(covariates, n, rng)
-        return X, self.draw_labels(X, rng)
+
+class PipelineSampler:
+    """Rows drawn from a fitted ``Pipeline``'s last step, mapped back to the input space.
+
+    The last step (a density model) samples in the space of the transformed
+    features; every earlier step's ``inverse_transform`` is applied in
+    reverse order (``"passthrough"`` and None steps are skipped), so the rows
+    are in the space of the pipeline's input, where the next generation's
+    real rows are.
+
+    Parameters
+    ----------
+    pipeline : fitted sklearn.pipeline.Pipeline
+    """
+
+    def __init__(self, pipeline):
+        self.pipeline = pipeline
+
+    def sample(self, n, random_state=None):
+        X = sample_rows(self.pipeline.steps[-1][1], n, random_state)
+        for _, step in reversed(self.pipeline.steps[:-1]):
+            if step is not None and step != "passthrough":
+                X = step.inverse_transform(X)
+        return X
+
+
+def pipeline_without_inverse(pipeline):
+    """Names of the steps before the last one that have no ``inverse_transform``."""
+    return [name for name, step in pipeline.steps[:-1]
+            if step is not None and step != "passthrough"
+            and not callable(getattr(step, "inverse_transform", None))]

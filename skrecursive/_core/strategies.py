@@ -66,6 +66,9 @@ class Strategy(ABC):
     fresh_real: bool = False
     #: whether synthetic rows pile up across generations
     accumulates: bool = False
+    #: whether ``partial_fit`` can run it: each call brings the next generation's
+    #: fresh real batch, which only a loop drawing new real rows every generation uses
+    streaming: bool = False
 
     def __repr__(self):
         return f"<strategy {self.name!r}>"
@@ -96,6 +99,10 @@ class Strategy(ABC):
     def needs_synthetic(self, w):
         """Whether a generation with real weight ``w`` draws synthetic rows."""
         return 0.0 < w < 1.0 if self.uses_weight else True
+
+    def initial_training_set(self, X_real, y_real):
+        """The :class:`TrainingSet` of generation 0: the real rows alone."""
+        return TrainingSet(X_real, y_real, None, n_rows(X_real), 0, 1.0)
 
     @abstractmethod
     def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None):
@@ -128,13 +135,10 @@ class Strategy(ABC):
         """Relative risk of generations ``1 .. n_generations`` (shape ``(T, *w.shape)``)."""
 
 
-def _first_generation(X_real, y_real):
-    return TrainingSet(X_real, y_real, None, n_rows(X_real), 0, 1.0)
-
-
 class _Fresh(Strategy):
     name = "fresh"
     fresh_real = True
+    streaming = True
 
     def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None):
         return _weighted_mix(X_real, y_real, draw, w)

@@ -50,6 +50,25 @@ _FRAGMENTS = {
         generation. With fewer than two held-out rows nothing is held out and
         the scores are NaN.
 """,
+    "monitor": """\
+    monitor : callable or None, default=None
+        Called after every generation's fit as
+        ``monitor(generation, estimator, X, y, sample_weight)``: the
+        generation's index (0 first), its fitted model (not a copy) and the
+        rows it was fitted on (``y`` is None for density estimation;
+        ``sample_weight`` is None when the rows were equally weighted; a base
+        model without ``sample_weight`` was fitted on a weighted resample of
+        these rows). It returns None or a dict of ``name -> number``; each
+        name becomes a ``history_`` column (a float per generation). The
+        numbers must be real scalars, finite or NaN; the names must be
+        strings other than the history's own columns and the same every
+        generation of a ``fit``. This is the place to record anything about
+        each generation, e.g. its distance to known true parameters, without
+        holding rows out: ``validation_fraction=0.0`` and a monitor.
+    keep_estimators : bool, default=False
+        Keep every generation's fitted model in ``estimators_`` (memory
+        grows with ``n_generations``).
+""",
     "covariate_sampler": """\
     covariate_sampler : "bootstrap" or object, default="bootstrap"
         Where synthetic covariates come from: ``"bootstrap"`` resamples rows
@@ -86,8 +105,18 @@ _FRAGMENTS = {
         ``n_synthetic`` (synthetic rows in its fit; 0 in generation 0 and when
         the weight is 1), ``weight`` (total weight on the real rows),
         ``score`` (or ``score_<name>`` per metric of a multi-metric
-        ``scoring``) and ``fit_time`` (seconds) per generation;
-        ``pandas.DataFrame(history_)`` gives a table.
+        ``scoring``), ``fit_time`` (seconds), then one column per name the
+        ``monitor`` returns, per generation; ``pandas.DataFrame(history_)``
+        gives a table. Across :meth:`partial_fit` calls the score columns
+        follow the current ``scoring`` (after a change of ``scoring`` the
+        columns of the old one are dropped and the new ones are NaN for the
+        earlier generations), and a monitor column missing from some calls
+        is NaN there.
+    estimators_ : list of estimators
+        Only with ``keep_estimators=True``: every generation's fitted model,
+        in order (``estimators_[-1] is estimator_``); after
+        :meth:`partial_fit` calls, generations fitted while
+        ``keep_estimators`` was False hold None.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)

@@ -3,8 +3,10 @@
 Each estimator holds one table ``_parameter_table`` mapping a parameter name to
 the list of constraints it may satisfy. :func:`check_params` runs the table
 once, at the start of ``fit``/``partial_fit``, so every error names its
-parameter and the allowed values the same way. scikit-learn has the same idea
-in a private module; this is a small public-API-only version of it.
+parameter and the allowed values the same way. :func:`check_args` runs the same
+kind of table on the arguments of a public function (``simulate``, the
+``reproduce`` experiments, ``theory``). scikit-learn has the same idea in a
+private module; this is a small public-API-only version of it.
 """
 
 import math
@@ -17,7 +19,18 @@ __all__ = [
     "Interval",
     "Options",
     "HasMethods",
+    "ArrayOf",
+    "ListOf",
+    "BOOLEAN",
+    "NONE",
+    "CALLABLE",
+    "RANDOM_STATE",
+    "SEED",
+    "N_JOBS",
     "check_params",
+    "check_sample_weight",
+    "check_args",
+    "check_memory",
 ]
 
 
@@ -38,7 +51,8 @@ class Interval:
         ``Integral`` accepts only integers (not bools); ``Real`` accepts any
         real number except NaN (integers included).
     left, right : float or None
-        Bounds; None means unbounded.
+        Bounds; None means unbounded. Infinities are never inside: an
+        unbounded side is the open ``(.., inf)`` its message shows.
     closed : {"left", "right", "both", "neither"}
         Which bounds are included.
     """
@@ -58,19 +72,26 @@ class Interval:
             return False
         if isinstance(value, np.floating) and np.isnan(value):
             return False
+        if isinstance(value, Integral):
+            # exact comparisons: a huge int must not overflow a float conversion
+            value = int(value)
+            lo_ok = self.left is None or (
+                value >= self.left if self.closed in ("left", "both") else value > self.left)
+            hi_ok = self.right is None or (
+                value <= self.right if self.closed in ("right", "both") else value < self.right)
+            return lo_ok and hi_ok
+        return bool(self.contains(np.asarray(value, dtype=float)))
+
+    def contains(self, values):
+        """Elementwise: finite and within the bounds (the kind is not checked)."""
+        inside = np.isfinite(values)
         if self.left is not None:
-            if self.closed in ("left", "both"):
-                if value < self.left:
-                    return False
-            elif value <= self.left:
-                return False
+            inside &= values >= self.left if self.closed in ("left", "both") else (
+                values > self.left)
         if self.right is not None:
-            if self.closed in ("right", "both"):
-                if value > self.right:
-                    return False
-            elif value >= self.right:
-                return False
-        return True
+            inside &= values <= self.right if self.closed in ("right", "both") else (
+                values < self.right)
+        return inside
 
     def __str__(self):
         name = "an int" if self.kind is Integral else "a float"
@@ -141,9 +162,113 @@ class _RandomState:
         return "an int, a numpy.random.RandomState instance or None"
 
 
+class _Boolean:
+    def is_satisfied_by(self, value):
+        return isinstance(value, (bool, np.bool_))
+
+    def __str__(self):
+        return "a bool (True or False)"
+
+
+class ArrayOf:
+    """A number or a non-empty 1-d array-like of numbers, each in ``interval``.
+
+    For the vectorised functions of :mod:`skrecursive.theory`; strings and
+    containers of strings never pass (``np.asarray`` would read ``"1"`` as 1).
+    """
+
+    def __init__(self, interval):
+        self.interval = interval
+
+    def is_satisfied_by(self, value):
+        if isinstance(value, (str, bytes)):
+            return False
+        try:
+            arr = np.asarray(value)
+        except (TypeError, ValueError):
+            return False
+        if arr.size == 0 or arr.dtype.kind not in "iuf":
+            return False
+        if self.interval.kind is Integral and arr.dtype.kind == "f":
+            return False
+        return bool(np.all(self.interval.contains(arr.astype(float))))
+
+    def __str__(self):
+        return f"{self.interval} or an array-like of them"
+
+
+class ListOf:
+    """A non-empty list or tuple (or 1-d array) of distinct values meeting ``constraint``.
+
+    With ``single=True`` a lone value meeting ``constraint`` is accepted too
+    (it means a list of one): so ``"gaussian-mean"`` is one setting, never
+    the letters of its name.
+    """
+
+    def __init__(self, constraint, *, single=False):
+        self.constraint = constraint
+        self.single = single
+
+    def is_satisfied_by(self, value):
+        if self.single and self.constraint.is_satisfied_by(value):
+            return True
+        if isinstance(value, np.ndarray):
+            if value.ndim != 1:
+                return False
+            value = value.tolist()
+        if not isinstance(value, (list, tuple)) or not value:
+            return False
+        if not all(self.constraint.is_satisfied_by(v) for v in value):
+            return False
+        try:
+            return len(set(value)) == len(value)
+        except TypeError:
+            return False
+
+    def __str__(self):
+        many = f"a non-empty list of distinct values, each {self.constraint}"
+        return f"{self.constraint} or {many}" if self.single else many
+
+
 NONE = _Constant(None, "None")
 CALLABLE = _Callable()
 RANDOM_STATE = _RandomState()
+BOOLEAN = _Boolean()
+
+
+class _Seed:
+    def is_satisfied_by(self, value):
+        return value is None or isinstance(value, np.random.SeedSequence) or (
+            isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
+            and value >= 0
+        )
+
+    def __str__(self):
+        return "None, an int >= 0 or a numpy.random.SeedSequence"
+
+
+#: ``random_state`` of the engines: a root of ``numpy.random.SeedSequence`` streams.
+SEED = _Seed()
+#: ``n_jobs`` as joblib reads it: None or a non-zero int (-1 = all cores).
+N_JOBS = [
+    NONE,
+    Interval(Integral, 1, None, closed="left"),
+    Interval(Integral, None, -1, closed="right"),
+]
+
+
+def _first_violation(table, get):
+    """``(name, value, allowed)`` of the first parameter meeting none of its constraints."""
+    for name, constraints in table.items():
+        value = get(name)
+        if any(c.is_satisfied_by(value) for c in constraints):
+            continue
+        allowed = [str(c) for c in constraints]
+        allowed = allowed[0] if len(allowed) == 1 else (
+            ", ".join(allowed[:-1]) + " or " + allowed[-1]
+        )
+        return name, value, allowed
+    return None
 
 
 def check_params(estimator, table):
@@ -163,15 +288,148 @@ def check_params(estimator, table):
         Naming the first invalid parameter, the allowed values and the value
         received.
     """
-    cls = type(estimator).__name__
-    for name, constraints in table.items():
-        value = getattr(estimator, name)
-        if any(c.is_satisfied_by(value) for c in constraints):
-            continue
-        allowed = [str(c) for c in constraints]
-        allowed = allowed[0] if len(allowed) == 1 else (
-            ", ".join(allowed[:-1]) + " or " + allowed[-1]
-        )
+    bad = _first_violation(table, lambda name: getattr(estimator, name))
+    if bad is not None:
+        name, value, allowed = bad
         raise InvalidParameterError(
-            f"The {name!r} parameter of {cls} must be {allowed}. Got {value!r} instead."
+            f"The {name!r} parameter of {type(estimator).__name__} must be {allowed}. "
+            f"Got {value!r} instead."
         )
+
+
+def check_sample_weight(sample_weight, n_samples, *, name="sample_weight"):
+    """Validate per-row weights: ``None`` or ``n_samples`` finite non-negative numbers.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,) or None
+    n_samples : int
+        Number of rows of ``X`` the weights belong to.
+    name : str, default="sample_weight"
+        The parameter name used in error messages.
+
+    Returns
+    -------
+    sample_weight : ndarray of float of shape (n_samples,) or None
+        None when ``sample_weight`` is None.
+
+    Raises
+    ------
+    TypeError
+        When the weights are not numbers.
+    ValueError
+        When they are not 1-D of length ``n_samples``, hold NaN, infinity or a
+        negative value, or are all zero.
+
+    Examples
+    --------
+    >>> from skrecursive._utils.validation import check_sample_weight
+    >>> check_sample_weight([1, 2, 0], 3)
+    array([1., 2., 0.])
+    >>> check_sample_weight([1, -1], 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: sample_weight must be non-negative; got a minimum of -1.
+    """
+    if sample_weight is None:
+        return None
+    try:
+        sw = np.asarray(sample_weight, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be an array of numbers, one weight per row of X; got "
+            f"{type(sample_weight).__name__}."
+        ) from None
+    if sw.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D, one weight per row of X, of shape ({n_samples},); got an "
+            f"array of shape {sw.shape}."
+        )
+    if sw.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} has {sw.shape[0]} weights but X has {n_samples} rows; give one weight "
+            "per row."
+        )
+    if not np.all(np.isfinite(sw)):
+        raise ValueError(f"{name} must be finite; it holds NaN or infinity.")
+    if np.any(sw < 0):
+        raise ValueError(f"{name} must be non-negative; got a minimum of {sw.min():.4g}.")
+    if not sw.sum() > 0:
+        raise ValueError(f"{name} must have a positive sum; all weights are zero.")
+    return sw
+
+
+def check_args(function, table, values):
+    """Check the arguments of a public function against ``table``.
+
+    The function-argument twin of :func:`check_params`: the same constraint
+    objects, the same message, naming the function instead of a class.
+
+    Parameters
+    ----------
+    function : str
+        Name of the function, as the message shows it.
+    table : dict
+        Argument name -> list of constraint objects.
+    values : mapping
+        Argument name -> value (typically the function's ``locals()``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the first invalid argument, the allowed values and the value
+        received.
+    """
+    bad = _first_violation(table, values.__getitem__)
+    if bad is not None:
+        name, value, allowed = bad
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {function} must be {allowed}. Got {value!r} instead."
+        )
+
+
+def total_memory():
+    """Physical memory of the machine in bytes, or None where the OS does not say."""
+    import os
+
+    try:
+        pages, page_size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+    if pages <= 0 or page_size <= 0:
+        return None
+    return pages * page_size
+
+
+def _format_bytes(n_bytes):
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if n_bytes < 1000 or unit == "PB":
+            break
+        n_bytes /= 1000
+    return f"{n_bytes:.3g} {unit}" if unit != "bytes" else f"{int(n_bytes)} bytes"
+
+
+def check_memory(bytes_needed, what):
+    """Refuse, before anything is allocated, a run whose estimate exceeds the machine's memory.
+
+    Parameters
+    ----------
+    bytes_needed : float
+        Estimated peak memory of the run, in bytes (may be ``inf``).
+    what : str
+        The run and the parameters that size it, as the message shows them,
+        e.g. ``"simulate(n=10**9, n_repeats=1000)"``.
+
+    Raises
+    ------
+    ValueError
+        When ``bytes_needed`` is larger than the physical memory (the check is
+        skipped where the OS does not report it).
+    """
+    total = total_memory()
+    if total is None or not bytes_needed > total:
+        return
+    raise ValueError(
+        f"{what} would need about {_format_bytes(bytes_needed)} of memory, more than this "
+        f"machine's {_format_bytes(total)}: use smaller sizes."
+    )

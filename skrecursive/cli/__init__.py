@@ -1,34 +1,32 @@
-"""The ``skrecursive`` command.
+"""The ``skrecursive`` command: argument parsing and printing only.
 
 Subcommands add themselves to :data:`SUBCOMMANDS`: each entry maps a name to
-``(help, configure, run)`` where ``configure(parser)`` declares its arguments and
-``run(args)`` does the work and returns an exit status.
+``(help, configure, run)`` where ``configure(parser)`` declares its arguments
+(the shared ones through :func:`._common.add_run_options`) and ``run(args)``
+does the work and returns an exit status.
+
+Exit status: 0 on success, 2 for a usage error (one line on stderr, no
+traceback; every argument, the output folder and the memory a run needs are
+checked before any computation starts), 1 for a damaged installation (a
+bundled data file failing its checksum), 130 when interrupted (Ctrl-C, at any
+moment, start-up included: one line, and the output folder stays consistent
+and resumable with ``--resume``).
 """
 
-import argparse
+import signal
 import sys
 
-from ..theory import limiting_risk, naive_weight, optimal_weight
-from . import _adult, _reproduce
 from ._errors import CLIError
 
 __all__ = ["main", "CLIError"]
 
 
-def _positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (value > 0 and value < float("inf")):
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
-    return value
-
-
 def _configure_theory(parser):
+    from ._common import number
+
     parser.add_argument(
         "--k",
-        type=_positive_float,
+        type=number(float, low=0, low_open=True),
         nargs="+",
         default=[1.0],
         metavar="K",
@@ -37,6 +35,8 @@ def _configure_theory(parser):
 
 
 def _run_theory(args):
+    from ..theory import limiting_risk, naive_weight, optimal_weight
+
     rows = []
     for k in args.k:
         w_opt, w_naive = optimal_weight(k), naive_weight(k)
@@ -49,54 +49,75 @@ def _run_theory(args):
     return 0
 
 
-SUBCOMMANDS = {
-    "theory": (
-        "optimal and naive weights with their limiting risks for given k",
-        _configure_theory,
-        _run_theory,
-    ),
-    "adult": (
-        "the paper's experiments on the UCI Adult data: error versus weight, and the "
-        "recursive classifier's test log-loss and accuracy per generation",
-        _adult.configure,
-        _adult.run,
-    ),
-    "reproduce": (
-        "run the paper's simulation scenarios, writing CSV files and figures",
-        _reproduce.configure,
-        _reproduce.run,
-    ),
-}
+def _subcommands():
+    from . import _adult, _reproduce
+
+    return {
+        "theory": (
+            "optimal and naive weights with their limiting risks for given k",
+            _configure_theory,
+            _run_theory,
+        ),
+        "adult": (
+            "the paper's experiments on the UCI Adult data: error versus weight, and the "
+            "recursive classifier's test log-loss and accuracy per generation",
+            _adult.configure,
+            _adult.run,
+        ),
+        "reproduce": (
+            "run the paper's simulation scenarios, writing CSV files and figures",
+            _reproduce.configure,
+            _reproduce.run,
+        ),
+    }
 
 
 def build_parser():
     """The argument parser of the ``skrecursive`` command."""
     from .. import __version__
+    from ._common import Parser
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="skrecursive",
         description="Recursive training on mixed real and synthetic data without collapse.",
     )
     parser.add_argument("--version", action="version", version=f"skrecursive {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for name, (help_text, configure, run) in SUBCOMMANDS.items():
+    for name, (help_text, configure, run) in _subcommands().items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         configure(p)
         p.set_defaults(_run=run)
     return parser
 
 
-def main(argv=None):
-    """Entry point of the ``skrecursive`` command; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _main(argv):
+    command = "skrecursive"
     try:
+        args = build_parser().parse_args(argv)
+        command = f"skrecursive {args.command}"
         return args._run(args)
     except CLIError as exc:
-        print(f"skrecursive {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{exc.command or command}: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except OSError as exc:
+        from ..datasets._adult import ChecksumError
 
+        if not isinstance(exc, ChecksumError):
+            raise
+        print(f"{command}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def main(argv=None):
+    """Entry point of the ``skrecursive`` command; returns the exit status."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # a second Ctrl-C while the one line is printed must not add a traceback
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            print("skrecursive: interrupted", file=sys.stderr)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        return 130

@@ -5,9 +5,9 @@ Every argument is checked before any work starts; then each function of
 weight), the recursive classifier's per-generation test curves, the figure.
 """
 
-import sys
+import math
 
-from ..theory import optimal_weight
+from ._common import RunOutputs, add_run_options, dry_run, number, progress
 from ._errors import CLIError
 
 __all__ = ["configure", "run", "ADULT_STEPS", "ADULT_CLI_REPEATS"]
@@ -24,99 +24,86 @@ __all__ = ["configure", "run", "ADULT_STEPS", "ADULT_CLI_REPEATS"]
 ADULT_CLI_REPEATS = 60
 
 
+#: Share of the majority class (income <= 50K) in the Adult rows: 76.1%.
+_MAJORITY_SHARE = 0.761
+#: Largest accepted chance that some real batch of the classifier loops holds one class.
+_ONE_CLASS_RISK = 1e-3
+
+
+def min_real_rows(n_generations):
+    """Smallest ``--n`` for the classifier loops to see both classes in every real batch.
+
+    Four loops draw ``n_generations + 1`` real batches of ``n`` rows each; a
+    batch holds only the majority class with probability about ``0.761^n``,
+    which must stay below ``1e-3`` over all of them (48 rows at the default
+    100 generations; ``LogisticRegression`` cannot fit one class).
+    """
+    batches = 4 * (n_generations + 1)
+    return math.ceil(math.log(_ONE_CLASS_RISK / batches) / math.log(_MAJORITY_SHARE))
+
+
 def configure(parser):
-    parser.add_argument("--repeats", default=str(ADULT_CLI_REPEATS),
+    parser.add_argument("--repeats", type=number(int, low=1), default=ADULT_CLI_REPEATS,
+                        metavar="N",
                         help=f"repeats per weight (default {ADULT_CLI_REPEATS}; paper: 1000)")
-    parser.add_argument("--n", default="500", help="fresh real rows per generation (default 500)")
-    parser.add_argument("--k", default="1",
+    parser.add_argument("--n", type=number(int, low=2), default=500,
+                        help="fresh real rows per generation (default 500; at least enough "
+                        "for both classes in every real batch: 48 at 100 generations)")
+    parser.add_argument("--k", type=number(float, low=0, low_open=True), default=1.0,
                         help="real rows per synthetic row, n/m (default 1: m = n)")
-    parser.add_argument("--generations", default="100",
+    parser.add_argument("--generations", type=number(int, low=1), default=100,
                         help="generations after generation 0 (default 100); the error is "
                         "averaged over the last 20 (or all, if fewer)")
-    parser.add_argument("--weights", nargs="+", default=None, metavar="W",
+    parser.add_argument("--weights", type=number(float, low=0.0, high=1.0), nargs="+",
+                        default=None, metavar="W",
                         help="weights on the real data (default 0.20, 0.22, ..., 0.78)")
     parser.add_argument("--drop-missing", action="store_true",
                         help="drop the rows with a missing value ('?'); the authors' run kept "
                         "all 48,842 rows")
-    parser.add_argument("--out", default="./skrecursive-adult/",
-                        help="output directory (default ./skrecursive-adult/)")
-    parser.add_argument("--seed", default="0", help="random seed (default 0)")
-    parser.add_argument("--jobs", default="-1",
-                        help="parallel worker processes (default -1: all cores)")
-    parser.add_argument("--quiet", action="store_true",
-                        help="no progress bar (it is shown only when stderr is a terminal)")
-
-
-def _parse_number(text, flag, kind, *, low, low_open=False, high=None):
-    try:
-        value = kind(text)
-    except (TypeError, ValueError):
-        raise CLIError(f"{flag} must be {'an integer' if kind is int else 'a number'}, "
-                       f"got {text!r}") from None
-    bad = value != value or value in (float("inf"), float("-inf"))
-    bad = bad or (value <= low if low_open else value < low)
-    bad = bad or (high is not None and value > high)
-    if bad:
-        rng = f"> {low}" if low_open else f">= {low}"
-        rng = f"in [{low}, {high}]" if high is not None else rng
-        raise CLIError(f"{flag} must be {rng}, got {text}")
-    return value
-
-
-def _writable_dir(text):
-    import os
-    import tempfile
-
-    try:
-        os.makedirs(text, exist_ok=True)
-        with tempfile.TemporaryFile(dir=text):
-            pass
-    except OSError as exc:
-        raise CLIError(f"--out {text!r} is not a writable directory ({exc.strerror})") from None
-    return text
+    add_run_options(parser, out="./skrecursive-adult/")
 
 
 def _adult_settings(args):
-    """Check every argument before any work starts; return the run's settings."""
+    """The run's settings from the parsed (already range-checked) arguments."""
     from ..simulation._adult_engines import PAPER_WEIGHTS
 
-    generations = _parse_number(args.generations, "--generations", int, low=1)
-    jobs = _parse_number(args.jobs, "--jobs", int, low=-(2**31))
-    if jobs == 0:
-        raise CLIError("--jobs must be a positive number of workers or negative (-1: all cores)")
-    if args.weights is None:
-        weights = [float(w) for w in PAPER_WEIGHTS]
-    else:
-        weights = [_parse_number(w, "--weights", float, low=0.0, high=1.0) for w in args.weights]
-    settings = {
-        "n_repeats": _parse_number(args.repeats, "--repeats", int, low=1),
-        "n": _parse_number(args.n, "--n", int, low=2),
-        "k": _parse_number(args.k, "--k", float, low=0.0, low_open=True),
-        "n_generations": generations,
-        "last": min(20, generations),
+    low = min_real_rows(args.generations)
+    if args.n < low:
+        raise CLIError(
+            f"--n must be >= {low} with --generations {args.generations}: smaller real "
+            "batches too often hold a single class, which the classifier loops cannot fit"
+        )
+    weights = [float(w) for w in PAPER_WEIGHTS] if args.weights is None else args.weights
+    if len(set(weights)) != len(weights):
+        raise CLIError(f"--weights must be distinct, got {' '.join(map(str, weights))}")
+    return {
+        "n_repeats": args.repeats,
+        "n": args.n,
+        "k": args.k,
+        "n_generations": args.generations,
+        "last": min(20, args.generations),
         "weights": weights,
         "drop_missing": args.drop_missing,
-        "random_state": _parse_number(args.seed, "--seed", int, low=0),
-        "n_jobs": jobs,
-        # a progress bar only on a terminal: logs and pipes get the results alone
-        "progress": not args.quiet and sys.stderr.isatty(),
+        "random_state": args.seed,
+        "n_jobs": args.jobs,
+        "progress": progress(args),
     }
-    settings["out"] = _writable_dir(args.out)
-    return settings
+
+
+_LOGISTIC_KEYS = ("n", "k", "n_generations", "n_repeats", "weights", "last", "drop_missing",
+                  "random_state", "n_jobs", "progress")
 
 
 def _adult_logistic_step(settings):
     """The logistic experiment: table of mean error per weight, minimiser, CSV."""
-    import os
 
     import numpy as np
 
     from ..reproduce import adult_logistic
     from ..simulation._adult_engines import ADULT_LOGISTIC_FEATURES
+    from ..theory import optimal_weight
 
-    keys = ("n", "k", "n_generations", "n_repeats", "weights", "last", "drop_missing",
-            "random_state", "n_jobs", "progress")
-    res = adult_logistic(**{key: settings[key] for key in keys})
+    res = adult_logistic(**{key: settings[key] for key in _LOGISTIC_KEYS})
     first = res.iloc[0]
     k = settings["k"]
     kept = "dropped" if settings["drop_missing"] else "kept, as in the authors' run"
@@ -138,14 +125,13 @@ def _adult_logistic_step(settings):
         print(f"{w:>8.2f}{row['mean']:>14.4g}{interval:>26}{int(row['count']):>9}")
     best = summary["mean"].idxmin()
     print(f"empirical minimiser: w = {best:.2f}    theory w*(k) = {w_star:.4f}")
-    path = os.path.join(settings["out"], "adult_logistic.csv")
-    res.to_csv(path, index=False)
+    path = settings["outputs"].write_csv(res, "adult_logistic.csv")
     print(f"wrote {path}")
+    settings["logistic"] = res
 
 
 def _adult_classifier_step(settings):
     """RecursiveWeightedClassifier on all features: per-generation test log-loss and accuracy."""
-    import os
 
     import pandas as pd
     from sklearn.compose import make_column_selector, make_column_transformer
@@ -210,25 +196,22 @@ def _adult_classifier_step(settings):
     print(f"optimal weight w* = {opt.weight_:.4f}: final test accuracy "
           f"{wide.loc[T, ('accuracy', 'optimal w*')]:.4f}, log-loss "
           f"{wide.loc[T, ('log_loss', 'optimal w*')]:.4f}")
-    path = os.path.join(settings["out"], "adult_classifier.csv")
-    curves.to_csv(path, index=False)
+    path = settings["outputs"].write_csv(curves, "adult_classifier.csv")
     print(f"wrote {path}")
     settings["classifiers"] = list(fitted.values())
 
 
 def _adult_figure_step(settings):
     """One PNG: error versus weight with w*, and the classifier's per-generation curves."""
-    import os
 
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import pandas as pd
 
     from ..plotting import GenerationCurveDisplay, WeightCurveDisplay
 
-    results = pd.read_csv(os.path.join(settings["out"], "adult_logistic.csv"))
+    results = settings["logistic"]
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.5), layout="constrained")
     WeightCurveDisplay.from_results(results, k=settings["k"], ax=axes[0])
     axes[0].set_title("Adult logistic regression: error vs weight")
@@ -240,8 +223,7 @@ def _adult_figure_step(settings):
     GenerationCurveDisplay.from_estimator(estimators, labels=labels, metric="accuracy",
                                           ax=axes[2])
     axes[2].set_title("Classifier: test accuracy per generation")
-    path = os.path.join(settings["out"], "adult.png")
-    fig.savefig(path, dpi=110)
+    path = settings["outputs"].save_figure(fig, "adult.png", dpi=110)
     plt.close(fig)
     print(f"wrote {path}")
 
@@ -250,11 +232,26 @@ def _adult_figure_step(settings):
 ADULT_STEPS = [_adult_logistic_step, _adult_classifier_step, _adult_figure_step]
 
 
+#: The files ``skrecursive adult`` writes in ``--out``.
+ADULT_OUTPUTS = ("adult_logistic.csv", "adult_classifier.csv", "adult.png")
+
+
 def run(args):
-    """``skrecursive adult``: validate everything, then run each of :data:`ADULT_STEPS`."""
+    """``skrecursive adult``: check everything, then run each of :data:`ADULT_STEPS`."""
     settings = _adult_settings(args)
-    for step in ADULT_STEPS:
-        step(settings)
+    from ..reproduce import adult_logistic
+
+    dry_run(adult_logistic, **{key: settings[key] for key in _LOGISTIC_KEYS})
+    outputs = RunOutputs(args.out, list(ADULT_OUTPUTS))
+    parameters = {key: settings[key] for key in _LOGISTIC_KEYS
+                  if key not in ("n_jobs", "progress")}
+    outputs.open_checkpoint({"command": "adult", **parameters}, resume=args.resume)
+    settings["outputs"] = outputs
+
+    from .._utils.parallel import task_store
+
+    with task_store(outputs.checkpoint):
+        for step in ADULT_STEPS:
+            step(settings)
+    outputs.finish()
     return 0
-
-

@@ -1,11 +1,14 @@
-"""``skrecursive reproduce``: run the paper's scenarios, write CSV files and figures."""
+"""``skrecursive reproduce``: run the paper's scenarios, write CSV files and figures.
 
-import argparse
-import os
-import sys
+Every experiment of the command is dry-run first (its arguments and memory
+estimate checked, up to where its first task would start), then the output
+folder's targets are checked, then the experiments run, writing each completed
+task to the checkpoint that ``--resume`` continues from.
+"""
+
 import time
 
-from ._errors import CLIError
+from ._common import RunOutputs, add_run_options, dry_run, number, progress
 
 __all__ = ["configure", "run", "SCENARIOS"]
 
@@ -14,7 +17,7 @@ def _scenario1(args):
     from .. import reproduce
 
     df = reproduce.scenario1(n_repeats=args.repeats or 1000, random_state=args.seed,
-                             n_jobs=args.jobs, progress=sys.stderr.isatty())
+                             n_jobs=args.jobs, progress=progress(args))
     return df, reproduce.plot_scenario1(df), None
 
 
@@ -22,7 +25,7 @@ def _scenario2(args):
     from .. import reproduce
 
     df = reproduce.scenario2(n_repeats=args.repeats or 2000, random_state=args.seed,
-                             n_jobs=args.jobs, progress=sys.stderr.isatty())
+                             n_jobs=args.jobs, progress=progress(args))
     summary = reproduce.scenarios_summary(df)
     return df, reproduce.plot_scenario2(df), summary
 
@@ -31,7 +34,7 @@ def _scenario3(args):
     from .. import reproduce
 
     df = reproduce.scenario3(n_repeats=args.repeats or 1000, random_state=args.seed,
-                             n_jobs=args.jobs, progress=sys.stderr.isatty())
+                             n_jobs=args.jobs, progress=progress(args))
     summary = reproduce.scenarios_summary(None, df)
     return df, reproduce.plot_scenario3(df), summary
 
@@ -43,60 +46,49 @@ def _strategies(args):
     # KDE, which take nearly all the time (the engines need about a second)
     repeats = args.repeats or 5000
     df = reproduce.strategies(n_repeats=repeats, kde_repeats=max(2, -(-repeats // 50)),
-                              random_state=args.seed, n_jobs=args.jobs)
+                              random_state=args.seed, n_jobs=args.jobs,
+                              progress=progress(args))
     last = df[df["generation"] == df["generation"].max()]
     summary = last[["setting", "loop", "generation", "error", "error_se", "theory"]]
     return df, reproduce.plot_strategies(df), summary.reset_index(drop=True)
 
 
+def _adult_synthesizer(args):
+    from .. import reproduce
+
+    # --repeats N: N repeats of each loop (default 3, about a minute on two cores)
+    df = reproduce.adult_synthesizer(n_repeats=args.repeats or 3, random_state=args.seed,
+                                     n_jobs=args.jobs, progress=progress(args))
+    summary = reproduce.summarize_adult_synthesizer(df)
+    last = summary[summary["generation"] == summary["generation"].max()]
+    columns = ["loop", "weight", "generation", "marginal", "association", "coverage",
+               "coverage_se", "utility", "utility_se"]
+    return df, reproduce.plot_adult_synthesizer(df), last[columns].reset_index(drop=True)
+
+
 #: name -> function(args) returning (table, figure, summary or None); extendable.
 SCENARIOS = {"scenario1": _scenario1, "scenario2": _scenario2, "scenario3": _scenario3,
-             "strategies": _strategies}
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text}")
-    return value
-
-
-def _jobs(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be a non-zero integer (-1 = all cores)")
-    return value
+             "strategies": _strategies, "adult-synthesizer": _adult_synthesizer}
 
 
 def configure(parser):
     parser.add_argument("scenario", choices=[*SCENARIOS, "all"],
                         help="which experiment to run ('all' runs every one)")
-    parser.add_argument("--repeats", type=_positive_int, default=None, metavar="N",
+    parser.add_argument("--repeats", type=number(int, low=1), default=None, metavar="N",
                         help="Monte Carlo repeats (default: the paper's, 1000 or 2000; "
-                             "strategies: 5000 engine repeats and N / 50 KDE fits)")
-    parser.add_argument("--out", default="skrecursive-reproduce", metavar="DIR",
-                        help="output directory for CSV files and figures "
-                             "(default: ./skrecursive-reproduce)")
-    parser.add_argument("--jobs", type=_jobs, default=1, metavar="J",
-                        help="parallel workers (default 1; -1 = all cores)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+                             "strategies: 5000 engine repeats and N / 50 KDE fits; "
+                             "adult-synthesizer: 3 repeats of each loop)")
+    add_run_options(parser, out="skrecursive-reproduce")
 
 
 def run(args):
-    if args.seed < 0:
-        raise CLIError(f"--seed must be >= 0, got {args.seed}")
-    try:
-        os.makedirs(args.out, exist_ok=True)
-    except OSError as exc:
-        raise CLIError(f"cannot create output directory {args.out!r}: {exc.strerror}") from None
-    if not os.access(args.out, os.W_OK):
-        raise CLIError(f"output directory {args.out!r} is not writable")
+    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    # every check before any work: each experiment up to its first task, then the outputs
+    for name in names:
+        dry_run(SCENARIOS[name], args)
+    outputs = RunOutputs(args.out, [f"{name}.{ext}" for name in names for ext in ("csv", "png")])
+    outputs.open_checkpoint({"command": "reproduce", "scenario": args.scenario,
+                             "repeats": args.repeats, "seed": args.seed}, resume=args.resume)
 
     import matplotlib
 
@@ -104,18 +96,19 @@ def run(args):
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
-    for name in names:
-        print(f"{name}: running ...", flush=True)
-        start = time.perf_counter()
-        table, fig, summary = SCENARIOS[name](args)
-        csv = os.path.join(args.out, f"{name}.csv")
-        png = os.path.join(args.out, f"{name}.png")
-        table.to_csv(csv, index=False)
-        fig.savefig(png, dpi=120)
-        plt.close(fig)
-        print(f"{name}: done in {time.perf_counter() - start:.1f} s; wrote {csv} and {png}")
-        if summary is not None and len(summary):
-            with pd.option_context("display.width", 120, "display.max_columns", 20):
-                print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    from .._utils.parallel import task_store
+
+    with task_store(outputs.checkpoint):
+        for name in names:
+            print(f"{name}: running ...", flush=True)
+            start = time.perf_counter()
+            table, fig, summary = SCENARIOS[name](args)
+            csv = outputs.write_csv(table, f"{name}.csv")
+            png = outputs.save_figure(fig, f"{name}.png", dpi=120)
+            plt.close(fig)
+            print(f"{name}: done in {time.perf_counter() - start:.1f} s; wrote {csv} and {png}")
+            if summary is not None and len(summary):
+                with pd.option_context("display.width", 120, "display.max_columns", 20):
+                    print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    outputs.finish()
     return 0

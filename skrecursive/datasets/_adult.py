@@ -10,6 +10,7 @@ import functools
 import gzip
 import hashlib
 import io
+import zlib
 from importlib import resources
 
 import numpy as np
@@ -61,14 +62,24 @@ class ChecksumError(OSError):
 def _read_bundled(name):
     """Decompressed bytes of a bundled file, verified against its MD5 checksum."""
     path = resources.files("skrecursive.datasets").joinpath("data").joinpath(f"{name}.gz")
-    with path.open("rb") as fh:
-        raw = gzip.decompress(fh.read())
     expected_md5, expected_size = _CHECKSUMS[name]
+    with path.open("rb") as fh:
+        compressed = fh.read()
+    try:
+        raw = gzip.decompress(compressed)
+    except (OSError, EOFError, zlib.error) as exc:
+        # truncated or overwritten bytes break the gzip stream before any checksum
+        raise ChecksumError(
+            f"The bundled file {name} is corrupted: {path} is not a valid gzip file "
+            f"({type(exc).__name__}: {exc}); expected md5 {expected_md5} ({expected_size} "
+            "bytes once decompressed). Reinstall skrecursive."
+        ) from None
     md5 = hashlib.md5(raw).hexdigest()
     if md5 != expected_md5 or len(raw) != expected_size:
         raise ChecksumError(
-            f"The bundled file {name} is corrupted: md5 {md5} ({len(raw)} bytes) instead of "
-            f"{expected_md5} ({expected_size} bytes). Reinstall skrecursive."
+            f"The bundled file {name} is corrupted: {path} decompresses to md5 {md5} "
+            f"({len(raw)} bytes) instead of {expected_md5} ({expected_size} bytes). "
+            "Reinstall skrecursive."
         )
     return raw
 

@@ -11,6 +11,9 @@ stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
 * The loops of the model-collapse literature side by side (fresh data at the
   optimal and the naive weight, replace, accumulate, fixed real data),
   :func:`strategies` and :func:`plot_strategies`.
+* Recursive synthesis of the whole Adult table with
+  :class:`~skrecursive.GaussianCopula`, :func:`adult_synthesizer`, with
+  :func:`summarize_adult_synthesizer` and :func:`plot_adult_synthesizer`.
 
 Every function returns one row per (weight, repeat) or per generation, so any
 summary, interval or plot can be computed from it. The ``skrecursive adult``
@@ -31,21 +34,31 @@ from ._scenarios import (
     scenarios_summary,
 )
 from ._strategies import STRATEGY_LOOPS, plot_strategies, strategies
+from ._synthesizer import (
+    SYNTHESIZER_LOOPS,
+    adult_synthesizer,
+    plot_adult_synthesizer,
+    summarize_adult_synthesizer,
+)
 
 __all__ = [
     "PAPER_SETTINGS",
     "SCENARIO2_WEIGHTS",
     "SCENARIO3_KS",
     "STRATEGY_LOOPS",
+    "SYNTHESIZER_LOOPS",
+    "adult_synthesizer",
     "adult_categorical",
     "adult_logistic",
     "plot_scenario1",
     "plot_scenario2",
     "plot_scenario3",
+    "plot_adult_synthesizer",
     "plot_strategies",
     "scenario1",
     "scenario2",
     "scenario3",
     "scenarios_summary",
     "strategies",
+    "summarize_adult_synthesizer",
 ]

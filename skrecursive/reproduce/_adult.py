@@ -12,8 +12,20 @@ interval or plot can be computed from it.
 from numbers import Integral, Real
 
 import numpy as np
+from joblib import effective_n_jobs
 
-from .._utils.validation import NONE, Interval, InvalidParameterError, Options
+from .._utils.validation import (
+    BOOLEAN,
+    N_JOBS,
+    NONE,
+    SEED,
+    Interval,
+    InvalidParameterError,
+    ListOf,
+    Options,
+    check_args,
+    check_memory,
+)
 from ..simulation._adult_engines import (
     ADULT_CATEGORICAL_COLUMNS,
     PAPER_WEIGHTS,
@@ -25,38 +37,6 @@ __all__ = ["adult_logistic", "adult_categorical"]
 
 #: Default repeats of the Adult experiments (the paper uses 1000); see ``adult_logistic``.
 ADULT_DEFAULT_REPEATS = 100
-
-
-class _Weights:
-    def is_satisfied_by(self, value):
-        if isinstance(value, (str, bytes)):
-            return False
-        try:
-            arr = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            return False
-        return arr.ndim == 1 and arr.size > 0 and bool(np.all((arr >= 0) & (arr <= 1)))
-
-    def __str__(self):
-        return "a non-empty 1-d sequence of floats in [0, 1]"
-
-
-class _Bool:
-    def is_satisfied_by(self, value):
-        return isinstance(value, (bool, np.bool_))
-
-    def __str__(self):
-        return "True or False"
-
-
-class _Seed:
-    def is_satisfied_by(self, value):
-        return value is None or isinstance(value, np.random.SeedSequence) or (
-            isinstance(value, Integral) and not isinstance(value, bool) and value >= 0
-        )
-
-    def __str__(self):
-        return "None, an int >= 0 or a numpy.random.SeedSequence"
 
 
 class _Columns:
@@ -88,36 +68,30 @@ _COMMON = {
     "k": [Interval(Real, 0, None, closed="neither")],
     "n_generations": [Interval(Integral, 1, None, closed="left")],
     "n_repeats": [Interval(Integral, 1, None, closed="left")],
-    "weights": [_Weights(), NONE],
+    "weights": [ListOf(Interval(Real, 0, 1, closed="both")), NONE],
     "last": [Interval(Integral, 1, None, closed="left")],
-    "drop_missing": [_Bool()],
-    "random_state": [_Seed()],
-    "n_jobs": [Interval(Integral, None, None, closed="neither"), NONE],
-    "progress": [_Bool()],
+    "drop_missing": [BOOLEAN],
+    "random_state": [SEED],
+    "n_jobs": N_JOBS,
+    "progress": [BOOLEAN],
 }
 
 
 def _check(func, table, values):
-    for name, constraints in table.items():
-        value = values[name]
-        if any(c.is_satisfied_by(value) for c in constraints):
-            continue
-        allowed = [str(c) for c in constraints]
-        allowed = allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + " or " + (
-            allowed[-1]
-        )
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {func} must be {allowed}. Got {value!r} instead."
-        )
+    check_args(func, table, values)
     if values["last"] > values["n_generations"]:
         raise InvalidParameterError(
             f"The 'last' parameter of {func} must be at most n_generations="
             f"{values['n_generations']}. Got {values['last']!r} instead."
         )
-    if values["n_jobs"] == 0:
-        raise InvalidParameterError(f"The 'n_jobs' parameter of {func} must not be 0.")
-    if not np.isfinite(values["k"]):
-        raise InvalidParameterError(f"The 'k' parameter of {func} must be finite.")
+    # a task advances up to 50 repeats together; each holds its real and
+    # synthetic rows (5 features, a few temporaries of that size)
+    n, m = values["n"], max(1, round(values["n"] / values["k"]))
+    n_weights = 30 if values["weights"] is None else len(values["weights"])
+    per_task = 8 * 50 * (n + m) * 6 * 8
+    check_memory(min(effective_n_jobs(values["n_jobs"]), n_weights * values["n_repeats"])
+                 * per_task + 8 * 20 * n_weights * values["n_repeats"],
+                 f"{func}(n={n}, k={values['k']}, n_repeats={values['n_repeats']})")
 
 
 def _weights(weights):

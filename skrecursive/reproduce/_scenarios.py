@@ -6,10 +6,21 @@ sizes and returns a tidy table with a first-order ``theory`` column, and
 ``plot_*`` functions draw the paper's figures from those tables.
 """
 
+from numbers import Integral, Real
+
 import numpy as np
 import pandas as pd
 
-from ..simulation import error_constant, simulate
+from .._utils.validation import (
+    BOOLEAN,
+    N_JOBS,
+    SEED,
+    Interval,
+    ListOf,
+    Options,
+    check_args,
+)
+from ..simulation import SETTINGS, error_constant, simulate
 from ..theory import limiting_risk, naive_weight, optimal_weight, risk_trajectory
 
 __all__ = [
@@ -35,10 +46,32 @@ SCENARIO2_WEIGHTS = tuple(np.round(np.arange(0.20, 0.78 + 1e-9, 0.02), 2))
 SCENARIO3_KS = tuple(np.round(np.arange(0.01, 0.19 + 1e-9, 0.02), 2))
 
 
+_SIZES = {
+    "n": [Interval(Integral, 2, None, closed="left")],
+    "p": [Interval(Integral, 1, None, closed="left")],
+    "n_generations": [Interval(Integral, 0, None, closed="left")],
+    "n_repeats": [Interval(Integral, 1, None, closed="left")],
+    "settings": [ListOf(Options(*SETTINGS), single=True)],
+    "random_state": [SEED],
+    "n_jobs": N_JOBS,
+    "progress": [BOOLEAN],
+}
+_LAST = {"last": [Interval(Integral, 1, None, closed="left")]}
+
+
+def _settings(settings):
+    return [settings] if isinstance(settings, str) else list(settings)
+
+
 def _window_theory(df, n, p, variance, n_generations, last):
-    """First-order expected error averaged over the last ``last`` generations."""
+    """First-order expected error averaged over the last ``last`` generations.
+
+    The ratio is the realised ``n / m`` of each row (``m = round(n / k)``), not
+    the nominal ``k``: at ``k = 3``, ``n = 200`` they differ by 0.5%.
+    """
     out = np.empty(len(df))
-    for i, (s, k, w) in enumerate(zip(df["setting"], df["k"], df["weight"], strict=True)):
+    ratios = df["n"] / df["m"]
+    for i, (s, k, w) in enumerate(zip(df["setting"], ratios, df["weight"], strict=True)):
         # relative risk of generations 0 .. n_generations; the window is the last `last`
         risk = risk_trajectory(w, k, n_generations)[-last:].mean()
         out[i] = error_constant(s, p=p, variance=variance) / n * risk
@@ -84,8 +117,9 @@ def scenario1(*, n=100, p=4, n_generations=999, n_repeats=1000, settings=PAPER_S
     >>> bool(df["error"].iloc[-1] > 10 * df["error"].iloc[0])
     True
     """
+    check_args("scenario1", _SIZES, locals())
     variance = 1.0 / p
-    df = simulate(list(settings), [0.0], 1.0, n=n, p=p, n_generations=n_generations,
+    df = simulate(_settings(settings), [0.0], 1.0, n=n, p=p, n_generations=n_generations,
                   n_repeats=n_repeats, last=1, variance=variance,
                   random_state=random_state, n_jobs=n_jobs, per_generation=True,
                   progress=progress)
@@ -125,7 +159,10 @@ def scenario2(*, n=100, p=2, n_generations=199, last=50, n_repeats=2000,
     >>> float(df.loc[df["error"].idxmin(), "weight"])
     0.62
     """
-    df = simulate(list(settings), list(weights), 1.0, n=n, p=p, n_generations=n_generations,
+    check_args("scenario2", {**_SIZES, **_LAST,
+                             "weights": [ListOf(Interval(Real, 0, 1, closed="both"))]},
+               locals())
+    df = simulate(_settings(settings), list(weights), 1.0, n=n, p=p, n_generations=n_generations,
                   last=last, n_repeats=n_repeats, random_state=random_state,
                   n_jobs=n_jobs, progress=progress)
     out = _aggregate(df)
@@ -163,9 +200,12 @@ def scenario3(*, n=100, p=2, ks=SCENARIO3_KS, n_generations=199, last=50,
     >>> bool(e["optimal"] < e["naive"])
     True
     """
+    check_args("scenario3", {**_SIZES, **_LAST,
+                             "ks": [ListOf(Interval(Real, 0, None, closed="neither"))]},
+               locals())
     frames = []
     for rule in ("naive", "optimal"):
-        df = simulate(list(settings), rule, list(ks), n=n, p=p, n_generations=n_generations,
+        df = simulate(_settings(settings), rule, list(ks), n=n, p=p, n_generations=n_generations,
                       last=last, n_repeats=n_repeats, random_state=random_state,
                       n_jobs=n_jobs, progress=progress)
         agg = _aggregate(df)
@@ -219,7 +259,8 @@ def scenarios_summary(scenario2_results=None, scenario3_results=None):
         for s, g in scenario2_results.groupby("setting", sort=False):
             g = g.sort_values("weight")
             w, e = g["weight"].to_numpy(), g["error"].to_numpy()
-            k = float(g["k"].iloc[0])
+            # the realised ratio n / m (m = round(n / k)) is the one the theory describes
+            k = float(g["n"].iloc[0] / g["m"].iloc[0])
             w_star = optimal_weight(k)
             near = int(np.argmin(np.abs(w - w_star)))
             naive = int(np.argmin(np.abs(w - naive_weight(k))))

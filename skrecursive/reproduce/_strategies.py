@@ -8,10 +8,21 @@ linear regression through the vectorised engines of
 meta-estimator).
 """
 
+from numbers import Integral, Real
+
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 
+from .._utils.parallel import run_in_order
+from .._utils.validation import (
+    BOOLEAN,
+    N_JOBS,
+    Interval,
+    ListOf,
+    Options,
+    check_args,
+    check_memory,
+)
 from ..simulation import error_constant, simulate
 from ..theory import naive_weight, optimal_weight, risk_trajectory
 
@@ -49,8 +60,9 @@ def _engine_loops(settings, k, *, n, p, n_generations, n_repeats, random_state, 
                       progress=progress)
         df["loop"] = label
         df["weight"] = w
-        theory = risk_trajectory(0.0 if np.isnan(w) else w, k, n_generations,
-                                 strategy=strategy)
+        # the theory of the realised ratio n / m, m = round(n / k)
+        theory = risk_trajectory(0.0 if np.isnan(w) else w, n / df["m"].iloc[0],
+                                 n_generations, strategy=strategy)
         C = df["setting"].map(lambda s: error_constant(s, p=p))
         df["theory"] = C / n * theory[df["generation"].to_numpy()]
         frames.append(df)
@@ -87,12 +99,13 @@ def _kde_repeat(label, repeat, *, n, k, bandwidth, n_generations, seed):
 
 def _kde_loops(k, *, n, bandwidth, n_generations, n_repeats, random_state, n_jobs):
     labels = list(STRATEGY_LOOPS)
-    jobs = (
-        delayed(_kde_repeat)(label, r, n=n, k=k, bandwidth=bandwidth,
-                             n_generations=n_generations, seed=random_state)
+    calls = [
+        (_kde_repeat, (label, r), dict(n=n, k=k, bandwidth=bandwidth,
+                                       n_generations=n_generations, seed=random_state))
         for label in labels for r in range(n_repeats)
-    )
-    scores = np.asarray(Parallel(n_jobs=n_jobs)(jobs)).reshape(len(labels), n_repeats, -1)
+    ]
+    scores = run_in_order(calls, n_jobs=n_jobs, desc="KDE loops")
+    scores = np.asarray(scores).reshape(len(labels), n_repeats, -1)
     frames = []
     for label, s in zip(labels, scores, strict=True):
         strategy, rule = STRATEGY_LOOPS[label]
@@ -178,20 +191,30 @@ def strategies(*, k=1.0, n=100, p=2, n_generations=30, n_repeats=2000, kde_repea
     {'fresh w*': 0.62, 'fresh naive': 0.67, 'replace': 11.0, 'accumulate': 1.56, \
 'fixed-real w*': 1.17}
     """
-    names = list(settings) if not isinstance(settings, str) else [settings]
-    unknown = [s for s in names if s not in _SETTINGS]
-    if unknown or not names:
-        raise ValueError(
-            f"settings must be a list among {', '.join(map(repr, _SETTINGS))}; got {settings!r}."
-        )
-    if not np.isfinite(k) or k <= 0:
-        raise ValueError(f"k must be a finite number > 0; got {k!r}.")
-    for name, value in (("n_generations", n_generations), ("n_repeats", n_repeats),
-                        ("kde_repeats", kde_repeats)):
-        if int(value) != value or value < 1:
-            raise ValueError(f"{name} must be an int >= 1; got {value!r}.")
-    if not kde_bandwidth > 0:
-        raise ValueError(f"kde_bandwidth must be > 0; got {kde_bandwidth!r}.")
+    check_args("strategies", {
+        "k": [Interval(Real, 0, None, closed="neither")],
+        "n": [Interval(Integral, 2, None, closed="left")],
+        "p": [Interval(Integral, 1, None, closed="left")],
+        "n_generations": [Interval(Integral, 1, None, closed="left")],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "kde_repeats": [Interval(Integral, 1, None, closed="left")],
+        "kde_bandwidth": [Interval(Real, 0, None, closed="neither")],
+        "settings": [ListOf(Options(*_SETTINGS), single=True)],
+        "random_state": [Interval(Integral, 0, None, closed="left")],
+        "n_jobs": N_JOBS,
+        "progress": [BOOLEAN],
+    }, locals())
+    names = [settings] if isinstance(settings, str) else list(settings)
+    if "kde" in names:
+        # each KDE repeat holds its pool (n rows per generation) and the fitted
+        # models' rows; one repeat per worker at a time
+        from joblib import effective_n_jobs
+
+        per_repeat = 8 * (n * n_generations * 8 + KDE_EVALUATION_SAMPLES * 4)
+        check_memory(min(effective_n_jobs(n_jobs), 5 * kde_repeats) * per_repeat
+                     + 8 * 5 * kde_repeats * n_generations,
+                     f"strategies(n={n}, n_generations={n_generations}, "
+                     f"kde_repeats={kde_repeats})")
     frames = []
     engine_settings = [s for s in names if s in _ENGINE_SETTINGS]
     if engine_settings:

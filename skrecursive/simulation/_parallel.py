@@ -21,7 +21,7 @@ from numbers import Integral
 
 import numpy as np
 
-from .._core.strategies import STRATEGY_NAMES
+from .._core.strategies import STRATEGY_NAMES, get_strategy
 from .._utils.parallel import run_in_order
 from ._engines import ENGINES, FAMILY_ORDER
 
@@ -128,9 +128,8 @@ class Task:
     weight at once (common random numbers) gets them all in one task.
     """
 
-    strategy: object  # the Strategy object, as the engine runs it (see Engine.loop)
-    strategy_index: int
-    loop_index: int
+    loop: str  # the strategy the engine runs (the requested one in its engine form)
+    strategy_index: int  # the requested strategy
     family: str
     k_index: int
     w_indices: tuple
@@ -146,8 +145,8 @@ class Task:
 
     @property
     def cell(self):
-        cell = (self.strategy_index, self.loop_index, FAMILY_ORDER.index(self.family),
-                self.k_index)
+        cell = (self.strategy_index, STRATEGY_NAMES.index(self.loop),
+                FAMILY_ORDER.index(self.family), self.k_index)
         return cell if ENGINES[self.family].weights_at_once else cell + self.w_indices
 
 
@@ -166,9 +165,8 @@ def make_tasks(families, cells, n_repeats, strategy, strategy_index, **sizes):
             for batch in batches:
                 w_indices, ws = (tuple(x) for x in zip(*batch, strict=True))
                 for c, (start, stop) in enumerate(split_repeats(n_repeats, size)):
-                    tasks.append(Task(loop, strategy_index, STRATEGY_NAMES.index(loop.name),
-                                      family, k_index, w_indices, ws, c, stop - start, m=m,
-                                      **sizes))
+                    tasks.append(Task(loop.name, strategy_index, family, k_index,
+                                      w_indices, ws, c, stop - start, m=m, **sizes))
     return tasks
 
 
@@ -178,25 +176,27 @@ def _run_task(task, root):
     w = np.array(task.ws) if engine.weights_at_once else task.ws[0]
     out = engine.run(
         root.rng(task.cell, task.chunk), task.n_repeats, task.n, task.m, task.p, w,
-        task.n_generations + 1, task.variance, task.strategy,
+        task.n_generations + 1, task.variance, get_strategy(task.loop),
     )
+    # {setting: [summary of each weight of the task, in order]}: plain containers,
+    # so that a task store can keep them
     summary = {}
     for setting, (errors, failed) in out.items():
         if not engine.weights_at_once:
             errors, failed = errors[:, None], failed[:, None]
-        for j, w_index in enumerate(task.w_indices):
+        for j in range(len(task.w_indices)):
             e = errors[:, j]
             late = e[:, e.shape[1] - task.last:]
             # a failed repeat carries NaN from its failure on: it leaves the averages
             # of later generations (and its per-repeat mean), never averaged in
             alive = np.isfinite(e)
-            summary[(setting, w_index)] = {
+            summary.setdefault(setting, []).append({
                 "per_repeat": late.mean(axis=1),
                 "sum": np.where(alive, e, 0.0).sum(axis=0),
                 "sumsq": np.where(alive, e * e, 0.0).sum(axis=0),
                 "count": alive.sum(axis=0),
                 "failed": int(failed[:, j].sum()),
-            }
+            })
     return summary
 
 

@@ -8,9 +8,21 @@ import numpy as np
 import pandas as pd
 
 from .._core.strategies import STRATEGY_NAMES as STRATEGIES
+from .._core.strategies import get_strategy
+from .._utils.validation import (
+    BOOLEAN,
+    N_JOBS,
+    NONE,
+    SEED,
+    Interval,
+    ListOf,
+    Options,
+    check_args,
+    check_memory,
+)
 from ..theory import naive_weight, optimal_weight
-from ._engines import ENGINES, FAMILY, FAMILY_ORDER
-from ._parallel import SeedRoot, make_tasks, run_tasks
+from ._engines import _GLM_GROUP_ELEMENTS, ENGINES, FAMILY, FAMILY_ORDER
+from ._parallel import SeedRoot, chunk_size, make_tasks, run_tasks
 
 __all__ = ["simulate", "SETTINGS"]
 
@@ -19,68 +31,67 @@ SETTINGS = tuple(FAMILY)
 _REGRESSIONS = ("linear", "logistic", "poisson")
 
 
-def _check_int(name, value, low):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an int >= {low}; got {value!r}.")
-    if value < low:
-        raise ValueError(f"{name} must be an int >= {low}; got {value!r}.")
-    return int(value)
+_SIMULATE_PARAMETERS = {
+    "setting": [Options("all"), ListOf(Options(*SETTINGS), single=True)],
+    "weights": [Options("optimal", "naive"),
+                ListOf(Interval(Real, 0, 1, closed="both"), single=True)],
+    "k": [ListOf(Interval(Real, 0, None, closed="neither"), single=True)],
+    "strategy": [ListOf(Options(*STRATEGIES), single=True)],
+    "n": [Interval(Integral, 2, None, closed="left")],
+    "p": [Interval(Integral, 1, None, closed="left")],
+    "n_generations": [Interval(Integral, 0, None, closed="left")],
+    "n_repeats": [Interval(Integral, 1, None, closed="left")],
+    "last": [Interval(Integral, 1, None, closed="left"), NONE],
+    "variance": [Interval(Real, 0, None, closed="neither")],
+    "random_state": [SEED],
+    "n_jobs": N_JOBS,
+    "per_generation": [BOOLEAN],
+    "progress": [BOOLEAN],
+}
 
 
-def _resolve_settings(setting):
-    names = [setting] if isinstance(setting, str) else list(setting)
-    if names == ["all"]:
-        return list(SETTINGS)
-    unknown = [s for s in names if s not in SETTINGS]
-    if unknown or not names:
-        raise ValueError(
-            f"setting must be 'all' or among {', '.join(map(repr, SETTINGS))}; got {setting!r}."
-        )
-    return list(dict.fromkeys(names))
+def _as_list(value):
+    """A checked list-or-single argument as a list (a lone string is one value)."""
+    if isinstance(value, (str, Real)):
+        return [value]
+    return list(value.tolist() if isinstance(value, np.ndarray) else value)
 
 
-def _resolve_strategies(strategy):
-    if isinstance(strategy, str):
-        names = [strategy]
-    else:
-        try:
-            names = list(strategy)
-        except TypeError:
-            names = []
-    unknown = [s for s in names if not isinstance(s, str) or s not in STRATEGIES]
-    if unknown or not names:
-        raise ValueError(
-            f"strategy must be one of {', '.join(map(repr, STRATEGIES))} or a list of them; "
-            f"got {strategy!r}."
-        )
-    return list(dict.fromkeys(names))
+def _estimate_bytes(families, strategies, ms, n_weights, *, n, p, n_generations, n_repeats,
+                    per_generation, n_settings, n_jobs):
+    """Rough peak memory of a run, from its sizes only (an upper estimate).
 
+    Each worker holds one task: a chunk of repeats with its per-generation
+    errors and, for the row-level engines, its rows (``n + m``, or every row
+    so far for a strategy that accumulates; the logistic and Poisson engines
+    hold a group of weights at once); the parent holds every task, the chunk
+    summaries and the final table.
+    """
+    from joblib import effective_n_jobs
 
-def _resolve_ks(k):
-    ks = np.atleast_1d(np.asarray(k, dtype=float)) if not isinstance(k, str) else None
-    if ks is None or ks.ndim != 1 or ks.size == 0 or not np.all(np.isfinite(ks)) or np.any(
-        ks <= 0
-    ):
-        raise ValueError(f"k must be a finite number > 0 or a list of them; got {k!r}.")
-    return [float(v) for v in ks]
-
-
-def _resolve_weights(weights, ks):
-    """Per k, the list of weights (a fixed list, or the optimal / naive weight)."""
-    if isinstance(weights, str):
-        if weights not in ("optimal", "naive"):
-            raise ValueError(
-                f"weights must be 'optimal', 'naive' or a list of floats in [0, 1]; "
-                f"got {weights!r}."
-            )
-        rule = optimal_weight if weights == "optimal" else naive_weight
-        return [[float(rule(k))] for k in ks]
-    ws = np.atleast_1d(np.asarray(weights, dtype=float))
-    if ws.ndim != 1 or ws.size == 0 or np.any(np.isnan(ws)) or np.any((ws < 0) | (ws > 1)):
-        raise ValueError(
-            f"weights must be 'optimal', 'naive' or a list of floats in [0, 1]; got {weights!r}."
-        )
-    return [[float(w) for w in ws] for _ in ks]
+    T = n_generations + 1  # fits
+    peak = tasks = summaries = 0
+    for name in strategies:
+        strat = get_strategy(name)
+        for family in families:
+            at_once = ENGINES[family].weights_at_once
+            for m in ms:
+                R = min(chunk_size(family, n, m, strat, n_generations), n_repeats)
+                rows = n + n_generations * m if strat.accumulates else n + m
+                if family in ("gaussian", "linear", "categorical"):
+                    work = R * (4 * p * p + 4 * p + 16)
+                else:
+                    group = min(n_weights, max(1, _GLM_GROUP_ELEMENTS // (R * rows)))
+                    work = R * rows * (p + 6) * (group if at_once else 1)
+                models = n_weights if at_once else 1
+                peak = max(peak, 8 * (work + 4 * R * T * models))
+                chunks = -(-n_repeats // R) * (1 if at_once else n_weights)
+                tasks += chunks
+                summaries += chunks * models * 8 * (R + 3 * T)
+    rows_out = n_settings * len(strategies) * len(ms) * n_weights * (
+        T if per_generation else n_repeats)
+    workers = max(1, min(effective_n_jobs(n_jobs), tasks))
+    return workers * peak + summaries + 1000 * tasks + 3 * 80 * rows_out
 
 
 def simulate(
@@ -232,29 +243,24 @@ def simulate(
     ...               random_state=0)
     >>> end = df[df["generation"] == 10].set_index("strategy")["error"]
     >>> (end / 0.02).round(1).to_dict()  # theory: 11 and 1.56
-    {'replace': 10.9, 'accumulate': 1.6}
+    {'replace': 10.7, 'accumulate': 1.6}
     """
     # every check happens before any work starts
-    settings = _resolve_settings(setting)
-    strategies = _resolve_strategies(strategy)
-    ks = _resolve_ks(k)
-    weight_lists = _resolve_weights(weights, ks)
-    n = _check_int("n", n, 2)
-    p = _check_int("p", p, 1)
-    n_generations = _check_int("n_generations", n_generations, 0)
-    n_repeats = _check_int("n_repeats", n_repeats, 1)
-    last = max(1, (n_generations + 1) // 4) if last is None else _check_int("last", last, 1)
+    check_args("simulate", _SIMULATE_PARAMETERS, locals())
+    settings = list(SETTINGS) if setting == "all" else list(dict.fromkeys(_as_list(setting)))
+    strategies = list(dict.fromkeys(_as_list(strategy)))
+    ks = [float(v) for v in _as_list(k)]
+    if isinstance(weights, str):
+        rule = optimal_weight if weights == "optimal" else naive_weight
+        weight_lists = [[float(rule(kk))] for kk in ks]
+    else:
+        weight_lists = [[float(w) for w in _as_list(weights)] for _ in ks]
+    last = max(1, (n_generations + 1) // 4) if last is None else int(last)
     if last > n_generations + 1:
         raise ValueError(
             f"last must be at most n_generations + 1 = {n_generations + 1} (the generations "
             f"simulated); got {last}."
         )
-    if (
-        isinstance(variance, (bool, np.bool_))
-        or not isinstance(variance, Real)
-        or not (0 < variance < np.inf)
-    ):
-        raise ValueError(f"variance must be a finite number > 0; got {variance!r}.")
     regression = any(s in _REGRESSIONS for s in settings)
     if regression and n <= p:
         raise ValueError(f"n must be > p = {p} for the regression settings; got n={n}.")
@@ -266,8 +272,16 @@ def simulate(
                 f"k={kk} gives m = round(n / k) = {m} synthetic rows; these settings need "
                 f"m >= {low}: use a smaller k or a larger n."
             )
-    root = SeedRoot.from_random_state(random_state)
     families = [f for f in FAMILY_ORDER if any(FAMILY[s] == f for s in settings)]
+    check_memory(
+        _estimate_bytes(families, strategies, ms, len(weight_lists[0]), n=n, p=p,
+                        n_generations=n_generations, n_repeats=n_repeats,
+                        per_generation=per_generation, n_settings=len(settings),
+                        n_jobs=n_jobs),
+        f"simulate(n={n}, p={p}, n_generations={n_generations}, n_repeats={n_repeats}, "
+        f"{len(settings)} setting(s), {len(ks)} k, {len(weight_lists[0])} weight(s))",
+    )
+    root = SeedRoot.from_random_state(random_state)
     cells = [
         (ki, wi, m, w)
         for ki, (m, ws) in enumerate(zip(ms, weight_lists, strict=True))
@@ -291,10 +305,11 @@ def simulate(
     # gather chunks back into cells
     cell_parts = {}
     for task, summary in zip(tasks, results, strict=True):
-        for (s, w_index), part in summary.items():
+        for s, parts in summary.items():
             if s in settings:
-                key = (s, STRATEGIES[task.strategy_index], task.k_index, w_index)
-                cell_parts.setdefault(key, []).append(part)
+                for w_index, part in zip(task.w_indices, parts, strict=True):
+                    key = (s, STRATEGIES[task.strategy_index], task.k_index, w_index)
+                    cell_parts.setdefault(key, []).append(part)
 
     frames = []
     for s, strat in product(settings, strategies):

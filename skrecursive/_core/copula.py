@@ -1,0 +1,505 @@
+"""A weighted Gaussian copula for mixed-type tables (numeric, categorical, boolean, string).
+
+Every column's margin is a weighted discrete distribution on its levels (the
+observed values of a numeric column, the categories of the others); the
+dependence between columns is the weighted correlation of *normal scores*,
+``Phi^{-1}`` of the mid-point of each level's step of its margin's cumulative
+distribution. Sampling draws correlated normal vectors and maps each
+coordinate back through its margin's quantile function, so numeric columns
+only take observed values and categorical columns only declared categories.
+"""
+
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+from scipy import special
+from sklearn.base import BaseEstimator, DensityMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._utils.validation import Interval, check_params
+from .distributions import _categories_of, _check_n_samples, _check_sample_weight, _NoDensity
+
+__all__ = ["GaussianCopula", "normal_scores"]
+
+# column kinds
+_NUMERIC, _CATEGORY, _BOOL, _STRING = "numeric", "category", "bool", "string"
+_DISCRETE = (_CATEGORY, _BOOL, _STRING)
+
+
+def normal_scores(probabilities):
+    """Normal scores of the levels of a discrete margin.
+
+    ``Phi^{-1}`` of the mid-point ``F(x_j-) + p_j / 2`` of each level's step of
+    the cumulative distribution, so ties and categories get the average
+    normal score of the stretch of ``(0, 1)`` they occupy. A level of
+    probability 0 gets the score of its (empty) position, which may be
+    infinite; no row with positive weight is ever there.
+
+    Parameters
+    ----------
+    probabilities : array-like of shape (n_levels,)
+        Level probabilities in the margin's order (summing to 1).
+
+    Returns
+    -------
+    scores : ndarray of shape (n_levels,)
+
+    Examples
+    --------
+    >>> from skrecursive._core.copula import normal_scores
+    >>> normal_scores([0.5, 0.5]).round(4)
+    array([-0.6745,  0.6745])
+    """
+    p = np.asarray(probabilities, dtype=float)
+    mid = np.cumsum(p) - p / 2.0
+    return special.ndtri(np.clip(mid, 0.0, 1.0))
+
+
+def _weighted_correlation(scores, weights):
+    """Weighted Pearson correlation of the columns of ``scores``; a constant column gets 0."""
+    w = weights / weights.sum()
+    centred = scores - w @ scores
+    cov = (centred * w[:, None]).T @ centred
+    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    positive = sd > 0
+    scale = np.where(positive, sd, 1.0)
+    corr = cov / np.outer(scale, scale)
+    corr[~positive, :] = 0.0
+    corr[:, ~positive] = 0.0
+    corr = np.clip(corr, -1.0, 1.0)
+    np.fill_diagonal(corr, 1.0)
+    return corr
+
+
+#: terms of the Hermite series of :func:`_latent_correlation`
+_HERMITE_TERMS = 40
+
+
+def _hermite_coefficients(probabilities, n_terms=_HERMITE_TERMS):
+    """Normalised Hermite coefficients and standard deviation of a margin's score function.
+
+    With ``Z ~ N(0, 1)``, the normal score of the level that ``Z`` falls in
+    is a step function ``g(Z)`` jumping by ``ds_i`` at the cut points
+    ``c_i = Phi^{-1}(F_i)``. Since ``E[1{Z > c} He_k(Z)] = phi(c) He_{k-1}(c)``,
+    its coefficients on the orthonormal Hermite polynomials
+    ``He_k / sqrt(k!)`` are ``a_k = sum_i ds_i phi(c_i) He_{k-1}(c_i) / sqrt(k!)``,
+    and ``Cov(g_1(Z_1), g_2(Z_2)) = sum_k rho^k a_k b_k`` for ``corr(Z_1, Z_2) = rho``.
+    """
+    p = np.asarray(probabilities, dtype=float)
+    p = p[p > 0]
+    s = normal_scores(p)
+    sd = float(np.sqrt(max(np.sum(p * s**2) - np.sum(p * s) ** 2, 0.0)))
+    coef = np.zeros(n_terms)
+    if len(p) < 2:
+        return coef, 0.0
+    cut = special.ndtri(np.clip(np.cumsum(p)[:-1], 0.0, 1.0))
+    jump = np.diff(s) * np.exp(-0.5 * cut**2) / np.sqrt(2 * np.pi)
+    hermite = np.empty((n_terms, len(cut)))  # orthonormal He_0 .. He_{n_terms - 1} at the cuts
+    hermite[0] = 1.0
+    if n_terms > 1:
+        hermite[1] = cut
+    for k in range(2, n_terms):
+        hermite[k] = (cut * hermite[k - 1] - np.sqrt(k - 1) * hermite[k - 2]) / np.sqrt(k)
+    return hermite @ jump / np.sqrt(np.arange(1, n_terms + 1)), sd
+
+
+def _latent_correlation(correlation, probabilities):
+    """Normal correlation whose sampled rows have normal-score correlation ``correlation``.
+
+    For every pair, solve ``sum_k rho^k a_k b_k / (sd_a sd_b) = correlation``
+    for ``rho`` in [-1, 1] by safeguarded Newton steps (the map is the normal-score
+    correlation of rows drawn with latent correlation ``rho``; targets
+    outside its range are clipped to -1 or 1).
+    """
+    coefs, sds = zip(*(_hermite_coefficients(p) for p in probabilities), strict=True)
+    coefs, sds = np.array(coefs), np.array(sds)
+    p = len(sds)
+    latent = np.eye(p)
+    i, j = np.triu_indices(p, k=1)
+    ok = (sds[i] > 0) & (sds[j] > 0)
+    i, j = i[ok], j[ok]
+    if not len(i):
+        return latent
+    products = coefs[i] * coefs[j] / (sds[i] * sds[j])[:, None]
+    powers = np.arange(1, coefs.shape[1] + 1)
+    target = correlation[i, j]
+    # Newton's method kept inside a shrinking bracket [lo, hi] (bisection when it leaves it)
+    lo, hi = -np.ones(len(i)), np.ones(len(i))
+    rho = np.clip(target, -1.0, 1.0)
+    for _ in range(100):
+        pw = rho[:, None] ** (powers - 1)
+        value = (products * pw * rho[:, None]).sum(axis=1) - target
+        slope = (products * pw * powers).sum(axis=1)
+        hi, lo = np.where(value > 0, rho, hi), np.where(value > 0, lo, rho)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = rho - value / slope
+        inside = np.isfinite(step) & (step > lo) & (step < hi)
+        new = np.where(inside, step, (lo + hi) / 2)
+        if np.all(np.abs(new - rho) < 1e-13):
+            rho = new
+            break
+        rho = new
+    latent[i, j] = latent[j, i] = rho
+    return latent
+
+
+def _sampling_factor(corr):
+    """A matrix ``L`` with ``L L^T`` the nearest valid correlation to ``corr``.
+
+    Eigenvalues below zero (rounding errors of a singular matrix, e.g. two
+    perfectly dependent columns) are set to zero and the diagonal is rescaled
+    to one, so a singular correlation is sampled exactly, without inverting it.
+    """
+    values, vectors = np.linalg.eigh((corr + corr.T) / 2.0)
+    factor = vectors * np.sqrt(np.clip(values, 0.0, None))
+    norms = np.sqrt((factor**2).sum(axis=1))
+    return factor / np.where(norms > 0, norms, 1.0)[:, None]
+
+
+def _column_kind(name, col):
+    dtype = col.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _CATEGORY
+    if pd.api.types.is_bool_dtype(dtype):
+        return _BOOL
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
+        return _NUMERIC
+    if getattr(dtype, "kind", None) == "O" or pd.api.types.is_string_dtype(dtype):
+        values, bad = col.dropna().to_numpy(dtype=object), []
+        if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "boolean", "empty"):
+            bad = [v for v in values if not isinstance(v, (str, bool, np.bool_))]
+        if bad:
+            raise TypeError(
+                f"Column {name!r} of X holds values of type {type(bad[0]).__name__}: "
+                "GaussianCopula accepts numeric, boolean, categorical and string columns "
+                "(object columns must hold strings)."
+            )
+        return _STRING
+    raise TypeError(
+        f"Column {name!r} of X has the unsupported dtype {dtype}: GaussianCopula accepts "
+        "numeric, boolean, categorical and string columns (convert datetimes to numbers "
+        "first)."
+    )
+
+
+class GaussianCopula(DensityMixin, BaseEstimator):
+    """Weighted Gaussian copula of a mixed-type table, with weighted empirical margins.
+
+    A tabular synthesizer in the contract of the other density models of
+    skrecursive: ``fit(X, sample_weight=...)`` and ``sample(n_samples)``, so
+    it can sit under :class:`~skrecursive.RecursiveDensityEstimator` and be
+    trained recursively on real and synthetic rows.
+
+    * **Margins.** A numeric column's margin is the weighted empirical
+      distribution of its observed values (the nonparametric setting of He,
+      Xu & Cheng); a categorical, boolean or string column's margin is its
+      weighted category frequencies, ``(weight of category j + alpha) /
+      (total weight + alpha K)``. Every declared category of a pandas
+      categorical column is kept, even with zero weight; booleans declare
+      ``False`` and ``True``; a string column's categories are its values
+      with positive weight. A missing value (NaN, None, ``pd.NA``) in a
+      non-numeric column is a level of its own, placed last.
+    * **Dependence.** Every level gets the normal score
+      ``Phi^{-1}(F(x-) + p / 2)``, the mid-point of its step of the
+      cumulative margin (ties in numeric columns and categories are treated
+      alike); ``correlation_`` is the weighted correlation of the rows'
+      normal scores. Integer weights give exactly the fit of the repeated
+      rows. A constant column has correlation 0 with the others.
+    * **Sampling.** Rows are ``F_j^{-1}(Phi(z_j))`` for ``z ~ N(0, R)``, so
+      numeric columns take observed values only, in the observed range.
+      ``R`` is ``latent_correlation_``: for every pair, the normal
+      correlation whose sampled rows have, in expectation, normal-score
+      correlation ``correlation_`` (a coarse margin such as a binary column
+      otherwise attenuates its correlations by up to a third at every
+      draw, and a recursion would lose the dependence generation after
+      generation). It is computed from the Hermite series of the margins'
+      step functions (40 terms) and is regularised by setting the negative
+      eigenvalues of the matrix (a singular matrix from two perfectly
+      dependent columns, or pairwise solutions that do not fit together)
+      to zero and rescaling the diagonal to one. No matrix is ever
+      inverted, so constant columns and perfectly dependent pairs are
+      fitted and sampled without error.
+
+    The categories of a nominal column are ordered (declared order, or
+    sorted), and the normal-score correlation depends on that order: the
+    copula reproduces associations with nominal columns only as far as that
+    order captures them.
+
+    The margins are discrete, so the model has no density: ``score_samples``
+    raises a ``TypeError`` (also an ``AttributeError``, so
+    ``hasattr(model, "score_samples")`` is False), as for
+    :class:`~skrecursive.EmpiricalDistribution`. :meth:`score` is a
+    fidelity score, greater is better (see there).
+
+    Parameters
+    ----------
+    alpha : float >= 0, default=0.0
+        Additive smoothing of every category's weighted count in the
+        non-numeric columns. With ``alpha=0`` a category nobody has any more
+        is never sampled again (what a collapsing recursion shows); with
+        ``alpha > 0`` every declared category keeps a positive probability.
+
+    Attributes
+    ----------
+    categories_ : list of ndarray
+        Per column, its levels in the margin's order: the sorted observed
+        values with positive weight of a numeric column, the categories of the
+        others (NaN last when values were missing).
+    probabilities_ : list of ndarray
+        Per column, the probability of each level of ``categories_``.
+    correlation_ : ndarray of shape (n_features_in_, n_features_in_)
+        Weighted correlation of the normal scores.
+    latent_correlation_ : ndarray of shape (n_features_in_, n_features_in_)
+        Correlation of the normal vectors :meth:`sample` draws (before the
+        eigenvalue floor), equal to ``correlation_`` for continuous margins
+        and larger in absolute value for coarse ones.
+    column_kinds_ : list of str
+        Per column, ``"numeric"``, ``"category"``, ``"bool"`` or ``"string"``.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        When X is a DataFrame with string column names.
+
+    See Also
+    --------
+    skrecursive.metrics.marginal_distance : per-column fidelity of a synthesizer.
+    skrecursive.metrics.association_distance : fidelity of its dependence.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skrecursive import GaussianCopula
+    >>> X = pd.DataFrame({"age": [23, 35, 35, 51, 62],
+    ...                   "job": pd.Categorical(["a", "b", "b", "c", "c"]),
+    ...                   "owner": [False, True, True, True, False]})
+    >>> model = GaussianCopula().fit(X, sample_weight=[1, 1, 1, 2, 1])
+    >>> model.probabilities_[1].round(3).tolist()
+    [0.167, 0.333, 0.5]
+    >>> synthetic = model.sample(4, random_state=0)
+    >>> synthetic.dtypes.astype(str).tolist()
+    ['int64', 'category', 'bool']
+    >>> bool(synthetic["age"].isin(X["age"]).all())
+    True
+    """
+
+    _parameter_table = {"alpha": [Interval(Real, 0, None, closed="left")]}
+
+    score_samples = _NoDensity()
+
+    def __init__(self, alpha=0.0):
+        self.alpha = alpha
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.categorical = True
+        return tags
+
+    # ------------------------------------------------------------ validation
+    def _frame(self, X, *, reset):
+        """X as a DataFrame of validated columns (arrays must be numeric)."""
+        if isinstance(X, pd.DataFrame):
+            validate_data(self, X, reset=reset, skip_check_array=True)
+            if X.shape[0] == 0 or X.shape[1] == 0:
+                raise ValueError(
+                    f"Found array with shape {X.shape}: GaussianCopula needs at least one row "
+                    "and one column."
+                )
+            if reset:
+                for name in X.columns:
+                    if X[name].isna().all():
+                        raise ValueError(
+                            f"Column {name!r} of X has only missing values: nothing to model."
+                        )
+            return X
+        X = validate_data(self, X, reset=reset, dtype=np.float64)
+        return pd.DataFrame(X, copy=False)
+
+    def _check_column(self, j, name, col):
+        """Raise when a column given at score time does not match the fitted one."""
+        kind = self.column_kinds_[j]
+        if kind == _NUMERIC:
+            if not (pd.api.types.is_numeric_dtype(col.dtype)
+                    and not pd.api.types.is_bool_dtype(col.dtype)):
+                raise TypeError(
+                    f"Column {name!r} of X was numeric at fit time but has dtype {col.dtype}."
+                )
+            if col.isna().any():
+                raise ValueError(f"Input X contains missing values in numeric column {name!r}.")
+            return
+        if kind == _CATEGORY:
+            cats = self._input_dtypes[j].categories
+            values = col.dropna()
+            unknown = pd.Index(values.unique()).difference(cats)
+            if len(unknown):
+                raise ValueError(
+                    f"Column {name!r} of X has the categories {list(unknown)[:5]} never declared "
+                    f"at fit time (declared: {list(cats)[:10]})."
+                )
+
+    # ------------------------------------------------------------------- fit
+    def fit(self, X, y=None, sample_weight=None):
+        """Fit the margins and the normal-score correlation.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            A DataFrame with numeric, boolean, categorical or string columns,
+            or a numeric array. Missing values are allowed in non-numeric
+            columns only (as a level of their own).
+        y : None
+            Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative row weights with a positive sum; a row of weight 0
+            is the same as an absent row.
+
+        Returns
+        -------
+        self : GaussianCopula
+        """
+        check_params(self, self._parameter_table)
+        frame = self._frame(X, reset=True)
+        sw = _check_sample_weight(sample_weight, frame.shape[0])
+        columns = [frame.iloc[:, j] for j in range(frame.shape[1])]
+        kinds = [_column_kind(name, col) for name, col in zip(frame.columns, columns, strict=True)]
+        missing = frame.isna().any().to_numpy()
+        for j, kind in enumerate(kinds):
+            if kind == _NUMERIC and missing[j]:
+                raise ValueError(
+                    f"Input X contains missing values in numeric column {frame.columns[j]!r}; "
+                    "missing values are modelled in non-numeric columns only."
+                )
+            if kind == _NUMERIC and not np.isfinite(columns[j].to_numpy(dtype=float)).all():
+                raise ValueError(f"Input X contains infinity in column {frame.columns[j]!r}.")
+        keep = sw > 0
+        weights = sw[keep]
+        total = weights.sum()
+        categories, probabilities, scores = [], [], np.empty((int(keep.sum()), len(kinds)))
+        for j, kind in enumerate(kinds):
+            col = columns[j] if keep.all() else columns[j][keep]
+            levels, codes = self._levels(col, kind)
+            counts = np.bincount(codes, weights=weights, minlength=len(levels))
+            alpha = 0.0 if kind == _NUMERIC else self.alpha
+            p = (counts + alpha) / (total + alpha * len(levels))
+            categories.append(levels)
+            probabilities.append(p)
+            scores[:, j] = normal_scores(p)[codes]
+        self.categories_ = categories
+        self.probabilities_ = probabilities
+        self.correlation_ = _weighted_correlation(scores, weights)
+        self.column_kinds_ = kinds
+        self.latent_correlation_ = _latent_correlation(self.correlation_, probabilities)
+        self._factor = _sampling_factor(self.latent_correlation_)
+        self._input_dtypes = list(frame.dtypes)
+        self._input_frame = isinstance(X, pd.DataFrame)
+        self._columns = list(frame.columns)
+        return self
+
+    @staticmethod
+    def _levels(col, kind):
+        """(levels, integer code of every value) of one column."""
+        if kind == _NUMERIC:
+            levels, codes = np.unique(col.to_numpy(), return_inverse=True)
+            return levels, codes.reshape(-1)
+        missing = col.isna().to_numpy()
+        if kind == _CATEGORY:
+            levels = np.asarray(col.dtype.categories, dtype=object)
+            codes = col.cat.codes.to_numpy().astype(np.intp)
+        elif kind == _BOOL:
+            levels = np.array([False, True], dtype=object)
+            codes = np.where(missing, -1, col.fillna(False).to_numpy(dtype=bool).astype(np.intp))
+        else:
+            values = col.to_numpy(dtype=object)
+            levels = np.asarray(_categories_of(values[~missing]), dtype=object)
+            codes = pd.Index(levels).get_indexer(values)
+        if missing.any():
+            levels = np.append(levels, np.nan).astype(object)
+            codes = np.where(missing, len(levels) - 1, codes)
+        return levels, codes
+
+    # ---------------------------------------------------------------- sample
+    def sample(self, n_samples=1, random_state=None):
+        """Draw rows: correlated normal scores mapped through the margins' quantiles.
+
+        Parameters
+        ----------
+        n_samples : int >= 1, default=1
+        random_state : int, RandomState instance or None, default=None
+
+        Returns
+        -------
+        X : DataFrame or ndarray of shape (n_samples, n_features)
+            A DataFrame with the training frame's columns, dtypes and
+            categories, or a float array when the model was fitted on an
+            array.
+        """
+        check_is_fitted(self)
+        n = _check_n_samples(self, n_samples)
+        rng = check_random_state(random_state)
+        z = rng.standard_normal((n, len(self.categories_))) @ self._factor.T
+        u = special.ndtr(z)
+        data = {}
+        for j, (levels, p) in enumerate(zip(self.categories_, self.probabilities_, strict=True)):
+            cum = np.cumsum(p)
+            idx = np.minimum(np.searchsorted(cum / cum[-1], u[:, j], side="right"),
+                             len(levels) - 1)
+            data[j] = self._column_values(j, levels, idx)
+        if not self._input_frame:
+            return np.column_stack([np.asarray(data[j], dtype=float) for j in data])
+        return pd.DataFrame({name: data[j] for j, name in enumerate(self._columns)},
+                            columns=self._columns)
+
+    def _column_values(self, j, levels, idx):
+        dtype, kind = self._input_dtypes[j], self.column_kinds_[j]
+        values = levels[idx]
+        if kind == _NUMERIC:
+            return pd.array(values, dtype=dtype) if self._input_frame else values
+        if kind == _CATEGORY:
+            return pd.Categorical(values, dtype=dtype)
+        return pd.Series(values, dtype=object).astype(dtype)
+
+    # ----------------------------------------------------------------- score
+    def score(self, X, y=None):
+        """Fidelity of the model to the rows ``X``: greater is better, 0 at best.
+
+        The negated sum of two distances computed exactly from the fitted
+        margins and correlation, without sampling:
+        :func:`skrecursive.metrics.marginal_distance` (mean over columns of
+        the Kolmogorov-Smirnov distance for numeric columns and the total
+        variation distance for the others, in [0, 1]) and
+        :func:`skrecursive.metrics.association_distance` (mean absolute
+        difference of the normal-score correlations, in [0, 2]). The copula
+        has no density, so this replaces the log-likelihood of the other
+        density models, as the Cramer-von Mises score does for
+        :class:`~skrecursive.EmpiricalDistribution`.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Rows with the training data's columns and dtypes.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+        """
+        from ..metrics import association_distance, marginal_distance
+
+        return -(marginal_distance(self, X) + association_distance(self, X))
+
+    def _reference(self, X):
+        """A GaussianCopula fitted on ``X`` after checking it matches this model's columns."""
+        check_is_fitted(self)
+        frame = self._frame(X, reset=False)
+        if not isinstance(X, pd.DataFrame):
+            frame = pd.DataFrame(frame.to_numpy(), copy=False)
+        for j, name in enumerate(frame.columns):
+            self._check_column(j, name, frame.iloc[:, j])
+        if self._input_frame and isinstance(X, pd.DataFrame):
+            # align the dtypes of declared categories so both margins list them
+            frame = frame.copy()
+            for j, name in enumerate(frame.columns):
+                if self.column_kinds_[j] == _CATEGORY:
+                    frame[name] = frame[name].astype(self._input_dtypes[j])
+        return GaussianCopula().fit(frame)

@@ -1,0 +1,255 @@
+"""The measured curve of validation score against the weight, on the user's own model and data.
+
+:func:`weight_curve` runs a fitted-to-be recursive meta-estimator at several
+weights over repeated runs with *common random numbers*: within a repeat every
+weight sees the same validation split, the same real batches and the same
+random streams, so the differences between weights are paired and their
+standard errors are far smaller than those of the scores themselves.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.utils import check_random_state
+
+from .._utils.parallel import run_in_order
+from .loop import BaseRecursiveEstimator
+from .strategies import get_strategy
+
+__all__ = ["weight_curve", "CURVE_COLUMNS"]
+
+#: columns of the table :func:`weight_curve` returns
+CURVE_COLUMNS = ("weight", "label", "score_mean", "score_se", "diff_mean", "diff_se", "n_repeats")
+
+_NAMED = ("optimal", "naive")
+
+
+def _check_weights(weights):
+    if isinstance(weights, (str, Real)):
+        weights = [weights]
+    try:
+        weights = list(weights)
+    except TypeError:
+        raise TypeError(
+            "weights must be a list of floats in [0, 1], 'optimal' or 'naive'; got "
+            f"{type(weights).__name__}."
+        ) from None
+    if not weights:
+        raise ValueError("weights must hold at least one weight; got an empty list.")
+    labels = []
+    for w in weights:
+        if isinstance(w, str):
+            if w not in _NAMED:
+                raise ValueError(
+                    f"weights must hold floats in [0, 1], 'optimal' or 'naive'; got {w!r}."
+                )
+            labels.append(w)
+        elif isinstance(w, Real) and not isinstance(w, (bool, np.bool_)) and 0.0 <= w <= 1.0:
+            labels.append(float(w))
+        else:
+            raise ValueError(
+                f"weights must hold floats in [0, 1], 'optimal' or 'naive'; got {w!r}."
+            )
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"weights must be distinct; got {weights!r}.")
+    return labels
+
+
+def _check_estimator(estimator, last):
+    if not isinstance(estimator, BaseRecursiveEstimator):
+        raise TypeError(
+            "estimator must be a skrecursive recursive meta-estimator "
+            "(RecursiveWeightedRegressor, RecursiveWeightedClassifier or "
+            f"RecursiveDensityEstimator); got {type(estimator).__name__}. For any other "
+            "estimator, use sklearn.model_selection.validation_curve."
+        )
+    estimator._check_params()
+    if not get_strategy(estimator.strategy).uses_weight:
+        raise ValueError(
+            f"estimator has strategy={estimator.strategy!r}, whose rows are not weighted: "
+            "the weight changes nothing. Use strategy='fresh' or 'fixed-real'."
+        )
+    if estimator.n_generations < 1:
+        raise ValueError(
+            "estimator has n_generations=0: the weight acts from generation 1 on; set "
+            "n_generations >= 1."
+        )
+    if not estimator.validation_fraction > 0:
+        raise ValueError(
+            "estimator has validation_fraction=0: the curve needs held-out rows to score "
+            "each generation; set validation_fraction > 0."
+        )
+    if estimator._metric_names() is not None:
+        raise ValueError(
+            "estimator has a multi-metric scoring; the curve needs one score: set scoring "
+            "to a single scorer."
+        )
+    n_fits = estimator.n_generations + 1
+    if not (isinstance(last, Integral) and not isinstance(last, bool) and 1 <= last <= n_fits):
+        raise ValueError(
+            f"last must be an int in [1, n_generations + 1 = {n_fits}], the number of final "
+            f"generations whose validation scores are averaged; got {last!r}."
+        )
+
+
+def _run_repeat(estimator, X, y, labels, seeds, last, fit_params):
+    """One repeat: every weight fitted with its seed; (late score, resolved weight, k) each."""
+    out = []
+    for label, seed in zip(labels, seeds, strict=True):
+        est = clone(estimator).set_params(weight=label, random_state=int(seed))
+        est.fit(X, y, **fit_params)
+        scores = np.asarray(est.history_["score"], dtype=float)[-last:]
+        out.append((float(np.mean(scores)), float(est.weight_), float(est.k_)))
+    return out
+
+
+def weight_curve(
+    estimator,
+    X,
+    y=None,
+    *,
+    weights,
+    n_repeats=10,
+    last=5,
+    paired=True,
+    sample_weight=None,
+    n_jobs=None,
+    random_state=None,
+):
+    """Validation score against the weight, with paired differences to the optimal weight.
+
+    Runs ``estimator`` at every weight of ``weights`` (and at ``"optimal"``,
+    the reference) ``n_repeats`` times. Each run is scored by the mean
+    validation score of its ``last`` generations, which measures where the
+    loop settles rather than one final model. With ``paired=True`` (common
+    random numbers) every weight of a repeat gets the same ``random_state``,
+    hence the same validation split, real batches and random streams: the
+    difference between two weights is then measured within each repeat, and
+    its standard error is typically many times smaller than that of either
+    score (:class:`~sklearn.model_selection.GridSearchCV` compares single
+    fits of different folds instead, and near the flat optimum cannot tell
+    weights apart).
+
+    Parameters
+    ----------
+    estimator : RecursiveWeightedRegressor, RecursiveWeightedClassifier or RecursiveDensityEstimator
+        Unfitted template; cloned for every run with ``weight`` and
+        ``random_state`` set. It needs ``validation_fraction > 0``, a single
+        scorer, ``n_generations >= 1`` and a strategy that uses the weight.
+    X : {array-like, sparse matrix, dataframe} of shape (n_samples, n_features)
+        The pool, as for ``estimator.fit``.
+    y : array-like of shape (n_samples,), default=None
+        The target (None for the density estimator).
+    weights : list of {float in [0, 1], "optimal", "naive"}
+        The weights to compare (distinct, at least one).
+    n_repeats : int >= 1, default=10
+        Runs per weight; standard errors need at least 2.
+    last : int, default=5
+        Number of final generations whose validation scores are averaged per
+        run, in ``[1, n_generations + 1]``.
+    paired : bool, default=True
+        Common random numbers across weights within a repeat. With False every
+        (weight, repeat) gets its own seed, the unpaired design, for comparison.
+    sample_weight : array-like of shape (n_samples,), default=None
+        The user's row weights, passed to every ``fit``.
+    n_jobs : int, default=None
+        Repeats run in parallel through joblib; results are bit-identical for
+        any ``n_jobs``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds every run.
+
+    Returns
+    -------
+    curve : pandas.DataFrame
+        One row per weight, sorted by weight: ``weight`` (the resolved
+        number), ``label`` (as given: ``"optimal"``, ``"naive"`` or the
+        float), ``score_mean`` and ``score_se`` (mean late-generation
+        validation score over repeats and its standard error),
+        ``diff_mean`` and ``diff_se`` (the per-repeat difference
+        ``score(weight) - score("optimal")``, positive when the weight does
+        better, and its standard error), ``n_repeats``. ``curve.attrs``
+        holds ``k``, ``optimal_weight``, ``paired``, ``last`` and ``scoring``.
+
+    Raises
+    ------
+    TypeError
+        When ``estimator`` is not a skrecursive meta-estimator.
+    ValueError
+        For empty, repeated or out-of-range ``weights``, ``n_repeats < 1``, a
+        ``last`` outside ``[1, n_generations + 1]``, or an estimator that cannot
+        give a curve (no validation rows, a multi-metric scoring, a strategy
+        that ignores the weight).
+
+    See Also
+    --------
+    skrecursive.plotting.WeightCurveDisplay.from_estimator : draws this curve.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrecursive import RecursiveWeightedRegressor, weight_curve
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.standard_normal((300, 3))
+    >>> y = X @ [1.0, 2.0, 3.0] + rng.standard_normal(300)
+    >>> est = RecursiveWeightedRegressor(n_generations=5, n_real=40, random_state=0)
+    >>> curve = weight_curve(est, X, y, weights=[0.2, "naive", 0.9], n_repeats=4,
+    ...                      last=3, random_state=0)
+    >>> curve[["weight", "label"]].round(3).values.tolist()
+    [[0.2, 0.2], [0.5, 'naive'], [0.618, 'optimal'], [0.9, 0.9]]
+    >>> bool((curve["diff_se"] <= curve["score_se"] + 1e-12).all())
+    True
+    """
+    labels = _check_weights(weights)
+    if not (isinstance(n_repeats, Integral) and not isinstance(n_repeats, bool)
+            and n_repeats >= 1):
+        raise ValueError(f"n_repeats must be an int >= 1; got {n_repeats!r}.")
+    if not isinstance(paired, (bool, np.bool_)):
+        raise TypeError(f"paired must be a bool; got {paired!r}.")
+    _check_estimator(estimator, last)
+    if "optimal" not in labels:
+        labels.append("optimal")
+    ref = labels.index("optimal")
+    rng = check_random_state(random_state)
+    n_labels = len(labels)
+    if paired:
+        seeds = np.repeat(rng.randint(np.iinfo(np.int32).max, size=(n_repeats, 1)), n_labels, 1)
+    else:
+        seeds = rng.randint(np.iinfo(np.int32).max, size=(n_repeats, n_labels))
+    fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
+    runs = run_in_order(
+        [(_run_repeat, (estimator, X, y, labels, seeds[r], last, fit_params), {})
+         for r in range(n_repeats)],
+        n_jobs=n_jobs,
+    )
+    scores = np.array([[s for s, _, _ in run] for run in runs])  # (n_repeats, n_labels)
+    resolved = np.array([w for _, w, _ in runs[0]])
+    k = runs[0][0][2]
+    diffs = scores - scores[:, [ref]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ddof = 1 if n_repeats > 1 else 0
+        se = scores.std(axis=0, ddof=ddof) / np.sqrt(n_repeats)
+        diff_se = diffs.std(axis=0, ddof=ddof) / np.sqrt(n_repeats)
+    if n_repeats == 1:
+        se = np.full(n_labels, np.nan)
+        diff_se = np.full(n_labels, np.nan)
+    diff_se[ref] = 0.0 if n_repeats > 1 else np.nan
+    curve = pd.DataFrame({
+        "weight": resolved,
+        "label": pd.Series(labels, dtype=object),
+        "score_mean": scores.mean(axis=0),
+        "score_se": se,
+        "diff_mean": diffs.mean(axis=0),
+        "diff_se": diff_se,
+        "n_repeats": n_repeats,
+    })
+    curve = curve.sort_values("weight", kind="stable").reset_index(drop=True)
+    curve.attrs.update({
+        "k": k,
+        "optimal_weight": float(resolved[ref]),
+        "paired": bool(paired),
+        "last": int(last),
+        "scoring": estimator.scoring if isinstance(estimator.scoring, str) else None,
+    })
+    return curve
