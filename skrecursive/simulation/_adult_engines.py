@@ -68,6 +68,9 @@ STRATEGIES = (_REGISTRY["fresh"],)
 #: experiment); chunks depend on n_repeats only, so results never depend on n_jobs
 _CHUNK = {"logistic": 10, "categorical": 50}
 
+#: models (repeats x weights) a logistic task fits together
+_MODELS_PER_TASK = 300
+
 #: Newton precision of the logistic fits on the solver's internal column scale:
 #: the errors agree with scikit-learn's solver to about 1e-8 relative
 _TOL = 1e-8
@@ -134,22 +137,31 @@ _FITTERS = {"batched": _fit_batched, "sklearn": _fit_sklearn}
 
 def logistic_chunk(X, y, beta_star, *, weights, n, m, n_generations, last, C, n_rep, rng,
                    engine):
-    """Errors of a chunk of repeats of the logistic recursion, at every weight.
+    """Errors of chunks of repeats of the logistic recursion, at every weight.
 
-    ``rng`` draws, per generation and for the whole chunk, the real and
-    synthetic row indices and the uniforms behind the synthetic labels; every
-    weight uses them (common random numbers).
+    ``rng`` is a list of ``(generator, repeats)``, one per chunk: each chunk's
+    generator draws, per generation, its repeats' real and synthetic row
+    indices and the uniforms behind the synthetic labels, and every weight
+    uses them (common random numbers). Chunks are stacked only to share the
+    work; a chunk's numbers come from its own generator.
 
     Returns
     -------
-    errors : ndarray of shape (n_rep, n_weights)
+    errors : ndarray of shape (sum of repeats, n_weights)
         Mean of ``||(intercept, coef) - beta_star||^2`` over the last ``last``
         generations; NaN where a fit of the repeat did not converge.
     """
     fit = _FITTERS[engine]
     N = X.shape[0]
     weights = np.asarray(weights, dtype=float)
-    idx = rng.integers(N, size=(n_rep, n))
+
+    def indices(cols):
+        return np.concatenate([g.integers(N, size=(r, cols)) for g, r in rng])
+
+    def uniforms(cols):
+        return np.concatenate([g.random((r, cols, 1)) for g, r in rng])
+
+    idx = indices(n)
     coef, ok = fit(X[idx], y[idx][..., None], None, None, C)  # generation 0: one fit
     coef = np.repeat(coef, weights.size, axis=1)
     ok = np.repeat(ok, weights.size, axis=1)
@@ -157,8 +169,8 @@ def logistic_chunk(X, y, beta_star, *, weights, n, m, n_generations, last, C, n_
     y_mix = np.empty((n_rep, n + m, weights.size))
     total = np.zeros((n_rep, weights.size))
     for t in range(1, n_generations + 1):
-        idx = rng.integers(N, size=(n_rep, n + m))  # n real rows, then m synthetic covariates
-        u = rng.random((n_rep, m, 1))
+        idx = indices(n + m)  # n real rows, then m synthetic covariates
+        u = uniforms(m)
         X_mix = X[idx]
         eta_syn = X_mix[:, n:] @ coef[:, :, 1:].transpose(0, 2, 1) + coef[:, None, :, 0]
         y_mix[:, :n] = y[idx[:, :n], None]
@@ -172,9 +184,10 @@ def logistic_chunk(X, y, beta_star, *, weights, n, m, n_generations, last, C, n_
     return errors
 
 
-def _logistic_task(X, y, beta_star, root, chunk, n_rep, **kwargs):
+def _logistic_task(X, y, beta_star, root, chunks, sizes, **kwargs):
     prime_allocator()
-    return logistic_chunk(X, y, beta_star, n_rep=n_rep, rng=root.rng((), chunk), **kwargs)
+    streams = [(root.rng((), c), r) for c, r in zip(chunks, sizes, strict=True)]
+    return logistic_chunk(X, y, beta_star, n_rep=sum(sizes), rng=streams, **kwargs)
 
 
 def categorical_chunk(p_star, *, w, n, m, n_generations, last, n_rep, rng):
@@ -217,14 +230,18 @@ def run_adult_logistic(
     beta_star = logistic_pseudo_truth(X, y, C)
     root = SeedRoot.from_random_state(random_state)
     chunks = split_repeats(n_repeats, _CHUNK["logistic"])
+    # a task fits about _MODELS_PER_TASK models together (consecutive chunks, each
+    # drawing from its own stream): few weights do not leave the batches small
+    per_task = max(1, _MODELS_PER_TASK // (_CHUNK["logistic"] * len(weights)))
     tasks = [
         (
             _logistic_task,
-            (X, y, beta_star, root, c, stop - start),
+            (X, y, beta_star, root, tuple(range(first, min(first + per_task, len(chunks)))),
+             tuple(stop - start for start, stop in chunks[first:first + per_task])),
             dict(weights=weights, n=n, m=m, n_generations=n_generations, last=last, C=C,
                  engine=engine),
         )
-        for c, (start, stop) in enumerate(chunks)
+        for first in range(0, len(chunks), per_task)
     ]
     errors = run_in_order(tasks, n_jobs=n_jobs, progress=progress, desc="adult logistic")
     # (repeats, weights) per chunk -> one block of repeats per weight
