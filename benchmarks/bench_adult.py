@@ -2,16 +2,16 @@
 
 Measures CPU-seconds per (weight, repeat) of the paper's Adult logistic
 recursion (n = m = 500 rows per generation, 100 generations after generation 0,
-error averaged over the last 20) with :func:`skrecursive.reproduce.adult_logistic`
-in one process. With ``--peer DIR`` (a checkout of the authors' repository,
-CC0) it also runs the authors' ``recursive_training`` from
-``Real_Data/Real_Data_Experiment.py`` on their own copy of the data, called as
-their script calls it for every (weight, repeat) (``T=100, n=500, m=500``,
-``rng=np.random.default_rng(rep)``), in the same process, and prints the ratio.
-Both sides run with one BLAS thread and warnings silenced, and CPU time is the
-process's own (see ``_peer.py``); loading the data and fitting the pseudo-truth
-happen once per run on both sides and are timed apart. Without ``--peer`` no
-ratio is measured.
+error averaged over the last 20, the paper's 30 weights) with
+:func:`skrecursive.reproduce.adult_logistic` in one process. With ``--peer
+DIR`` (a checkout of the authors' repository, CC0) it also runs the authors'
+``recursive_training`` from ``Real_Data/Real_Data_Experiment.py`` on their own
+copy of the data, called as their script calls it for every (weight, repeat)
+(``T=100, n=500, m=500``, ``rng=np.random.default_rng(rep)``), in the same
+process, and prints the ratio. Both sides run with one BLAS thread and
+warnings silenced, and CPU time is the process's own (see ``_peer.py``);
+loading the data and fitting the pseudo-truth happen once per run on both
+sides and are timed apart. Without ``--peer`` no ratio is measured.
 
 Usage::
 
@@ -47,20 +47,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _peer import cpu_seconds, fair, load_peer_module, print_ratio  # noqa: E402
 
 from skrecursive.reproduce import adult_logistic  # noqa: E402
+from skrecursive.simulation._adult_engines import PAPER_WEIGHTS  # noqa: E402
 
-WEIGHTS = [0.2, 0.5, 0.78]
+#: The paper's grid 0.20, 0.22, ..., 0.78: the engine fits every weight of a repeat
+#: together on shared random draws, so the cost per (weight, repeat) is measured on
+#: the workload of the paper's experiment (fewer weights cost more per pair).
+WEIGHTS = [float(w) for w in PAPER_WEIGHTS]
 #: (weight, repeat) pairs of the authors' recursive_training timed with --peer
 PEER_PAIRS = ((0.2, 0), (0.5, 1), (0.62, 2), (0.78, 3))
 
 
-def ours_per_pair(repeats):
+def ours_per_pair(repeats, weights=WEIGHTS):
     """CPU-seconds per (weight, repeat) and of the fixed start-up (data, pseudo-truth)."""
     adult_logistic(n_repeats=1, n_generations=1, last=1, weights=[0.5], n_jobs=1)  # warm up
     _, fixed = cpu_seconds(adult_logistic, n_repeats=1, n_generations=1, last=1,
                            weights=[0.5], n_jobs=1, random_state=0)
-    _, cpu = cpu_seconds(adult_logistic, n_repeats=repeats, weights=WEIGHTS, n_jobs=1,
+    _, cpu = cpu_seconds(adult_logistic, n_repeats=repeats, weights=list(weights), n_jobs=1,
                          random_state=0)
-    return (cpu - fixed) / (repeats * len(WEIGHTS)), fixed
+    return (cpu - fixed) / (repeats * len(weights)), fixed
 
 
 def peer_per_pair(peer_dir, n_pairs):
@@ -119,14 +123,19 @@ def main(argv=None):
     parser.add_argument("--peer-calls", type=int, default=3,
                         help=f"calls of the authors' recursive_training to time "
                         f"(1-{len(PEER_PAIRS)}, default 3)")
-    parser.add_argument("--repeats", type=int, default=100,
-                        help="our repeats per weight for the CPU figure (default 100)")
+    parser.add_argument("--repeats", type=int, default=40,
+                        help="our repeats per weight of the paper's 30 weights for the CPU "
+                        "figure (default 40)")
     parser.add_argument("--full", action="store_true",
                         help="also time the paper's full run (30 weights x 1000 repeats)")
     parser.add_argument("--jobs", type=int, default=2, help="workers of the full run")
     parser.add_argument("--main-job", action="store_true",
                         help="only time `skrecursive adult` at its defaults")
+    parser.add_argument("--weights", type=float, nargs="+", default=None, metavar="W",
+                        help="our weights (default: the paper's 30); the engines fit all "
+                        "weights of a repeat together, so fewer weights cost more per pair")
     args = parser.parse_args(argv)
+    weights = WEIGHTS if args.weights is None else tuple(args.weights)
 
     if args.main_job:
         wall, total, lines = main_job()
@@ -141,9 +150,9 @@ def main(argv=None):
 
     print("1. CPU-seconds per (weight, repeat), Adult logistic, n = m = 500, 100 generations, "
           "one process, one BLAS thread")
-    ours, fixed = ours_per_pair(args.repeats)
+    ours, fixed = ours_per_pair(args.repeats, weights)
     print(f"   skrecursive: {1e3 * ours:.2f} ms per (weight, repeat) over "
-          f"{len(WEIGHTS)} weights x {args.repeats} repeats (start-up {fixed:.2f} CPU-s, once "
+          f"{len(weights)} weights x {args.repeats} repeats (start-up {fixed:.2f} CPU-s, once "
           "per run, left out)")
     peer = None
     if args.peer is not None:
