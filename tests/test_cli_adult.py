@@ -108,3 +108,13 @@ def test_papers_scale_prints_expected_duration_before_starting(tmp_path, capsys,
     expected = float(match[2]) * {"s": 1, "min": 60, "h": 3600}[match[3]]
     # 30,000 pairs over 2 workers, plus about a second of start-up
     assert expected == pytest.approx(30_000 * per_pair / 2, rel=0.1, abs=5)
+
+
+def test_default_repeats_are_the_experiments_default():
+    import inspect
+
+    from skrecursive.cli._adult import ADULT_CLI_REPEATS
+    from skrecursive.reproduce import adult_logistic
+
+    default = inspect.signature(adult_logistic).parameters["n_repeats"].default
+    assert ADULT_CLI_REPEATS == default == 100
