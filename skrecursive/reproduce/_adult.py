@@ -4,8 +4,8 @@ He, Xu & Cheng, "Recursive learning without collapse: a weighting-based
 stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
 
 Each function runs one experiment with the paper's sizes as defaults (apart
-from the number of repeats, chosen so the default finishes in about a minute
-on two cores) and returns a tidy DataFrame, one row per (weight, repeat) or,
+from the number of repeats, chosen so the default finishes in well under a
+minute on two cores) and returns a tidy DataFrame, one row per (weight, repeat) or,
 for the classifier, per (loop, generation), so that any summary, interval or
 plot can be computed from it; :func:`plot_adult` draws the figure of
 ``skrecursive adult`` from them.
@@ -148,9 +148,10 @@ def adult_logistic(
         Mixing generations ``T`` after generation 0.
     n_repeats : int, default=100
         Independent repeats per weight. The paper uses 1000. Each (weight,
-        repeat) costs a few tens of CPU-milliseconds with the batched engine
-        (``python benchmarks/bench_adult.py`` measures it; the authors'
-        ``recursive_training`` costs several dozen times more); repeat ``r``
+        repeat) costs a few CPU-milliseconds with the batched engine on the
+        paper's 30 weights, more with fewer weights (``python
+        benchmarks/bench_adult.py`` measures it, beside the authors'
+        ``recursive_training`` when given their code); repeat ``r``
         uses the same random draws at every weight (common random numbers),
         so the paired differences between weights, which locate the minimum
         of the curve, are several times more precise than the levels
