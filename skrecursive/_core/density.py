@@ -188,11 +188,11 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
                 f"got kernel={estimator.kernel!r}."
             )
 
-    def _synthetic_source(self, estimator, X_real, y_real, generation):
+    def _synthetic_source(self, estimator, X_real, y_real, generation, sample_weight=None):
         return DensitySource(_sampler(estimator), generation)
 
     # ---------------------------------------------------------- public API
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None, **fit_params):
         """Run all generations on the pool ``X``.
 
         Parameters
@@ -202,15 +202,16 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
             out for the per-generation scores.
         y : None
             Ignored.
+        [fit_weights]
 
         Returns
         -------
         self : RecursiveDensityEstimator
             Fitted estimator.
         """
-        return self._fit(X, None)
+        return self._fit(X, None, sample_weight, fit_params)
 
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, sample_weight=None, **fit_params):
         """Advance exactly one generation with ``X`` as the fresh real batch.
 
         The first call fits generation 0 on the batch alone (see
@@ -218,7 +219,9 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         draws ``n_synthetic`` rows (relative to this batch's size when a
         float) from the current model and fits the next generation.
         ``n_real``, ``n_generations``, ``real_sampling`` and
-        ``validation_fraction`` are not used; the history's score is NaN.
+        ``validation_fraction`` are not used. The history's score is
+        prequential (test-then-train): the current model's score on this
+        batch before it is trained on, so it is NaN for the first call only.
         A call that fails (or is interrupted) leaves the estimator as it
         was, random state included, so it can be retried with the same
         batch.
@@ -229,12 +232,13 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
             Fresh real rows.
         y : None
             Ignored.
+        [partial_fit_weights]
 
         Returns
         -------
         self : RecursiveDensityEstimator
         """
-        return self._partial_fit(X, None)
+        return self._partial_fit(X, None, sample_weight, fit_params)
 
     @available_if(_estimator_has("score_samples"))
     def score_samples(self, X):
