@@ -891,7 +891,7 @@ class _ConvergenceWarnings:
         self._n_seen = len(self._caught)
         if new:
             self.generations.append(generation)
-            self.first = self.first or str(new[0].message)
+            self.first = self.first or str(new[0].message).strip().splitlines()[0]
 
     def __exit__(self, *exc_info):
         caught = list(self._caught)
@@ -917,7 +917,7 @@ class _ConvergenceWarnings:
         shown = ", ".join(map(str, gens[:5])) + (", ..." if len(gens) > 5 else "")
         return (
             f"The base model {name} did not converge in {len(gens)} generation(s) "
-            f"({shown}); first message: {self.first.strip()} To fix it, scale the "
+            f"({shown}); the first said: {self.first!r}. To fix it, scale the "
             f"features, e.g. {fix}, or raise its max_iter."
         )
 

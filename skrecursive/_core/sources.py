@@ -180,7 +180,7 @@ def check_synthetic_rows(X, n, n_features, name, generation, *, allow_nan=False)
             f"{name}({n}) returned a {type(X).__name__}; synthetic rows must be a 2-D numpy "
             f"array, sparse matrix or DataFrame {where}."
         )
-    if X.ndim != 2:
+    if kind != "frame" and X.ndim != 2:
         raise ValueError(
             f"{name}({n}) returned an array of shape {X.shape}; synthetic rows must be 2-D, "
             f"one row per sample {where}."
