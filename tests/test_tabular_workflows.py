@@ -459,3 +459,16 @@ def test_default_logistic_regression_warns_once_with_the_fix():
         warnings.simplefilter("error")
         RecursiveWeightedClassifier(make_pipeline(StandardScaler(), LogisticRegression()),
                                     n_generations=5, random_state=0).fit(X, y)
+
+
+def test_weight_curve_passes_the_row_weights_to_every_fit():
+    from skrecursive import weight_curve
+
+    X, y, sw = _classification()
+    est = RecursiveWeightedClassifier(n_generations=3, n_real=60, scoring="neg_log_loss")
+    kw = dict(weights=[0.3], n_repeats=2, last=2, random_state=0)
+    plain = weight_curve(est, X, y, **kw)
+    pd.testing.assert_frame_equal(plain, weight_curve(est, X, y, sample_weight=np.ones(300),
+                                                      **kw))
+    weighted = weight_curve(est, X, y, sample_weight=sw, **kw)
+    assert not np.allclose(weighted["score_mean"], plain["score_mean"])

@@ -127,6 +127,15 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         ``<last step>__sample_weight`` for a ``Pipeline``); a model whose
         ``fit`` takes no ``sample_weight`` is fitted on a weighted resample
         of each mixed batch instead, announced by one ``UserWarning``.
+        With metadata routing enabled, the weights reach a model that
+        requests them (see :ref:`own-data`). Missing values in ``X`` are
+        accepted when this model accepts them (``HistGradientBoosting*``, a
+        ``Pipeline`` starting with an imputer), and refused before any fit
+        otherwise.
+        The default ``LogisticRegression()`` often does not converge on
+        unscaled features: a fit then gives one ``ConvergenceWarning`` naming
+        the generations and the fix,
+        ``make_pipeline(StandardScaler(), LogisticRegression())``.
     [loop_parameters]
     scoring : str, callable, list, dict or None, default=None
         Scorer for the per-generation scores; None is accuracy. A list of

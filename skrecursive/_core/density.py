@@ -78,6 +78,11 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         rows. A model whose ``fit`` takes no ``sample_weight`` (such as
         ``GaussianMixture``) is fitted on a weighted resample of each mixed
         batch instead, announced by one ``UserWarning``.
+        With metadata routing enabled, the weights reach a model that
+        requests them (see :ref:`own-data`). Missing values in ``X`` are
+        accepted when this model accepts them (``HistGradientBoosting*``, a
+        ``Pipeline`` starting with an imputer), and refused before any fit
+        otherwise.
     [loop_parameters]
     scoring : str, callable, list, dict or None, default=None
         Scorer ``(estimator, X, y=None)`` for the per-generation scores (a

@@ -39,6 +39,11 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         ``<last step>__sample_weight`` for a ``Pipeline``); a model whose
         ``fit`` takes no ``sample_weight`` is fitted on a weighted resample
         of each mixed batch instead, announced by one ``UserWarning``.
+        With metadata routing enabled, the weights reach a model that
+        requests them (see :ref:`own-data`). Missing values in ``X`` are
+        accepted when this model accepts them (``HistGradientBoosting*``, a
+        ``Pipeline`` starting with an imputer), and refused before any fit
+        otherwise.
     [loop_parameters]
     scoring : str, callable, list, dict or None, default=None
         Scorer for the per-generation scores; None uses the base model's
