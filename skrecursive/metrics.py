@@ -18,10 +18,23 @@
   real). Distances are lower-is-better; coverage and utility higher-is-better.
 """
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 
-from ._utils.cvm import cramer_von_mises_batch, weighted_ecdf
+from ._core.copula import GaussianCopula, association_gap, marginal_distances
+from ._core.distributions import _aligned
+from ._utils.cvm import cramer_von_mises_batch, cramer_von_mises_samples, weighted_ecdf
+from ._utils.validation import (
+    BOOLEAN,
+    NONE,
+    RANDOM_STATE,
+    HasMethods,
+    Interval,
+    Options,
+    check_args,
+)
 
 __all__ = [
     "cramer_von_mises",
@@ -159,7 +172,7 @@ def cramer_von_mises(model_or_samples, reference, weights=None):
                 f"model_or_samples has {atoms.shape[1]} features but reference has "
                 f"{R.shape[1]}."
             )
-        F_model = weighted_ecdf(atoms, w, R)
+        return cramer_von_mises_samples(atoms, w, R)
     F_ref = weighted_ecdf(R, np.full(R.shape[0], 1.0 / R.shape[0]), R)
     return float(np.mean((F_model.reshape(-1) - F_ref) ** 2))
 
@@ -186,20 +199,6 @@ def _probability_columns(obj, name):
         if p.size == 0 or not np.all(np.isfinite(p)) or np.any(p < 0):
             raise ValueError(f"{name} must hold finite non-negative probabilities.")
     return [(None, p) for p in columns]
-
-
-def _aligned(cats_a, p_a, cats_b, p_b):
-    if cats_a is None or cats_b is None:
-        if len(p_a) != len(p_b):
-            raise ValueError(
-                f"Probability vectors of different lengths ({len(p_a)} and {len(p_b)}): "
-                "give fitted models (aligned by category) or vectors over the same categories."
-            )
-        return p_a, p_b
-    union = pd.Index(cats_a).union(pd.Index(cats_b), sort=False)
-    a = pd.Series(p_a, index=cats_a).reindex(union, fill_value=0.0).to_numpy()
-    b = pd.Series(p_b, index=cats_b).reindex(union, fill_value=0.0).to_numpy()
-    return a, b
 
 
 def distribution_mse(model_or_probabilities, reference):
@@ -310,8 +309,6 @@ def _tabular_pair(model_or_rows, X, n_samples, random_state):
     GaussianCopula (a caller scoring many models on the same real rows fits
     it once).
     """
-    from ._core.copula import GaussianCopula
-
     model = model_or_rows
     while not isinstance(model, GaussianCopula) and hasattr(model, "estimator_"):
         model = model.estimator_
@@ -333,8 +330,6 @@ def _synthetic_rows(model_or_rows, X, n_samples, random_state):
 
     if hasattr(model_or_rows, "fit") and callable(getattr(model_or_rows, "sample", None)):
         n = len(X) if n_samples is None else n_samples
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"n_samples must be a positive int or None; got {n_samples!r}.")
         rows = sample_rows(model_or_rows, int(n), random_state)
         if isinstance(X, pd.DataFrame) and not isinstance(rows, pd.DataFrame):
             rows = pd.DataFrame(rows, columns=X.columns)  # a numeric model of a numeric frame
@@ -351,20 +346,11 @@ def _column_names(copula):
     return list(getattr(copula, "feature_names_in_", range(copula.n_features_in_)))
 
 
-def _step_cdf(levels, p, x):
-    cum = np.cumsum(p)
-    i = np.searchsorted(levels, x, side="right")
-    return np.where(i > 0, cum[np.maximum(i - 1, 0)], 0.0)
-
-
-def _numeric_distance(levels_a, p_a, levels_b, p_b, how):
-    if how == "ks":
-        grid = np.union1d(levels_a, levels_b)
-        return float(np.max(np.abs(_step_cdf(levels_a, p_a, grid)
-                                   - _step_cdf(levels_b, p_b, grid))))
-    # integral (F_a - F_b)^2 dF_b, the definition of cramer_von_mises with reference b
-    diff = _step_cdf(levels_a, p_a, levels_b) - _step_cdf(levels_b, p_b, levels_b)
-    return float(np.sum(p_b * diff**2))
+#: the keyword arguments every tabular fidelity function shares
+_DRAWS = {
+    "n_samples": [NONE, Interval(Integral, 1, None, closed="left")],
+    "random_state": [RANDOM_STATE],
+}
 
 
 def marginal_distance(model_or_rows, X, y=None, *, numeric="ks", per_column=False,
@@ -416,18 +402,11 @@ def marginal_distance(model_or_rows, X, y=None, *, numeric="ks", per_column=Fals
     >>> marginal_distance(synthetic, real, per_column=True).tolist()
     [0.25, 0.25]
     """
-    if numeric not in ("ks", "cvm"):
-        raise ValueError(f"numeric must be 'ks' or 'cvm'; got {numeric!r}.")
+    check_args("marginal_distance", {
+        "numeric": [Options("ks", "cvm")], "per_column": [BOOLEAN], **_DRAWS,
+    }, locals())
     syn, real = _tabular_pair(model_or_rows, X, n_samples, random_state)
-    out = []
-    for j, kind in enumerate(syn.column_kinds_):
-        la, pa = syn.categories_[j], syn.probabilities_[j]
-        lb, pb = real.categories_[j], real.probabilities_[j]
-        if kind == "numeric":
-            out.append(_numeric_distance(la, pa, lb, pb, numeric))
-        else:
-            a, b = _aligned(la, pa, lb, pb)
-            out.append(0.5 * float(np.abs(a - b).sum()))
+    out = marginal_distances(syn, real, numeric)
     if per_column:
         return pd.Series(out, index=_column_names(syn), name="marginal_distance")
     return float(np.mean(out))
@@ -470,12 +449,9 @@ def association_distance(model_or_rows, X, y=None, *, n_samples=None, random_sta
     >>> round(association_distance(X[:, [1, 0]] * [1, -1], X), 1)  # dependence reversed
     1.6
     """
+    check_args("association_distance", _DRAWS, locals())
     syn, real = _tabular_pair(model_or_rows, X, n_samples, random_state)
-    p = syn.correlation_.shape[0]
-    if p < 2:
-        return 0.0
-    upper = np.triu_indices(p, k=1)
-    return float(np.mean(np.abs(syn.correlation_[upper] - real.correlation_[upper])))
+    return association_gap(syn, real)
 
 
 def category_coverage(model_or_rows, X, y=None, *, per_column=False, n_samples=None,
@@ -517,6 +493,7 @@ def category_coverage(model_or_rows, X, y=None, *, per_column=False, n_samples=N
     >>> category_coverage(synthetic, real)
     0.8
     """
+    check_args("category_coverage", {"per_column": [BOOLEAN], **_DRAWS}, locals())
     syn, real = _tabular_pair(model_or_rows, X, n_samples, random_state)
     names, covered, present = [], [], []
     for j, kind in enumerate(syn.column_kinds_):
@@ -609,6 +586,8 @@ def synthetic_utility(model_or_rows, X, y=None, *, target, estimator=None,
     from sklearn.dummy import DummyClassifier
     from sklearn.metrics import check_scoring
 
+    check_args("synthetic_utility", {"estimator": [NONE, HasMethods("fit")], **_DRAWS},
+               locals())
     rows = _synthetic_rows(model_or_rows, X, n_samples, random_state)
 
     def split(table, name):

@@ -30,6 +30,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ._core.strategies import get_strategy
 from ._utils.validation import ArrayOf, Interval, check_args
 
 __all__ = ["optimal_weight", "naive_weight", "limiting_risk", "risk_trajectory"]
@@ -41,9 +42,6 @@ _GENERATIONS = [Interval(Integral, 0, None, closed="left")]
 
 def _strategy(strategy):
     # the closed forms live with the loops they describe, in the strategy registry
-    # (imported here, not at the top, because the registry's weights import this module)
-    from ._core.strategies import get_strategy
-
     return get_strategy(strategy)
 
 
@@ -231,3 +229,22 @@ def risk_trajectory(w, k, n_generations, *, strategy="fresh"):
     out[0] = 1.0
     out[1:] = strategy.risk_trajectory(w, k, n_generations)
     return out
+
+
+def resolve_weight(weight, k):
+    """Total weight on the real rows for a ``weight`` parameter and ratio ``k`` (private).
+
+    Parameters
+    ----------
+    weight : {"optimal", "naive"} or float in [0, 1]
+        ``"optimal"`` is ``w*(k)``, ``"naive"`` is ``k / (1 + k)``.
+    k : float
+        Real rows per synthetic row, ``n / m``.
+
+    Returns
+    -------
+    w : float
+    """
+    if isinstance(weight, str):
+        return optimal_weight(k) if weight == "optimal" else naive_weight(k)
+    return float(weight)

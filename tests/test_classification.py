@@ -32,7 +32,7 @@ def _blobs(n=300, centers=3, seed=2):
 def _expected_failed_checks(estimator):
     # The loop is randomised (bootstrap batches, synthetic rows), so integer weights
     # match duplicated rows in distribution only, not fit for fit: see
-    # tests/test_sample_weight.py, which compares Monte Carlo means over seeds.
+    # tests/test_tabular_workflows.py, which compares Monte Carlo means over seeds.
     if not type(estimator).__name__.startswith("Recursive"):
         return {}
     reason = "randomised loop: weights equal repeated rows in distribution, not exactly"

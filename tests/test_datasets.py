@@ -135,6 +135,10 @@ def test_bad_subset():
         load_adult(subset="validation")
     with pytest.raises(TypeError, match="drop_missing"):
         load_adult(drop_missing="yes")
+    for bad in ({"subset": ["train"]}, {"return_X_y": "False"}, {"as_frame": None}):
+        name = next(iter(bad))
+        with pytest.raises(ValueError, match=rf"'{name}' parameter of load_adult"):
+            load_adult(**bad)
 
 
 def test_parser_strips_test_label_periods_and_header():

@@ -23,7 +23,7 @@ from skrecursive import RecursiveWeightedRegressor, naive_weight, optimal_weight
 def _expected_failed_checks(estimator):
     # The loop is randomised (bootstrap batches, synthetic rows), so integer weights
     # match duplicated rows in distribution only, not fit for fit: see
-    # tests/test_sample_weight.py, which compares Monte Carlo means over seeds.
+    # tests/test_tabular_workflows.py, which compares Monte Carlo means over seeds.
     if not type(estimator).__name__.startswith("Recursive"):
         return {}
     reason = "randomised loop: weights equal repeated rows in distribution, not exactly"
@@ -31,11 +31,14 @@ def _expected_failed_checks(estimator):
             for kind in ("dense", "sparse")}
 
 
+# a fixed random_state: the checks fit with the estimator's own, and with None some
+# (check_dtype_object: is the corrupted row drawn?) would pass or fail by chance
 @parametrize_with_checks(
     [
-        RecursiveWeightedRegressor(n_generations=3),
-        RecursiveWeightedRegressor(Ridge(), n_generations=3),
-        RecursiveWeightedRegressor(make_pipeline(StandardScaler(), Ridge()), n_generations=3),
+        RecursiveWeightedRegressor(n_generations=3, random_state=0),
+        RecursiveWeightedRegressor(Ridge(), n_generations=3, random_state=0),
+        RecursiveWeightedRegressor(make_pipeline(StandardScaler(), Ridge()), n_generations=3,
+                                   random_state=0),
     ],
     expected_failed_checks=_expected_failed_checks,
 )

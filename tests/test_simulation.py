@@ -270,3 +270,12 @@ def test_runs_that_cannot_fit_in_memory_are_refused_up_front(kwargs):
     args.update(kwargs)
     with pytest.raises(ValueError, match=r"would need about .* of memory"):
         simulate(args.pop("setting"), args.pop("weights"), args.pop("k"), **args)
+
+
+@pytest.mark.parametrize("bad", [{"setting": "gaussian"}, {"p": 0}, {"p": 2.0},
+                                 {"variance": 0.0}, {"variance": float("inf")}])
+def test_error_constant_checks_its_arguments(bad):
+    kwargs = {"setting": "linear", **bad}
+    name = next(iter(bad))
+    with pytest.raises(ValueError, match=rf"'{name}' parameter of error_constant"):
+        error_constant(kwargs.pop("setting"), **kwargs)

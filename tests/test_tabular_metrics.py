@@ -135,6 +135,23 @@ def test_metrics_as_per_generation_scorers():
     assert (est.generation_scores_["coverage"] <= 1).all()
 
 
+@pytest.mark.parametrize("function, bad", [
+    (marginal_distance, {"numeric": "KS"}),
+    (marginal_distance, {"per_column": "False"}),  # a truthy string is not a bool
+    (marginal_distance, {"n_samples": 0}),
+    (association_distance, {"n_samples": 2.5}),
+    (association_distance, {"random_state": "0"}),
+    (category_coverage, {"per_column": 1}),
+    (category_coverage, {"n_samples": True}),
+    (synthetic_utility, {"estimator": "logistic", "target": "c"}),
+])
+def test_tabular_metrics_check_their_keywords_declaratively(function, bad):
+    real, syn = _tables()
+    name = next(iter(bad))
+    with pytest.raises(ValueError, match=rf"'{name}' parameter of {function.__name__}"):
+        function(GaussianCopula().fit(syn), real, **bad)
+
+
 def test_adult_synthesizer_table_summary_figure_and_bad_input():
     df = adult_synthesizer(n_real=200, n_generations=3, n_repeats=2, n_validation=500,
                            loops=["w=0", "w*"])
@@ -152,6 +169,39 @@ def test_adult_synthesizer_table_summary_figure_and_bad_input():
     for bad in ({"n_real": 0}, {"k": -1.0}, {"loops": ["w=1"]}, {"n_validation": 10**6}):
         with pytest.raises(ValueError, match=next(iter(bad))):
             adult_synthesizer(**bad)
+
+
+@pytest.mark.parametrize("bad", [
+    {"n_real": 1.5}, {"n_real": True}, {"k": float("inf")}, {"k": float("nan")}, {"k": "1"},
+    {"n_generations": -1}, {"n_repeats": 0}, {"n_validation": 1}, {"loops": []},
+    {"loops": ["w*", "w*"]}, {"random_state": -1}, {"random_state": None}, {"n_jobs": 0},
+    {"progress": "False"},
+])
+def test_adult_synthesizer_checks_every_argument_declaratively(bad):
+    name = next(iter(bad))
+    with pytest.raises(ValueError, match=rf"'{name}' parameter of adult_synthesizer"):
+        adult_synthesizer(**bad)
+
+
+def test_adult_synthesizer_single_loop_label_and_absurd_sizes():
+    from skrecursive._utils.parallel import task_store
+
+    # "w*" is one loop, not the letters "w" and "*"
+    df = adult_synthesizer(n_real=100, n_generations=1, n_repeats=1, n_validation=300,
+                           loops="w*")
+    assert set(df["loop"]) == {"w*"} and len(df) == 2
+
+    class Refuse:  # a store that fails the test if any task were started
+        MISSING = object()
+
+        def key(self, fn, args, kwargs):
+            raise AssertionError("a task started")
+
+    # refused with the estimate before any task starts
+    with task_store(Refuse()), pytest.raises(ValueError, match=r"n_real=10000000000.*memory"):
+        adult_synthesizer(n_real=10**10)
+    with task_store(Refuse()), pytest.raises(ValueError, match=r"k=1e-09.*memory"):
+        adult_synthesizer(k=1e-9)
 
 
 def test_cli_reproduce_adult_synthesizer(tmp_path, capsys, monkeypatch):

@@ -1,5 +1,7 @@
 """RecursiveWeightedClassifier: recursive training of any scikit-learn classifier."""
 
+import math
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, is_classifier
 from sklearn.linear_model import LogisticRegression
@@ -70,6 +72,44 @@ def _decision_in(classes, model, X):
     return out
 
 
+def _single_class_message(generation, only, batch, plan, owner, base_name, exc):
+    """Why generation ``generation``'s rows hold the single class ``only``, and what to change."""
+    head = (
+        f"Generation {generation}'s training rows hold the single class {only!r}, and "
+        f"{base_name} cannot be fitted on one class ({type(exc).__name__}: {exc})."
+    )
+    if batch.n_real == 0:
+        return (
+            f"{head} With no real rows (strategy={owner.strategy!r}), the labels drawn from "
+            f"generation {generation - 1}'s model hold one class: the loop has collapsed. "
+            "Keep real rows in every generation (strategy='fresh' or 'fixed-real' with a "
+            "positive weight) or draw more synthetic rows (n_synthetic)."
+        )
+    values, counts = np.unique(plan.y_pool, return_counts=True)
+    shares = dict(zip(values.tolist(), (counts / counts.sum()).tolist(), strict=True))
+    missing = [c for c in np.asarray(plan.target_attrs["classes_"]).tolist() if c != only]
+    rare = min(missing, key=lambda c: shares.get(c, 0.0))
+    share = shares.get(rare, 0.0)
+    n = plan.n_real
+    rows = f"its n_real={n} real rows" + (
+        f" and {batch.n_synthetic} synthetic rows" if batch.n_synthetic else "")
+    if share == 0.0:
+        return (
+            f"{head} The real rows it draws from (in fit, the pool left after holding out "
+            f"validation_fraction={owner.validation_fraction}; in partial_fit, the batch) hold "
+            f"no row of class {rare!r}: give real rows of every class, or a base model that "
+            "can be fitted on one class."
+        )
+    miss = (1.0 - share) ** n
+    enough = math.ceil(math.log(0.01) / math.log1p(-share)) if share < 1 else 1
+    return (
+        f"{head} None of {rows} is of class {rare!r}, which makes up {share:.3g} of the "
+        f"real rows: a batch of n_real={n} rows lacks it with probability about {miss:.2g}. "
+        f"Use a larger n_real (with n_real={enough} that probability is below 1%), or a "
+        "base model that can be fitted on one class."
+    )
+
+
 class _ClassesView(ClassifierMixin, BaseEstimator):
     """A fitted generation's model seen with the meta-estimator's ``classes_``.
 
@@ -116,8 +156,13 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
     doi:10.1093/jrsssb/qkag099).
 
     ``n_generations`` counts the mixing generations after generation 0, so
-    ``fit`` fits ``n_generations + 1`` models. Read more in the
-    :ref:`User Guide <recursion>`.
+    ``fit`` fits ``n_generations + 1`` models. Real rows are drawn without
+    regard to their class: with a rare class and a small ``n_real``, a
+    generation's rows can hold a single class. A base model that can be
+    fitted on one class (a tree) just learns it; for one that cannot (e.g.
+    ``LogisticRegression``) the fit stops with an error naming the class,
+    its share of the real rows and the ``n_real`` that makes a batch lacking
+    it unlikely (below 1%). Read more in the :ref:`User Guide <recursion>`.
 
     Parameters
     ----------
@@ -142,7 +187,9 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         scorer names or a dict of name -> scorer records several metrics, as
         in :func:`~sklearn.model_selection.cross_validate`. It is called
         on each generation's model seen with the classes of the whole pool,
-        so ``"neg_log_loss"`` works even when a generation never saw a class.
+        and ``"neg_log_loss"`` is computed over those classes, so it works
+        when a generation never saw a class or the held-out rows lack one.
+    [scoring_checks]
     [monitor]
     [covariate_sampler]
     labels : {"sample", "argmax"}, default="sample"
@@ -289,6 +336,15 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         unknown = np.setdiff1d(np.unique(y), classes)
         if len(unknown):
             raise ValueError(f"y has labels {list(unknown)} not in {source} {list(classes)}.")
+
+    def _explain_fit_failure(self, exc, plan, batch, generation):
+        present = np.unique(batch.y)
+        if len(present) != 1 or plan.y_pool is None:
+            return
+        raise ValueError(
+            _single_class_message(generation, present.tolist()[0], batch, plan, self,
+                                  type(plan.base).__name__, exc)
+        ) from exc
 
     def _synthetic_source(self, estimator, X_real, y_real, generation, sample_weight=None):
         return ClassificationSource(estimator, self.labels, generation)

@@ -19,7 +19,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils.validation import Interval, check_params
-from .distributions import _categories_of, _check_n_samples, _check_sample_weight, _NoDensity
+from .distributions import (
+    _aligned,
+    _categories_of,
+    _check_n_samples,
+    _check_sample_weight,
+    _NoDensity,
+)
 
 __all__ = ["GaussianCopula", "normal_scores"]
 
@@ -484,9 +490,8 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         -------
         score : float
         """
-        from ..metrics import association_distance, marginal_distance
-
-        return -(marginal_distance(self, X) + association_distance(self, X))
+        real = self._reference(X)
+        return -(float(np.mean(marginal_distances(self, real))) + association_gap(self, real))
 
     def _reference(self, X):
         """A GaussianCopula fitted on ``X`` after checking it matches this model's columns."""
@@ -503,3 +508,50 @@ class GaussianCopula(DensityMixin, BaseEstimator):
                 if self.column_kinds_[j] == _CATEGORY:
                     frame[name] = frame[name].astype(self._input_dtypes[j])
         return GaussianCopula().fit(frame)
+
+
+def _step_cdf(levels, p, x):
+    cum = np.cumsum(p)
+    i = np.searchsorted(levels, x, side="right")
+    return np.where(i > 0, cum[np.maximum(i - 1, 0)], 0.0)
+
+
+def _numeric_distance(levels_a, p_a, levels_b, p_b, how):
+    if how == "ks":
+        grid = np.union1d(levels_a, levels_b)
+        return float(np.max(np.abs(_step_cdf(levels_a, p_a, grid)
+                                   - _step_cdf(levels_b, p_b, grid))))
+    # integral (F_a - F_b)^2 dF_b, the definition of cramer_von_mises with reference b
+    diff = _step_cdf(levels_a, p_a, levels_b) - _step_cdf(levels_b, p_b, levels_b)
+    return float(np.sum(p_b * diff**2))
+
+
+def marginal_distances(syn, real, numeric="ks"):
+    """Per-column distance between the margins of two fitted copulas of the same columns.
+
+    Numeric columns: Kolmogorov-Smirnov (``"ks"``) or Cramer-von Mises with
+    ``real`` as reference (``"cvm"``); other columns: total variation. The
+    kernel of :func:`skrecursive.metrics.marginal_distance`.
+    """
+    out = []
+    for j, kind in enumerate(syn.column_kinds_):
+        la, pa = syn.categories_[j], syn.probabilities_[j]
+        lb, pb = real.categories_[j], real.probabilities_[j]
+        if kind == _NUMERIC:
+            out.append(_numeric_distance(la, pa, lb, pb, numeric))
+        else:
+            a, b = _aligned(la, pa, lb, pb)
+            out.append(0.5 * float(np.abs(a - b).sum()))
+    return out
+
+
+def association_gap(syn, real):
+    """Mean absolute difference of the normal-score correlations of two fitted copulas.
+
+    The kernel of :func:`skrecursive.metrics.association_distance`.
+    """
+    p = syn.correlation_.shape[0]
+    if p < 2:
+        return 0.0
+    upper = np.triu_indices(p, k=1)
+    return float(np.mean(np.abs(syn.correlation_[upper] - real.correlation_[upper])))

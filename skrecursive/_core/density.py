@@ -85,15 +85,17 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         otherwise.
     [loop_parameters]
     scoring : str, callable, list, dict or None, default=None
-        Scorer ``(estimator, X, y=None)`` for the per-generation scores (a
-        list or dict records several metrics, as in
-        :func:`~sklearn.model_selection.cross_validate`).
+        Callable ``scorer(estimator, X)`` for the per-generation scores (a
+        dict of them records several metrics, as in
+        :func:`~sklearn.model_selection.cross_validate`); scikit-learn's
+        scorer names compare predictions with ``y`` and are refused.
         None uses the base model's ``score``: the total held-out
         log-likelihood for :class:`GaussianDensity`,
         :class:`CategoricalDistribution` and ``KernelDensity`` (the mean for
         ``GaussianMixture``), and the negated Cramer-von Mises distance for
         :class:`EmpiricalDistribution`, which has no density. See
         :mod:`skrecursive.metrics` for distance-based scorers.
+    [scoring_checks]
     [monitor]
     [random_state_verbose]
 

@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._utils.cvm import weighted_ecdf
+from .._utils.cvm import cramer_von_mises_samples, weighted_ecdf
 from .._utils.validation import (
     Interval,
     InvalidParameterError,
@@ -320,11 +320,9 @@ class EmpiricalDistribution(DensityMixin, BaseEstimator):
         -------
         score : float
         """
-        from ..metrics import cramer_von_mises
-
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return -cramer_von_mises(self, X)
+        return -cramer_von_mises_samples(self.atoms_, self.weights_, X)
 
     def sample(self, n_samples=1, random_state=None):
         """Resample training rows with their probabilities.
@@ -579,3 +577,17 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
         for j, (cats, c) in enumerate(zip(self.categories_, codes, strict=True)):
             out[:, j] = cats[c]
         return out
+
+
+def _aligned(cats_a, p_a, cats_b, p_b):
+    if cats_a is None or cats_b is None:
+        if len(p_a) != len(p_b):
+            raise ValueError(
+                f"Probability vectors of different lengths ({len(p_a)} and {len(p_b)}): "
+                "give fitted models (aligned by category) or vectors over the same categories."
+            )
+        return p_a, p_b
+    union = pd.Index(cats_a).union(pd.Index(cats_b), sort=False)
+    a = pd.Series(p_a, index=cats_a).reindex(union, fill_value=0.0).to_numpy()
+    b = pd.Series(p_b, index=cats_b).reindex(union, fill_value=0.0).to_numpy()
+    return a, b

@@ -19,7 +19,6 @@ and how a fitted model produces synthetic rows.
 """
 
 import copy
-import inspect
 import math
 import time
 import warnings
@@ -31,31 +30,32 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn import config_context
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import check_scoring, get_scorer_names
+from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from .._utils.rows import n_rows, take_rows
 from .._utils.validation import (
+    BOOLEAN,
     CALLABLE,
     NONE,
     RANDOM_STATE,
     HasMethods,
     Interval,
     Options,
+    check_memory,
     check_params,
 )
-from ..theory import optimal_weight
+from ..theory import optimal_weight, resolve_weight
 from .inputs import accepts_nan, check_X
+from .scoring import generation_scorer
 from .sources import BootstrapRows, draw_synthetic
 from .strategies import STRATEGY_NAMES, Strategy, get_strategy
 from .weights import (
     fit_weighted,
     metadata_router,
-    resolve_weight,
     route_fit_params,
     user_weights,
     warn_resampling,
@@ -95,14 +95,6 @@ class _MultiScoring:
 
     def __str__(self):
         return "a list of distinct scorer names or a dict of name -> scorer"
-
-
-class _Boolean:
-    def is_satisfied_by(self, value):
-        return isinstance(value, (bool, np.bool_))
-
-    def __str__(self):
-        return "a bool"
 
 
 def _estimator_has(attr):
@@ -171,11 +163,51 @@ def _unfitted_copies(base):
     return lambda: copy.deepcopy(prototype)
 
 
-def _resolve_count(value, reference):
+def _resolve_count(value, reference, name="n_synthetic"):
     """An int is an absolute row count; a float a multiple of ``reference``."""
     if isinstance(value, Integral):
         return int(value)
-    return max(1, int(round(float(value) * reference)))
+    count = float(value) * reference
+    if not math.isfinite(count):
+        raise ValueError(
+            f"{name}={value!r} times {reference} real rows is more rows than a float can "
+            "count; no machine holds them: use a smaller n_synthetic."
+        )
+    return max(1, int(round(count)))
+
+
+def _fit_memory(strategy, *, n_real, n_synthetic, n_features, n_steps, max_accumulated):
+    """Estimated peak bytes of the rows a fit handles (not the base model's own state).
+
+    Each generation holds its real and synthetic rows and, concatenated with
+    their weights and target, its training set, which the base model copies
+    once or twice more (centring, a solver's work arrays); ``"accumulate"``
+    also keeps every synthetic row drawn so far. Counted in 8-byte cells per
+    row of ``n_features + 2`` (features, target, weight). Within 1.0 to 1.6
+    times the peak ``tracemalloc`` measures for a ``Ridge`` base model on
+    float arrays (see the test of this function).
+    """
+    width = 8 * (n_features + 2)
+    kept = n_steps * n_synthetic if strategy.accumulates else 0
+    training = n_real + (kept if strategy.accumulates else n_synthetic)
+    if max_accumulated is not None:
+        training = min(training, max_accumulated)
+    return width * (n_real + n_synthetic + kept + 3 * training) + 8 * n_real
+
+
+def _check_fit_memory(what, strategy, **sizes):
+    """Refuse, with the estimate, sizes whose rows cannot fit in memory (before any fit)."""
+    needed = _fit_memory(strategy, **sizes)
+    def count(value):
+        if value < 10**12:
+            return str(value)
+        return format(float(value), ".3g") if value < 10**308 else "more than 1e+308"
+
+    shown = ", ".join(f"{key}={count(value)}" for key, value in sizes.items()
+                      if key in ("n_real", "n_synthetic", "n_features"))
+    if strategy.accumulates and sizes["n_steps"] > 1:
+        shown += f", n_generations={sizes['n_steps']}"
+    check_memory(min(needed, 10**308), f"{what} with {shown}, strategy={strategy.name!r}")
 
 
 def _copy_rng(rng):
@@ -209,6 +241,7 @@ class _Plan:
     target_attrs: Any = None
     reset: bool = True  # whether the feature attributes are replaced on commit
     strict_monitor: bool = True  # fit: the monitor's keys must not change
+    y_pool: Any = None  # the real rows' target, for the messages of a failed fit
     sw_val: Any = None  # the user's weights of the held-out rows (None: equal)
     fit_params: Any = None  # other fit parameters routed to every base fit
     allow_nan: bool = False  # the base model accepts missing values in X
@@ -388,9 +421,9 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "scoring": [NONE, _ScorerName(), CALLABLE, _MultiScoring()],
         "monitor": [NONE, CALLABLE],
-        "keep_estimators": [_Boolean()],
+        "keep_estimators": [BOOLEAN],
         "random_state": [RANDOM_STATE],
-        "verbose": [Interval(Integral, 0, None, closed="left"), _Boolean()],
+        "verbose": [Interval(Integral, 0, None, closed="left"), BOOLEAN],
     }
 
     # y is passed to fit and to the scorer (False for density estimation)
@@ -426,6 +459,13 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
 
     def _check_extra(self, X, y):
         """Data-dependent checks a subclass needs before any fitting."""
+
+    def _explain_fit_failure(self, exc, plan, batch, generation):
+        """Raise a clearer error than ``exc``, the base model's ``fit`` failure, if there is one.
+
+        Called with the generation's :class:`~skrecursive._core.strategies.TrainingSet`;
+        returning lets ``exc`` propagate as it is.
+        """
 
     def _scoring_view(self, estimator, target_attrs):
         """What the per-generation scorer sees for one generation's fitted model.
@@ -502,8 +542,14 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         """``(train, validation)``, each ``(X, y, sample_weight)``; validation None when empty."""
         n_total = n_rows(X)
         n_val = int(np.floor(self.validation_fraction * n_total))
-        if n_val < 2 or n_total - n_val < 1:
+        if n_val < 2:
             return (X, y, sw), None
+        if n_total - n_val < 2:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} holds out {n_val} of the "
+                f"{n_total} rows and leaves {n_total - n_val} to train on; the loop needs at "
+                "least 2 training rows: lower validation_fraction (0 holds out nothing)."
+            )
         perm = rng.permutation(n_total)
         val, train = np.sort(perm[:n_val]), np.sort(perm[n_val:])
 
@@ -581,13 +627,24 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             strategy.check_sizes(n_real, n_real, self.max_accumulated)
             n_syn = _resolve_count(self.n_synthetic, n_real)
             # prequential: each new batch is scored by the current model before use
-            scored = self.scoring is not None or hasattr(base, "score")
-            scorer = _make_scorer(base, self.scoring, sw) if scored else None
+            # (a base model without score and no scoring: nothing to score with)
+            scorer = None if self.scoring is None and not hasattr(base, "score") else (
+                generation_scorer(base, self.scoring, owner=type(self).__name__,
+                                  supervised=self._supervised, y=y,
+                                  classes=attrs.get("classes_", getattr(self, "classes_",
+                                                                        None))))
         else:
+            # checked against the task before any fit, on the whole pool's target
+            scorer = generation_scorer(base, self.scoring, owner=type(self).__name__,
+                                       supervised=self._supervised, y=y,
+                                       classes=attrs.get("classes_"))
             (X, y, sw), held_out = self._split_validation(X, y, sw, rng)
             X_val, y_val, sw_val = (None, None, None) if held_out is None else held_out
             n_real, n_syn = self._resolve_sizes(strategy, n_rows(X))
-            scorer = None if X_val is None else _make_scorer(base, self.scoring, sw_val)
+        _check_fit_memory(f"{type(self).__name__}.{'partial_fit' if partial else 'fit'}",
+                          strategy, n_real=n_real, n_synthetic=n_syn,
+                          n_features=X.shape[1], n_steps=1 if partial else self.n_generations,
+                          max_accumulated=self.max_accumulated)
         k = n_real / n_syn
         metric_names = self._metric_names()
         plan = _Plan(
@@ -602,7 +659,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             n_synthetic=n_syn,
             n_features=X.shape[1],
             covariates=self._covariate_sampler(X, sw),
-            scorer=scorer,
+            scorer=scorer if partial or X_val is not None else None,
             metric_names=metric_names,
             X_val=X_val,
             y_val=y_val,
@@ -610,6 +667,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             target_attrs=attrs,
             reset=reset,
             strict_monitor=not partial,
+            y_pool=y,
             sw_val=sw_val,
             fit_params=routed,
             allow_nan=accepts_nan(base),
@@ -654,8 +712,8 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         t, rng = state.generation, state.rng
         if plan.prequential:
             # test-then-train: the current model meets the new batch before learning it
-            scores = (self._scores(plan, None) if state.estimator is None else
-                      self._scores(plan, state.estimator, (X_real, y_real, sw_real)))
+            scores = (self._scores(plan, None, t) if state.estimator is None else
+                      self._scores(plan, state.estimator, t, (X_real, y_real, sw_real)))
         estimator = _reseed(plan.new_estimator(), plan.seed_keys, rng)
         if state.source is None:
             batch = plan.strategy.initial_training_set(X_real, y_real, sw_real)
@@ -672,14 +730,18 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             # the first weighted generation: announce the resampling once per stream
             warn_resampling(plan.base, stacklevel=4)
         start = time.perf_counter()
-        fit_weighted(estimator, batch.X, batch.y, batch.sample_weight, plan.routing, rng,
-                     take_rows, plan.fit_params)
+        try:
+            fit_weighted(estimator, batch.X, batch.y, batch.sample_weight, plan.routing, rng,
+                         take_rows, plan.fit_params)
+        except Exception as exc:
+            self._explain_fit_failure(exc, plan, batch, t)
+            raise
         fit_time = time.perf_counter() - start
 
         record = {"generation": t, "n_real": batch.n_real, "n_synthetic": batch.n_synthetic,
                   "weight": batch.weight, "fit_time": fit_time}
         if not plan.prequential:
-            scores = self._scores(plan, estimator)
+            scores = self._scores(plan, estimator, t)
         record.update(scores)
         monitored = {} if self.monitor is None else _monitor_record(
             self.monitor(t, estimator, batch.X, batch.y, batch.sample_weight), t)
@@ -695,7 +757,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             state.estimators.append(estimator if self.keep_estimators else None)
         state.generation = t + 1
 
-    def _scores(self, plan, estimator, rows=None):
+    def _scores(self, plan, estimator, generation, rows=None):
         """History columns of one generation's scores (NaN when there is nothing to score).
 
         ``rows`` is ``(X, y, sample_weight)`` to score; None means the held-out rows.
@@ -709,12 +771,11 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             return dict.fromkeys(columns, math.nan)
         view = self._scoring_view(estimator, plan.target_attrs)
         args = (X,) if y is None else (X, y)
-        result = plan.scorer(view, *args) if sw is None else plan.scorer(view, *args,
-                                                                            sample_weight=sw)
+        # finite numbers, or an error naming the scorer
+        scores = plan.scorer(view, args, generation, sample_weight=sw)
         if plan.metric_names is None:
-            return {"score": float(result)}
-        return {col: float(result[name]) for col, name in zip(columns, plan.metric_names,
-                                                               strict=True)}
+            return {"score": scores[None]}
+        return {col: scores[name] for col, name in zip(columns, plan.metric_names, strict=True)}
 
     def _commit(self, plan, state):
         """Write every fitted attribute at once, after every step succeeded."""
@@ -807,61 +868,6 @@ def _same_scoring(previous, current):
         return bool(previous == current)
     except Exception:  # objects without a usable ==
         return False
-
-
-def _takes_sample_weight(func):
-    try:
-        return "sample_weight" in inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-class _WeightedScorer:
-    """The scorer of ``scoring``, called with the scored rows' user weights.
-
-    Each metric gets the weights when it takes them (sklearn's scorers do
-    unless their metric has no ``sample_weight``; a callable when its
-    signature has it; ``scoring=None`` when the base model's ``score`` does),
-    and is called without them otherwise. The weights are the loop's own, like
-    the fit weights, so they reach the metric whatever metadata routing says.
-    """
-
-    def __init__(self, base, scoring):
-        self.multi = isinstance(scoring, (list, tuple, dict))
-        if isinstance(scoring, dict):
-            items = list(scoring.items())
-        elif self.multi:
-            items = [(name, name) for name in scoring]
-        else:
-            items = [(None, scoring)]
-        self.scorers = {name: check_scoring(base, scoring=s) for name, s in items}
-        # scoring=None calls the model's own score, which says whether it takes weights
-        self.takes = {name: _takes_sample_weight(base.score if s is None else self.scorers[name])
-                      for name, s in items}
-
-    def _call(self, name, scorer, args, sample_weight):
-        if sample_weight is None or not self.takes[name]:
-            return scorer(*args)
-        try:
-            with config_context(enable_metadata_routing=False):
-                return scorer(*args, sample_weight=sample_weight)
-        except TypeError as exc:  # a scorer whose metric takes no sample_weight
-            if "sample_weight" not in str(exc):
-                raise
-            self.takes[name] = False
-            return scorer(*args)
-
-    def __call__(self, estimator, *args, sample_weight=None):
-        out = {name: self._call(name, scorer, (estimator, *args), sample_weight)
-               for name, scorer in self.scorers.items()}
-        return out if self.multi else out[None]
-
-
-def _make_scorer(base, scoring, sample_weight):
-    """sklearn's scorer for ``scoring``; one that uses row weights when there are some."""
-    if sample_weight is None:
-        return check_scoring(base, scoring=scoring)
-    return _WeightedScorer(base, scoring)
 
 
 class _ConvergenceWarnings:

@@ -50,6 +50,7 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         ``score`` (R^2). A list of scorer names or a dict of name -> scorer
         records several metrics, as in
         :func:`~sklearn.model_selection.cross_validate`.
+    [scoring_checks]
     [monitor]
     [covariate_sampler]
     noise : {"gaussian", "poisson", "residual", "none"}, default="gaussian"

@@ -34,10 +34,8 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.validation import has_fit_parameter
 
 from .._utils.validation import check_sample_weight
-from ..theory import naive_weight, optimal_weight
 
 __all__ = [
-    "resolve_weight",
     "user_weights",
     "row_weights",
     "weight_routing",
@@ -47,25 +45,6 @@ __all__ = [
     "warn_resampling",
     "fit_weighted",
 ]
-
-
-def resolve_weight(weight, k):
-    """Total weight on the real rows for a ``weight`` parameter and ratio ``k``.
-
-    Parameters
-    ----------
-    weight : {"optimal", "naive"} or float in [0, 1]
-        ``"optimal"`` is ``w*(k)``, ``"naive"`` is ``k / (1 + k)``.
-    k : float
-        Real rows per synthetic row, ``n / m``.
-
-    Returns
-    -------
-    w : float
-    """
-    if isinstance(weight, str):
-        return optimal_weight(k) if weight == "optimal" else naive_weight(k)
-    return float(weight)
 
 
 def user_weights(sample_weight, n_samples):

@@ -19,7 +19,7 @@ give empty intervals and need no special care. Used by the ECDF engine of
 
 import numpy as np
 
-__all__ = ["cramer_von_mises_batch", "weighted_ecdf"]
+__all__ = ["cramer_von_mises_batch", "cramer_von_mises_samples", "weighted_ecdf"]
 
 
 def cramer_von_mises_batch(atoms, weights=None, cdf=None, *, assume_sorted=False):
@@ -112,3 +112,16 @@ def weighted_ecdf(atoms, weights, X, sorted_first=None, cum_first=None):
         below = np.all(atoms[None, :, :] <= X[start : start + block, None, :], axis=2)
         out[start : start + block] = below @ weights
     return out.clip(0.0, 1.0)
+
+
+def cramer_von_mises_samples(atoms, weights, reference):
+    """``integral (F - F_ref)^2 dF_ref`` for a weighted empirical ``F`` and reference samples.
+
+    ``F_ref`` is the empirical distribution function of the rows of
+    ``reference``, so the integral is the mean over those rows of the squared
+    difference (componentwise order ``<=`` in several dimensions).
+    """
+    F_model = weighted_ecdf(atoms, weights, reference)
+    F_ref = weighted_ecdf(reference, np.full(reference.shape[0], 1.0 / reference.shape[0]),
+                          reference)
+    return float(np.mean((F_model - F_ref) ** 2))

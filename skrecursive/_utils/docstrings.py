@@ -22,7 +22,11 @@ _FRAGMENTS = {
         ``pool // (n_generations + 1)`` with ``"disjoint"``.
     n_synthetic : int or float, default=1.0
         Synthetic rows per generation: an int is a row count, a float a
-        multiple of ``n_real``.
+        multiple of ``n_real``. Before any fit, the memory the resolved
+        sizes need (the real and synthetic rows of a generation, the
+        accumulated rows of ``strategy="accumulate"``) is estimated, and
+        sizes that cannot fit in the machine's memory are refused with the
+        estimate.
     weight : {"optimal", "naive"} or float in [0, 1], default="optimal"
         Total weight on the real rows. ``"naive"`` is plain pooling,
         ``k / (1 + k)``; ``1`` ignores synthetic rows; ``0`` is the fully
@@ -54,7 +58,16 @@ _FRAGMENTS = {
     validation_fraction : float in [0, 1), default=0.2
         Share of the rows held out (never trained on) to score every
         generation. With fewer than two held-out rows nothing is held out and
-        the scores are NaN.
+        the scores are NaN; a fraction that leaves fewer than two training
+        rows is refused.
+""",
+    "scoring_checks": """\
+        ``scoring`` is checked against the task before any fit (a scorer
+        name is tried on a constant model of the target, so e.g. a
+        classification metric on a continuous target is refused, naming
+        ``scoring``). Every score must be one finite number: a scorer
+        returning None, an array, NaN or infinity, or raising, stops the
+        fit with an error naming the scorer and the generation.
 """,
     "monitor": """\
     monitor : callable or None, default=None

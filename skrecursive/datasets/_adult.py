@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from .._utils.validation import BOOLEAN, Options, check_args
+
 __all__ = ["load_adult"]
 
 #: md5 and size of the original (uncompressed) UCI files.
@@ -221,15 +223,12 @@ def load_adult(*, subset="all", drop_missing=True, return_X_y=False, as_frame=Tr
     >>> X.shape, round(float(y.mean()), 3)
     ((48842, 14), 0.239)
     """
-    if not isinstance(subset, str) or subset not in _SUBSETS:
-        raise ValueError(f"subset must be one of {_SUBSETS}; got {subset!r}.")
-    for name, value in (
-        ("drop_missing", drop_missing),
-        ("return_X_y", return_X_y),
-        ("as_frame", as_frame),
-    ):
-        if not isinstance(value, (bool, np.bool_)):
-            raise TypeError(f"{name} must be True or False; got {value!r}.")
+    check_args("load_adult", {
+        "subset": [Options(*_SUBSETS)],
+        "drop_missing": [BOOLEAN],
+        "return_X_y": [BOOLEAN],
+        "as_frame": [BOOLEAN],
+    }, locals())
 
     frame = _load_frame(subset)
     if drop_missing:

@@ -79,22 +79,22 @@ def _kde_repeat(label, repeat, *, n, k, bandwidth, n_generations, seed):
     strategy, rule = STRATEGY_LOOPS[label]
     w = _weight(rule, k)
     rng = np.random.RandomState([seed, repeat])
-    n_pool = n * n_generations + 3  # one fresh batch per generation, 2 validation rows
-    X = rng.standard_normal((n_pool, 1))
+    # one fresh batch per generation (the other strategies use the first n rows)
+    X = rng.standard_normal((n * n_generations, 1))
     scorer_rng = np.random.RandomState([seed, repeat, 1])
     reference = stats.norm()
 
-    def cvm_error(estimator, X, y=None):
+    def cvm_error(generation, estimator, X, y, sample_weight):
         draws = estimator.sample(KDE_EVALUATION_SAMPLES, random_state=scorer_rng)
-        return cramer_von_mises(draws, reference)
+        return {"cvm_error": cramer_von_mises(draws, reference)}
 
     est = RecursiveDensityEstimator(
         KernelDensity(bandwidth=bandwidth), n_generations=n_generations - 1, n_real=n,
         n_synthetic=max(1, round(n / k)), weight=0.5 if np.isnan(w) else w,
-        strategy=strategy, real_sampling="disjoint", validation_fraction=2.5 / n_pool,
-        scoring=cvm_error, random_state=rng.randint(2**31 - 1),
+        strategy=strategy, real_sampling="disjoint", validation_fraction=0.0,
+        monitor=cvm_error, random_state=rng.randint(2**31 - 1),
     ).fit(X)
-    return est.generation_scores_
+    return est.history_["cvm_error"]
 
 
 def _kde_loops(k, *, n, bandwidth, n_generations, n_repeats, random_state, n_jobs):
@@ -140,7 +140,7 @@ def strategies(*, k=1.0, n=100, p=2, n_generations=31, n_repeats=2000, kde_repea
       ``kde_repeats`` repeats; the error of every generation is the
       Cramer-von Mises distance to ``N(0, 1)`` of
       ``KDE_EVALUATION_SAMPLES`` = 4000 draws from the fitted KDE (which adds
-      about ``1 / (6 * 4000) = 4e-5``), recorded through the ``scoring``
+      about ``1 / (6 * 4000) = 4e-5``), recorded through the ``monitor``
       hook. No closed form (``theory`` is NaN): the kernel's smoothing
       adds a bias, and every synthetic generation widens the estimate by the
       bandwidth.

@@ -10,14 +10,26 @@ tabular fidelity metrics of :mod:`skrecursive.metrics`.
 """
 
 import functools
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+from joblib import effective_n_jobs
 from threadpoolctl import threadpool_limits
 
 from .._core.copula import GaussianCopula
 from .._core.density import RecursiveDensityEstimator
 from .._utils.parallel import run_in_order
+from .._utils.validation import (
+    BOOLEAN,
+    N_JOBS,
+    Interval,
+    InvalidParameterError,
+    ListOf,
+    Options,
+    check_args,
+    check_memory,
+)
 from ..datasets import load_adult
 from ..metrics import (
     association_distance,
@@ -61,6 +73,7 @@ class _HeldOutScorers:
 
 
 def _one_loop(label, repeat, *, n_real, n_synthetic, n_generations, n_validation, seed):
+    """One (loop, repeat): a dict of arrays, so that a checkpoint can store it."""
     frame = load_adult().frame
     rs = np.random.RandomState([seed, repeat, list(SYNTHESIZER_LOOPS).index(label)])
     est = RecursiveDensityEstimator(
@@ -72,12 +85,23 @@ def _one_loop(label, repeat, *, n_real, n_synthetic, n_generations, n_validation
     )
     with threadpool_limits(1):  # small BLAS problems: threads only oversubscribe the cores
         est.fit(frame)
-    table = pd.DataFrame({f: est.history_[f"score_{f}"] for f in _METRICS})
-    table.insert(0, "generation", est.history_["generation"])
+    return {"weight": float(est.weight_), "generation": est.history_["generation"],
+            **{f: est.history_[f"score_{f}"] for f in _METRICS}}
+
+
+def _table(label, repeat, result):
+    """The rows of one (loop, repeat) from the result of :func:`_one_loop`."""
+    table = pd.DataFrame({f: result[f] for f in _METRICS})
+    table.insert(0, "generation", result["generation"])
     table.insert(0, "repeat", repeat)
-    table.insert(0, "weight", est.weight_)
+    table.insert(0, "weight", result["weight"])
     table.insert(0, "loop", label)
     return table
+
+
+#: Adult columns (14 features and ``income``) and, roughly, one-hot columns of its
+#: categories: the sizes of the memory estimate of :func:`adult_synthesizer`
+_N_COLUMNS, _N_ENCODED = 15, 110
 
 
 def adult_synthesizer(*, n_real=500, k=1.0, n_generations=20, n_repeats=3, n_validation=2000,
@@ -112,20 +136,29 @@ def adult_synthesizer(*, n_real=500, k=1.0, n_generations=20, n_repeats=3, n_val
     n_real : int, default=500
         Fresh real rows per generation.
     k : float, default=1.0
-        Real rows per synthetic row (``n_synthetic = round(n_real / k)``).
+        Real rows per synthetic row, finite and > 0
+        (``n_synthetic = max(1, round(n_real / k))``).
     n_generations : int, default=20
         Generations after generation 0.
     n_repeats : int, default=3
         Independent repeats per loop (different held-out rows and draws).
     n_validation : int, default=2000
-        Held-out real rows scoring every generation.
-    loops : sequence of str, default=all of ``SYNTHESIZER_LOOPS``
-        Among ``"w=0"``, ``"naive"``, ``"w*"`` and ``"real only"``.
+        Held-out real rows scoring every generation, at least 2 and below half
+        the table.
+    loops : str or sequence of str, default=all of ``SYNTHESIZER_LOOPS``
+        Distinct labels among ``"w=0"``, ``"naive"``, ``"w*"`` and
+        ``"real only"`` (a single label means that loop alone).
     random_state : int, default=0
+        Seed (an int >= 0) of the draws and of the held-out rows.
     n_jobs : int or None, default=None
         joblib workers over (loop, repeat); results do not depend on it.
     progress : bool, default=False
         Show a progress bar.
+
+    Every argument is checked, and the memory the run would need estimated,
+    before any fit starts: a size that cannot fit on the machine is refused
+    with the estimate. With an active task store (``skrecursive reproduce
+    --resume``), each (loop, repeat) is a checkpointed task.
 
     Returns
     -------
@@ -144,28 +177,44 @@ def adult_synthesizer(*, n_real=500, k=1.0, n_generations=20, n_repeats=3, n_val
     >>> bool(df["coverage"].between(0, 1).all())
     True
     """
-    for name, value, low in (("n_real", n_real, 1), ("n_generations", n_generations, 0),
-                             ("n_repeats", n_repeats, 1), ("n_validation", n_validation, 2)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-            raise ValueError(f"{name} must be an int >= {low}; got {value!r}.")
-    if not isinstance(k, (int, float)) or isinstance(k, bool) or not k > 0:
-        raise ValueError(f"k must be a positive number; got {k!r}.")
-    unknown = [label for label in loops if label not in SYNTHESIZER_LOOPS]
-    if unknown or not len(loops):
-        raise ValueError(
-            f"loops must be a non-empty subset of {list(SYNTHESIZER_LOOPS)}; got {list(loops)}."
-        )
+    check_args("adult_synthesizer", {
+        "n_real": [Interval(Integral, 1, None, closed="left")],
+        "k": [Interval(Real, 0, None, closed="neither")],
+        "n_generations": [Interval(Integral, 0, None, closed="left")],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "n_validation": [Interval(Integral, 2, None, closed="left")],
+        "loops": [ListOf(Options(*SYNTHESIZER_LOOPS), single=True)],
+        "random_state": [Interval(Integral, 0, None, closed="left")],
+        "n_jobs": N_JOBS,
+        "progress": [BOOLEAN],
+    }, locals())
+    loops = [loops] if isinstance(loops, str) else list(loops)
     n_rows = len(load_adult().frame)
     if n_validation >= n_rows // 2:
-        raise ValueError(f"n_validation must be below {n_rows // 2}; got {n_validation}.")
+        raise InvalidParameterError(
+            f"The 'n_validation' parameter of adult_synthesizer must be below {n_rows // 2} "
+            f"(half the Adult rows). Got {n_validation!r} instead."
+        )
+    n_synthetic = max(1, round(n_real / k))
+    # each worker holds the table, one generation's real and synthetic rows (a few
+    # copies in the copula's normal scores) and the one-hot rows of the utility score
+    per_task = 8 * (n_rows * _N_COLUMNS * 4 + (n_real + n_synthetic) * _N_COLUMNS * 8
+                    + (n_real + n_validation) * _N_ENCODED * 3)
+    n_tasks = len(loops) * n_repeats
+    check_memory(min(effective_n_jobs(n_jobs), n_tasks) * per_task
+                 + 8 * 8 * n_tasks * (n_generations + 1),
+                 f"adult_synthesizer(n_real={n_real}, k={k}, n_generations={n_generations}, "
+                 f"n_repeats={n_repeats})")
+    cells = [(label, r) for label in loops for r in range(n_repeats)]
     calls = [
-        (_one_loop, (label, r), dict(n_real=n_real, n_synthetic=max(1, round(n_real / k)),
-                                     n_generations=n_generations, n_validation=n_validation,
-                                     seed=random_state))
-        for label in loops for r in range(n_repeats)
+        (_one_loop, cell, dict(n_real=n_real, n_synthetic=n_synthetic,
+                               n_generations=n_generations, n_validation=n_validation,
+                               seed=random_state))
+        for cell in cells
     ]
-    tables = run_in_order(calls, n_jobs=n_jobs, progress=progress, desc="loops")
-    return pd.concat(tables, ignore_index=True)
+    results = run_in_order(calls, n_jobs=n_jobs, progress=progress, desc="loops")
+    return pd.concat([_table(*cell, result) for cell, result in zip(cells, results, strict=True)],
+                     ignore_index=True)
 
 
 def summarize_adult_synthesizer(results):

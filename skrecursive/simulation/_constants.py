@@ -5,10 +5,13 @@ recursion's error at weight ``w`` tends to ``(C / n) R(w, k)`` with
 ``R = skrecursive.limiting_risk``.
 """
 
+from numbers import Integral, Real
+
 import numpy as np
 from scipy.special import expit
 
-from ._engines import CATEGORICAL_PROBABILITIES, LINEAR_NOISE_SD
+from .._utils.validation import Interval, Options, check_args
+from ._engines import CATEGORICAL_PROBABILITIES, FAMILY, LINEAR_NOISE_SD
 
 __all__ = ["error_constant"]
 
@@ -56,6 +59,11 @@ def error_constant(setting, *, p=2, variance=1.0):
     >>> round(error_constant("ecdf"), 4), round(error_constant("categorical"), 4)
     (0.1667, 0.155)
     """
+    check_args("error_constant", {
+        "setting": [Options(*FAMILY)],
+        "p": [Interval(Integral, 1, None, closed="left")],
+        "variance": [Interval(Real, 0, None, closed="neither")],
+    }, locals())
     if setting == "gaussian-mean":
         return float(p * variance)
     if setting == "gaussian-covariance":
@@ -70,4 +78,4 @@ def error_constant(setting, *, p=2, variance=1.0):
     if setting == "categorical":
         P = CATEGORICAL_PROBABILITIES
         return float(np.mean(P * (1.0 - P)))
-    raise ValueError(f"Unknown setting {setting!r}.")
+    raise AssertionError(f"no constant for the setting {setting!r}")  # pragma: no cover

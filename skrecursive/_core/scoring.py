@@ -1,0 +1,265 @@
+"""The per-generation scorer of the meta-estimators: built once, checked against the task.
+
+:func:`generation_scorer` turns the ``scoring`` parameter into the scorer the
+loop calls on every generation's model and the held-out rows, after checking,
+before any fit, that it fits the task:
+
+* the density estimator has no target, so a scikit-learn scorer name (every
+  one of them compares predictions with ``y``) is refused, and a callable must
+  accept ``(estimator, X)``; the supervised estimators call ``(estimator, X, y)``;
+* a scorer name is tried once on a constant model of the pool's target
+  (:class:`~sklearn.dummy.DummyClassifier` or
+  :class:`~sklearn.dummy.DummyRegressor`), so that a classification metric on
+  a continuous target or a regression metric on string labels fails there,
+  with a message naming ``scoring``, not after the first generation;
+* ``"neg_log_loss"`` is computed over the classes of the whole pool, so a
+  held-out split lacking a rare class is still scored.
+
+The :class:`GenerationScorer` it returns accepts only finite numbers: a
+scorer returning None, an array, NaN or infinity is refused with its name and
+the generation, and an error raised inside a scorer is re-raised naming it.
+Given the scored rows' user weights, it passes them to every metric that
+takes them (scikit-learn's scorers whose metric has ``sample_weight``, a
+callable whose signature has it, the base model's ``score`` when it does) and
+scores the others unweighted; the weights are the loop's own, like the fit
+weights, so they reach the metric whatever metadata routing says.
+"""
+
+import inspect
+import math
+import warnings
+from numbers import Real
+
+import numpy as np
+from sklearn import config_context
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.metrics import check_scoring, log_loss, make_scorer
+
+__all__ = ["GenerationScorer", "generation_scorer"]
+
+# what a scorer raises when it does not fit the model or the target
+_SCORER_ERRORS = (ValueError, TypeError, AttributeError, IndexError, KeyError)
+
+
+def _named(scoring):
+    """``scoring`` as ``{metric name: scorer name or callable}``, or None for one metric."""
+    if isinstance(scoring, (list, tuple)):
+        return {name: name for name in scoring}
+    if isinstance(scoring, dict):
+        return dict(scoring)
+    return None
+
+
+def _label(name, scorer):
+    """How a message names one scorer."""
+    if name is not None:
+        return f"scoring[{name!r}]"
+    if isinstance(scorer, str):
+        return f"scoring={scorer!r}"
+    return f"scoring={getattr(scorer, '__name__', None) or repr(scorer)}"
+
+
+def _takes_sample_weight(function):
+    try:
+        return "sample_weight" in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _accepts(function, n_args):
+    """Whether ``function`` can be called with ``n_args`` positional arguments (True if unknown)."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):  # builtins and some C callables: cannot tell
+        return True
+    try:
+        signature.bind(*([None] * n_args))
+    except TypeError:
+        return False
+    return True
+
+
+def _with_pool_classes(scorer, classes):
+    """The scorer a name stands for, with the pool's classes where the metric needs them."""
+    if scorer == "neg_log_loss" and classes is not None:
+        return make_scorer(log_loss, greater_is_better=False, response_method="predict_proba",
+                           labels=classes)
+    return scorer
+
+
+def _describe_target(y, classes):
+    if classes is not None:
+        shown = ", ".join(repr(c) for c in np.asarray(classes)[:5].tolist())
+        more = ", ..." if len(classes) > 5 else ""
+        return f"class labels [{shown}{more}]"
+    return "a continuous target"
+
+
+def _try_on_constant_model(label, scorer, y, classes, owner):
+    """Score a constant model of ``y``: a name that does not fit the task fails here."""
+    Z = np.zeros((len(y), 1))
+    model = (DummyClassifier(strategy="prior") if classes is not None
+             else DummyRegressor()).fit(Z, y)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            check_scoring(model, scoring=scorer)(model, Z, y)
+    except _SCORER_ERRORS as exc:
+        raise ValueError(
+            f"{label} does not fit {owner}'s task: tried on a constant model of y "
+            f"({_describe_target(y, classes)}), it raises {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+class GenerationScorer:
+    """The checked scorer of one fit: ``scorer(estimator, X[, y])`` -> ``{column: float}``.
+
+    ``columns`` maps each history column (``"score"``, or ``"score_<name>"``
+    for a multi-metric ``scoring``) to the metric's name (None for one metric).
+    """
+
+    def __init__(self, base, parts, multi):
+        self.parts = parts  # metric name (None for one metric) -> scorer
+        self.multi = multi
+        self._base = base
+        self._scorer = check_scoring(base, scoring=parts if multi else parts[None])
+        self._weighted = None  # metric name -> (scorer, takes sample_weight), on first use
+
+    def _weighted_parts(self):
+        if self._weighted is None:
+            self._weighted = {}
+            for name, part in self.parts.items():
+                scorer = check_scoring(self._base, scoring=part)
+                # scoring=None calls the model's own score, which says whether it takes them
+                takes = _takes_sample_weight(self._base.score if part is None else scorer)
+                self._weighted[name] = (scorer, takes)
+        return self._weighted
+
+    def _call_weighted(self, view, args, sample_weight):
+        out = {}
+        for name, (scorer, takes) in self._weighted_parts().items():
+            if not takes:
+                out[name] = scorer(view, *args)
+                continue
+            try:
+                with config_context(enable_metadata_routing=False):
+                    out[name] = scorer(view, *args, sample_weight=sample_weight)
+            except TypeError as exc:  # a scorer name whose metric takes no sample_weight
+                if "sample_weight" not in str(exc):
+                    raise
+                self._weighted[name] = (scorer, False)
+                out[name] = scorer(view, *args)
+        return out if self.multi else out[None]
+
+    def labels(self):
+        return {name: _label(name if self.multi else None, scorer)
+                for name, scorer in self.parts.items()}
+
+    def __call__(self, view, args, generation, sample_weight=None):
+        """Score one generation: ``{metric name or None: finite float}``.
+
+        ``sample_weight`` are the scored rows' user weights (None: unweighted).
+        An error raised inside a scorer is re-raised as a ``ValueError``
+        naming the scorer and the generation (the original is chained); a
+        result that is not one finite number is refused the same way.
+        """
+        labels = self.labels()
+        try:
+            if sample_weight is None:
+                result = self._scorer(view, *args)
+            else:
+                result = self._call_weighted(view, args, sample_weight)
+        except _SCORER_ERRORS as exc:
+            label = labels[None] if not self.multi else f"scoring {list(self.parts)}"
+            if self.multi:  # find the metric that failed
+                for name, scorer in self.parts.items():
+                    try:
+                        check_scoring(view, scoring=scorer)(view, *args)
+                    except Exception:  # noqa: BLE001 - only to name the failing metric
+                        label = labels[name]
+                        break
+            raise ValueError(
+                f"{label} failed on generation {generation}'s model: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        if not self.multi:
+            return {None: _finite(result, labels[None], generation)}
+        return {name: _finite(result[name], labels[name], generation) for name in self.parts}
+
+
+def generation_scorer(base, scoring, *, owner, supervised, y=None, classes=None):
+    """The per-generation scorer of ``scoring``, checked against the task.
+
+    Parameters
+    ----------
+    base : estimator
+        The (unfitted) base model; None for ``scoring`` means its ``score``.
+    scoring : str, callable, list, dict or None
+        The meta-estimator's parameter (already checked for its type).
+    owner : str
+        The meta-estimator's class name, for messages.
+    supervised : bool
+        Whether the scorer gets ``y`` (False for density estimation).
+    y : ndarray or None
+        The pool's target (its labels for a classifier), to try scorer names on.
+    classes : ndarray or None
+        A classifier's classes (those of the whole pool).
+
+    Returns
+    -------
+    GenerationScorer
+
+    Raises
+    ------
+    ValueError
+        Naming ``scoring`` (and the metric) when it cannot score this task.
+    """
+    named = _named(scoring)
+    items = [(None, scoring)] if named is None else list(named.items())
+    parts = {}
+    for name, scorer in items:
+        label = _label(name, scorer)
+        if isinstance(scorer, str):
+            if not supervised:
+                raise ValueError(
+                    f"{label} is a supervised metric (it compares predictions with y), but "
+                    f"{owner} has no target: use None (the base model's score) or a callable "
+                    "scorer(estimator, X), such as "
+                    "skrecursive.metrics.neg_cramer_von_mises_scorer."
+                )
+            scorer = _with_pool_classes(scorer, classes)
+            if y is not None:
+                _try_on_constant_model(label, scorer, y, classes, owner)
+        elif scorer is not None and not _accepts(scorer, 3 if supervised else 2):
+            call = "scorer(estimator, X, y)" if supervised else "scorer(estimator, X)"
+            raise ValueError(
+                f"{label} cannot be called as {call}, the way {owner} scores every "
+                "generation on its held-out rows"
+                + ("" if supervised else " (it has no target, so no y)") + "."
+            )
+        parts[name] = scorer
+    return GenerationScorer(base, parts, named is not None)
+
+
+def _finite(value, label, generation):
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value[()]  # a 0-d array of a number is that number
+    if isinstance(value, (str, bytes, bool, np.bool_)) or value is None or np.ndim(value) != 0:
+        shown = f"an array of shape {np.shape(value)}" if (
+            not isinstance(value, (str, bytes)) and np.ndim(value) != 0) else repr(value)
+        raise TypeError(
+            f"{label} returned {shown} at generation {generation}; a score must be one "
+            "finite number."
+        )
+    if not isinstance(value, (Real, np.number)):
+        raise TypeError(
+            f"{label} returned a {type(value).__name__} at generation {generation}; a score "
+            "must be one finite number."
+        )
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(
+            f"{label} returned {number} at generation {generation}; a score must be finite "
+            "(NaN marks the generations that were not scored)."
+        )
+    return number
