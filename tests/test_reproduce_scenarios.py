@@ -39,7 +39,7 @@ def test_scenario1_grows_like_theory():
 
 @pytest.mark.slow
 def test_scenario2_minimiser_near_golden_ratio_and_summary():
-    df = scenario2(n=200, n_generations=40, burn_in=20, n_repeats=3000,
+    df = scenario2(n=200, n_generations=39, last=20, n_repeats=3000,
                    settings=["gaussian-mean", "categorical"], random_state=2)
     table = scenarios_summary(df).set_index("setting")
     # R(w, 1) is flat near w* (R(0.55) - R(0.618) = 0.006, 1 %, about 2 SE of each
@@ -52,7 +52,7 @@ def test_scenario2_minimiser_near_golden_ratio_and_summary():
 
 
 def test_scenario3_optimal_beats_naive():
-    df = scenario3(ks=[0.05, 0.15], n_generations=80, burn_in=60, n_repeats=800,
+    df = scenario3(ks=[0.05, 0.15], n_generations=79, last=20, n_repeats=800,
                    settings=["gaussian-mean"], random_state=3)
     piv = df.pivot_table(index="k", columns="rule", values=["error", "theory"])
     ratio = piv["error"]["naive"] / piv["error"]["optimal"]
@@ -101,11 +101,11 @@ def test_cli_unwritable_output_is_one_line(tmp_path, capsys):
 
 def test_theory_uses_the_realised_ratio():
     # k = 3, n = 200: m = round(200 / 3) = 67, so the recursion runs at n / m = 2.985
-    df = scenario3(n=200, ks=[3.0], n_generations=8, burn_in=4, n_repeats=2,
+    df = scenario3(n=200, ks=[3.0], n_generations=7, last=4, n_repeats=2,
                    settings=["gaussian-mean"])
     realised = 200 / 67
     row = df[df["rule"] == "optimal"].iloc[0]
-    risk = risk_trajectory(row["weight"], realised, 7)[4:].mean()
+    risk = risk_trajectory(row["weight"], realised, 7)[-4:].mean()
     assert row["m"] == 67
     assert row["theory"] == pytest.approx(error_constant("gaussian-mean", p=2) / 200 * risk,
                                           rel=1e-12)
@@ -113,7 +113,7 @@ def test_theory_uses_the_realised_ratio():
 
 @pytest.mark.parametrize("settings", ["gaussian-mean", ("ecdf",)])
 def test_a_lone_settings_string_is_one_setting(settings):
-    df = scenario2(n_generations=4, burn_in=2, n_repeats=2, weights=[0.5], settings=settings)
+    df = scenario2(n_generations=3, last=2, n_repeats=2, weights=[0.5], settings=settings)
     assert len(df) == 1
 
 

@@ -9,7 +9,7 @@ from skrecursive.reproduce import STRATEGY_LOOPS, plot_strategies, strategies
 
 
 def test_strategies_table_theory_and_figure():
-    df = strategies(n_generations=9, n_repeats=3000, kde_repeats=4, n=60,
+    df = strategies(n_generations=8, n_repeats=3000, kde_repeats=4, n=60,
                     settings=["gaussian-mean", "kde"], random_state=1)
     assert list(dict.fromkeys(df["setting"])) == ["gaussian-mean", "kde"]
     assert list(dict.fromkeys(df["loop"])) == list(STRATEGY_LOOPS)

@@ -92,15 +92,15 @@ def test_sufficient_statistic_settings_follow_theory(k):
     # n = 400: the O(1/n) terms are below 1 %; 3000 repeats give SEs near 1 %
     w_opt = optimal_weight(k)
     settings = ["gaussian-mean", "gaussian-covariance", "linear", "categorical"]
-    df = simulate(settings, [1.0, w_opt, 0.3], k, n=400, n_generations=60, burn_in=30,
+    df = simulate(settings, [1.0, w_opt, 0.3], k, n=400, n_generations=59, last=30,
                   n_repeats=3000, random_state=0)
     for s in settings:
         _check_against_theory(df, s, 400, k)
 
 
 def test_ecdf_follows_theory():
-    df = simulate("ecdf", [1.0, optimal_weight(1.0), 0.3], 1.0, n=200, n_generations=30,
-                  burn_in=15, n_repeats=1000, random_state=1)
+    df = simulate("ecdf", [1.0, optimal_weight(1.0), 0.3], 1.0, n=200, n_generations=29,
+                  last=15, n_repeats=1000, random_state=1)
     _check_against_theory(df, "ecdf", 200, 1.0)
 
 
@@ -109,32 +109,32 @@ def test_ecdf_follows_theory():
 def test_glm_settings_follow_theory(setting):
     # variance 1/2 keeps x'beta ~ N(0, 1) so the O(1/n) terms of the GLM MLE stay
     # a few percent at n = 400 (they are measured, see _check_against_theory)
-    df = simulate(setting, [1.0, optimal_weight(1.0), 0.3], 1.0, n=400, n_generations=24,
-                  burn_in=12, n_repeats=300, variance=0.5, random_state=2)
+    df = simulate(setting, [1.0, optimal_weight(1.0), 0.3], 1.0, n=400, n_generations=23,
+                  last=12, n_repeats=300, variance=0.5, random_state=2)
     _check_against_theory(df, setting, 400, 1.0, variance=0.5)
 
 
 def test_fully_synthetic_gaussian_mean_is_a_random_walk():
     # w = 0: E||mu_t||^2 = (C/n)(1 + t k) exactly for every n (C = p * variance)
     n, k, T = 50, 2.0, 30
-    df = simulate("gaussian-mean", [0.0], k, n=n, p=4, variance=0.25, n_generations=T,
-                  n_repeats=4000, random_state=3, per_generation=True, burn_in=0)
+    df = simulate("gaussian-mean", [0.0], k, n=n, p=4, variance=0.25, n_generations=T - 1,
+                  n_repeats=4000, random_state=3, per_generation=True, last=1)
     theory = 1.0 / n * (1 + df["generation"] * k)
     z = (df["error"] - theory) / df["error_se"]
     assert np.all(np.abs(z) < 4.5)  # 30 correlated checks at 4.5 SE
 
 
 def test_fully_synthetic_covariance_collapses():
-    df = simulate("gaussian-covariance", [0.0], 1.0, n=20, n_generations=400, n_repeats=200,
-                  burn_in=399, random_state=4)
+    df = simulate("gaussian-covariance", [0.0], 1.0, n=20, n_generations=399, n_repeats=200,
+                  last=1, random_state=4)
     # Sigma_t -> 0 almost surely, so the error tends to ||I||_F^2 = p
     assert df["error"].median() > 1.9
 
 
 def test_per_generation_agrees_with_per_repeat():
-    kw = dict(n=60, n_generations=12, n_repeats=300, random_state=5)
-    per_gen = simulate("all", [0.4], 1.0, per_generation=True, burn_in=0, **kw)
-    last = simulate("all", [0.4], 1.0, burn_in=11, **kw)
+    kw = dict(n=60, n_generations=11, n_repeats=300, random_state=5)
+    per_gen = simulate("all", [0.4], 1.0, per_generation=True, last=12, **kw)
+    last = simulate("all", [0.4], 1.0, last=1, **kw)
     mean_last = last.groupby("setting")["error"].mean()
     at_last = per_gen[per_gen.generation == 11].set_index("setting")["error"]
     pd.testing.assert_series_equal(mean_last.sort_index(), at_last.sort_index(),
@@ -146,7 +146,7 @@ def test_per_generation_agrees_with_per_repeat():
 
 
 def _small_all(**kw):
-    return simulate("all", [0.3, 0.7], [1.0, 0.5], n=50, n_generations=6, burn_in=3,
+    return simulate("all", [0.3, 0.7], [1.0, 0.5], n=50, n_generations=5, last=3,
                     n_repeats=300, random_state=7, **kw)
 
 
@@ -154,7 +154,7 @@ def test_bit_identical_serial_threads_processes():
     ref = _small_all(n_jobs=1)
     pd.testing.assert_frame_equal(ref, _small_all(n_jobs=2))
     # one setting alone draws the same numbers as inside "all"
-    alone = simulate("logistic", [0.3, 0.7], [1.0, 0.5], n=50, n_generations=6, burn_in=3,
+    alone = simulate("logistic", [0.3, 0.7], [1.0, 0.5], n=50, n_generations=5, last=3,
                      n_repeats=300, random_state=7)
     pd.testing.assert_frame_equal(
         alone, ref[ref.setting == "logistic"].reset_index(drop=True)
@@ -174,7 +174,7 @@ def test_bit_identical_on_dask():
 
 
 def test_naive_and_optimal_weights_resolved_per_k():
-    df = simulate("categorical", "naive", [0.5, 2.0], n=20, n_generations=3, burn_in=1,
+    df = simulate("categorical", "naive", [0.5, 2.0], n=20, n_generations=2, last=2,
                   n_repeats=2, random_state=0)
     np.testing.assert_allclose(sorted(df["weight"].unique()), [1 / 3, 2 / 3])
     assert sorted(df["m"].unique()) == [10, 40]
@@ -185,7 +185,7 @@ def test_naive_and_optimal_weights_resolved_per_k():
 
 def test_separable_logistic_fits_are_reported_not_averaged():
     with pytest.warns(RuntimeWarning, match=r"repeats of setting='logistic'.*failed"):
-        df = simulate("logistic", [0.5], 1.0, n=4, n_generations=3, burn_in=0,
+        df = simulate("logistic", [0.5], 1.0, n=4, n_generations=2, last=1,
                       n_repeats=200, random_state=0, per_generation=True)
     # with 8 rows and 2 features many batches are separable: those repeats are
     # left out, the others still counted
@@ -202,14 +202,15 @@ def test_separable_logistic_fits_are_reported_not_averaged():
         (dict(k=[1.0, -1.0]), "k"),
         (dict(weights=[0.5, 1.2]), "weights"),
         (dict(weights="best"), "weights"),
-        (dict(burn_in=10, n_generations=10), "burn_in"),
+        (dict(last=12, n_generations=10), "last"),
+        (dict(last=0), "last"),
         (dict(n_repeats=0), "n_repeats"),
         (dict(k=100.0), "k"),
     ],
 )
 def test_bad_input_names_the_parameter(kwargs, name):
     args = dict(setting="linear", weights=[0.5], k=1.0, n=10, p=2, n_generations=10,
-                burn_in=5, n_repeats=5)
+                last=5, n_repeats=5)
     args.update(kwargs)
     with pytest.raises(ValueError, match=name):
         simulate(args.pop("setting"), args.pop("weights"), args.pop("k"), **args)
@@ -220,7 +221,9 @@ def test_settings_listed():
                              "poisson", "ecdf", "categorical"}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        df = simulate("all", [0.5], 1.0, n=20, n_generations=3, burn_in=1, n_repeats=3,
+        # n = 40: a separable logistic batch (which warns) has probability below 1e-4
+        # (none in 4000 repeats at n = 50; about 1 % of repeats at n = 20)
+        df = simulate("all", [0.5], 1.0, n=40, n_generations=2, last=2, n_repeats=3,
                       random_state=0)
     assert set(df.setting) == set(SETTINGS)
 
@@ -245,17 +248,17 @@ def test_settings_listed():
 )
 def test_bad_arguments_are_named_by_the_declarative_checker(kwargs, name):
     args = dict(setting="linear", weights=[0.5], k=1.0, n=10, p=2, n_generations=10,
-                burn_in=5, n_repeats=5)
+                last=5, n_repeats=5)
     args.update(kwargs)
     with pytest.raises(ValueError, match=f"'{name}' parameter of simulate"):
         simulate(args.pop("setting"), args.pop("weights"), args.pop("k"), **args)
 
 
 def test_a_lone_setting_string_is_one_setting():
-    df = simulate("gaussian-mean", 0.5, 1.0, n_generations=3, burn_in=1, n_repeats=4,
+    df = simulate("gaussian-mean", 0.5, 1.0, n_generations=2, last=3, n_repeats=4,
                   random_state=0)
     assert set(df["setting"]) == {"gaussian-mean"}
-    same = simulate(["gaussian-mean"], [0.5], [1.0], n_generations=3, burn_in=1, n_repeats=4,
+    same = simulate(["gaussian-mean"], [0.5], [1.0], n_generations=2, last=3, n_repeats=4,
                     random_state=0)
     assert df.equals(same)
 
@@ -265,7 +268,7 @@ def test_a_lone_setting_string_is_one_setting():
     [dict(n_repeats=10**15), dict(n_generations=10**11), dict(setting="ecdf", n=10**12)],
 )
 def test_runs_that_cannot_fit_in_memory_are_refused_up_front(kwargs):
-    args = dict(setting="gaussian-mean", weights=[0.5], k=1.0, n_generations=10, burn_in=5,
+    args = dict(setting="gaussian-mean", weights=[0.5], k=1.0, n_generations=10, last=5,
                 n_repeats=5)
     args.update(kwargs)
     with pytest.raises(ValueError, match=r"would need about .* of memory"):

@@ -20,8 +20,8 @@ def relative(df, setting, n, p):
 
 def test_gaussian_mean_trajectories_match_closed_forms():
     n, k, w, T, R = 100, 0.5, 0.4, 11, 4000
-    df = simulate("gaussian-mean", [w], k, strategy=STRATEGIES, n=n, p=2, n_generations=T,
-                  n_repeats=R, burn_in=0, per_generation=True, random_state=3)
+    df = simulate("gaussian-mean", [w], k, strategy=STRATEGIES, n=n, p=2, n_generations=T - 1,
+                  n_repeats=R, last=1, per_generation=True, random_state=3)
     assert list(df["strategy"].unique()) == STRATEGIES
     for strategy, (err, se) in relative(df, "gaussian-mean", n, 2).items():
         theory = risk_trajectory(w, k, T - 1, strategy=strategy)
@@ -39,8 +39,8 @@ def test_gaussian_mean_trajectories_match_closed_forms():
 
 def test_linear_trajectories_match_first_order_theory():
     n, p, k, w, T, R = 100, 2, 1.0, 0.3, 11, 4000
-    df = simulate("linear", [w], k, strategy=STRATEGIES, n=n, p=p, n_generations=T,
-                  n_repeats=R, burn_in=0, per_generation=True, random_state=4)
+    df = simulate("linear", [w], k, strategy=STRATEGIES, n=n, p=p, n_generations=T - 1,
+                  n_repeats=R, last=1, per_generation=True, random_state=4)
     for strategy, (err, se) in relative(df, "linear", n, p).items():
         theory = risk_trajectory(w, k, T - 1, strategy=strategy)
         # first order: one batch's exact error is p / (n - p - 1), 3 % above p / n
@@ -58,7 +58,7 @@ def test_engine_agrees_with_meta_estimator():
         return {"mean_error": float(np.sum(est.mean_**2))}
 
     engine = simulate("gaussian-mean", [0.5], 1.0, strategy=["replace", "accumulate"], n=n,
-                      p=p, n_generations=T + 1, n_repeats=4000, burn_in=0,
+                      p=p, n_generations=T, n_repeats=4000, last=1,
                       per_generation=True, random_state=5)
     rng = np.random.RandomState(5)
     R = 500
@@ -88,8 +88,8 @@ def test_engine_agrees_with_meta_estimator():
 
 @pytest.mark.filterwarnings("ignore:simulate.*failed:RuntimeWarning")  # logistic separation
 def test_every_setting_runs_every_strategy():
-    df = simulate("all", [0.5], 1.0, strategy=STRATEGIES, n=60, p=2, n_generations=6,
-                  n_repeats=60, burn_in=0, per_generation=True, random_state=6)
+    df = simulate("all", [0.5], 1.0, strategy=STRATEGIES, n=60, p=2, n_generations=5,
+                  n_repeats=60, last=1, per_generation=True, random_state=6)
     assert set(df["setting"]) == set(SETTINGS) and set(df["strategy"]) == set(STRATEGIES)
     last = df[df["generation"] == 5].pivot_table(index="setting", columns="strategy",
                                                   values="error")
@@ -100,7 +100,7 @@ def test_every_setting_runs_every_strategy():
 
 
 def test_fresh_default_unchanged_and_strategies_independent_of_n_jobs():
-    kwargs = dict(n=50, p=2, n_generations=5, n_repeats=30, burn_in=2, random_state=7)
+    kwargs = dict(n=50, p=2, n_generations=4, n_repeats=30, last=3, random_state=7)
     default = simulate(["linear", "ecdf"], [0.5], 1.0, **kwargs)
     fresh = simulate(["linear", "ecdf"], [0.5], 1.0, strategy="fresh", **kwargs)
     np.testing.assert_array_equal(default["error"], fresh["error"])
@@ -120,3 +120,46 @@ def test_fresh_default_unchanged_and_strategies_independent_of_n_jobs():
 def test_bad_strategy(strategy):
     with pytest.raises(ValueError, match="strategy"):
         simulate("gaussian-mean", [0.5], 1.0, strategy=strategy, n_repeats=2)
+
+
+def test_engines_declare_their_strategies():
+    from skrecursive.simulation._engines import ENGINES, Engine
+
+    # every engine runs every strategy in its engine form
+    for engine in ENGINES.values():
+        for name in STRATEGIES:
+            loop, _ = engine.loop(name, 0.3)
+            assert loop.name in engine.strategies
+    restricted = Engine(ENGINES["linear"].run, ("linear",), ("fresh",))
+    with pytest.raises(ValueError, match="does not implement strategy='accumulate'"):
+        restricted.loop("accumulate", 0.5)
+    # "replace" (and "fixed-real" at w = 0) is the fresh loop at w = 0, said once by
+    # the strategy itself
+    assert [(s.name, w) for s, w in (restricted.loop("replace", 0.7),
+                                     restricted.loop("fixed-real", 0.0))] == [
+        ("fresh", 0.0), ("fresh", 0.0)]
+
+
+@pytest.mark.parametrize("setting", ["logistic", "poisson"])
+def test_glm_weights_share_draws_and_do_not_depend_on_each_other(setting):
+    # common random numbers: a weight's errors are the same alone or beside others
+    # (the same draws; the batched products may round differently with another
+    # number of models, hence a relative tolerance far below the solver's 1e-5)
+    kw = dict(n=40, n_generations=3, n_repeats=20, last=2, random_state=3)
+    both = simulate(setting, [0.3, 0.7], 1.0, **kw)
+    alone = simulate(setting, [0.7], 1.0, **kw)
+    np.testing.assert_allclose(both[both["weight"] == 0.7]["error"], alone["error"],
+                               rtol=1e-9)
+    other = simulate(setting, [0.7], 1.0, **{**kw, "random_state": 4})
+    assert not np.allclose(other["error"], alone["error"])
+
+
+def test_seed_sequence_children_give_independent_runs():
+    kw = dict(n=30, n_generations=3, n_repeats=50, last=1)
+    a, b = np.random.SeedSequence(3).spawn(2)
+    run_a = simulate("categorical", [0.5], 1.0, random_state=a, **kw)["error"]
+    run_b = simulate("categorical", [0.5], 1.0, random_state=b, **kw)["error"]
+    assert not np.allclose(run_a, run_b)
+    again = simulate("categorical", [0.5], 1.0,
+                     random_state=np.random.SeedSequence(3).spawn(2)[0], **kw)["error"]
+    np.testing.assert_array_equal(run_a, again)

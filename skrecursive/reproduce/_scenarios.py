@@ -49,22 +49,22 @@ SCENARIO3_KS = tuple(np.round(np.arange(0.01, 0.19 + 1e-9, 0.02), 2))
 _SIZES = {
     "n": [Interval(Integral, 2, None, closed="left")],
     "p": [Interval(Integral, 1, None, closed="left")],
-    "n_generations": [Interval(Integral, 1, None, closed="left")],
+    "n_generations": [Interval(Integral, 0, None, closed="left")],
     "n_repeats": [Interval(Integral, 1, None, closed="left")],
     "settings": [ListOf(Options(*SETTINGS), single=True)],
     "random_state": [SEED],
     "n_jobs": N_JOBS,
     "progress": [BOOLEAN],
 }
-_BURN_IN = {"burn_in": [Interval(Integral, 0, None, closed="left")]}
+_LAST = {"last": [Interval(Integral, 1, None, closed="left")]}
 
 
 def _settings(settings):
     return [settings] if isinstance(settings, str) else list(settings)
 
 
-def _window_theory(df, n, p, variance, n_generations, burn_in):
-    """First-order expected error averaged over generations ``burn_in..n_generations-1``.
+def _window_theory(df, n, p, variance, n_generations, last):
+    """First-order expected error averaged over the last ``last`` generations.
 
     The ratio is the realised ``n / m`` of each row (``m = round(n / k)``), not
     the nominal ``k``: at ``k = 3``, ``n = 200`` they differ by 0.5%.
@@ -72,7 +72,8 @@ def _window_theory(df, n, p, variance, n_generations, burn_in):
     out = np.empty(len(df))
     ratios = df["n"] / df["m"]
     for i, (s, k, w) in enumerate(zip(df["setting"], ratios, df["weight"], strict=True)):
-        risk = risk_trajectory(w, k, n_generations - 1)[burn_in:].mean()
+        # relative risk of generations 0 .. n_generations; the window is the last `last`
+        risk = risk_trajectory(w, k, n_generations)[-last:].mean()
         out[i] = error_constant(s, p=p, variance=variance) / n * risk
     return out
 
@@ -83,7 +84,7 @@ def _aggregate(df):
     return g.agg(error="mean", error_se="sem", n_repeats="count").reset_index()
 
 
-def scenario1(*, n=100, p=4, n_generations=1000, n_repeats=1000, settings=PAPER_SETTINGS,
+def scenario1(*, n=100, p=4, n_generations=999, n_repeats=1000, settings=PAPER_SETTINGS,
               random_state=0, n_jobs=None, progress=False):
     """Scenario 1: the fully synthetic loop (``w = 0``, ``k = 1``), error vs generation.
 
@@ -92,7 +93,8 @@ def scenario1(*, n=100, p=4, n_generations=1000, n_repeats=1000, settings=PAPER_
     Parameters
     ----------
     n, p, n_generations, n_repeats : int
-        The paper's sizes by default (100, 4, 1000, 1000).
+        The paper's sizes by default (100, 4, 999, 1000): ``n_generations``
+        mixing generations after generation 0, so the paper's 1000 fits.
     settings : sequence of str, default=PAPER_SETTINGS
     random_state, n_jobs, progress
         As in :func:`skrecursive.simulation.simulate`.
@@ -118,7 +120,7 @@ def scenario1(*, n=100, p=4, n_generations=1000, n_repeats=1000, settings=PAPER_
     check_args("scenario1", _SIZES, locals())
     variance = 1.0 / p
     df = simulate(_settings(settings), [0.0], 1.0, n=n, p=p, n_generations=n_generations,
-                  n_repeats=n_repeats, burn_in=0, variance=variance,
+                  n_repeats=n_repeats, last=1, variance=variance,
                   random_state=random_state, n_jobs=n_jobs, per_generation=True,
                   progress=progress)
     C = df["setting"].map(lambda s: error_constant(s, p=p, variance=variance))
@@ -126,15 +128,17 @@ def scenario1(*, n=100, p=4, n_generations=1000, n_repeats=1000, settings=PAPER_
     return df
 
 
-def scenario2(*, n=100, p=2, n_generations=200, burn_in=150, n_repeats=2000,
+def scenario2(*, n=100, p=2, n_generations=199, last=50, n_repeats=2000,
               weights=SCENARIO2_WEIGHTS, settings=PAPER_SETTINGS, random_state=0,
               n_jobs=None, progress=False):
     """Scenario 2: ``k = 1`` (``m = n``), error averaged over late generations vs ``w``.
 
     Parameters
     ----------
-    n, p, n_generations, burn_in, n_repeats : int
-        The paper's sizes by default (100, 2, 200, 150, 2000).
+    n, p, n_generations, last, n_repeats : int
+        The paper's sizes by default (100, 2, 199, 50, 2000): generation 0
+        and ``n_generations`` mixing generations (the paper's 200 fits), the
+        error averaged over the last ``last`` of them.
     weights : sequence of float, default=SCENARIO2_WEIGHTS
     settings : sequence of str, default=PAPER_SETTINGS
     random_state, n_jobs, progress
@@ -144,37 +148,38 @@ def scenario2(*, n=100, p=2, n_generations=200, burn_in=150, n_repeats=2000,
     -------
     DataFrame
         One row per (setting, weight): ``error`` (mean over repeats of the
-        per-repeat mean over generations ``burn_in..n_generations-1``),
+        per-repeat mean over the last ``last`` generations),
         ``error_se``, ``n_repeats`` and ``theory`` (first order, same window).
 
     Examples
     --------
     >>> from skrecursive.reproduce import scenario2
-    >>> df = scenario2(n_generations=30, burn_in=15, n_repeats=1000, weights=[0.3, 0.62, 0.9],
+    >>> df = scenario2(n_generations=29, last=15, n_repeats=1000, weights=[0.3, 0.62, 0.9],
     ...                settings=["gaussian-mean"])
     >>> float(df.loc[df["error"].idxmin(), "weight"])
     0.62
     """
-    check_args("scenario2", {**_SIZES, **_BURN_IN,
+    check_args("scenario2", {**_SIZES, **_LAST,
                              "weights": [ListOf(Interval(Real, 0, 1, closed="both"))]},
                locals())
     df = simulate(_settings(settings), list(weights), 1.0, n=n, p=p, n_generations=n_generations,
-                  burn_in=burn_in, n_repeats=n_repeats, random_state=random_state,
+                  last=last, n_repeats=n_repeats, random_state=random_state,
                   n_jobs=n_jobs, progress=progress)
     out = _aggregate(df)
-    out["theory"] = _window_theory(out, n, p, 1.0, n_generations, burn_in)
+    out["theory"] = _window_theory(out, n, p, 1.0, n_generations, last)
     return out
 
 
-def scenario3(*, n=100, p=2, ks=SCENARIO3_KS, n_generations=200, burn_in=150,
+def scenario3(*, n=100, p=2, ks=SCENARIO3_KS, n_generations=199, last=50,
               n_repeats=1000, settings=PAPER_SETTINGS, random_state=0, n_jobs=None,
               progress=False):
     """Scenario 3: many synthetic rows (small ``k``), naive pooling vs the optimal weight.
 
     Parameters
     ----------
-    n, p, n_generations, burn_in, n_repeats : int
-        The paper's sizes by default (100, 2, 200, 150, 1000).
+    n, p, n_generations, last, n_repeats : int
+        The paper's sizes by default (100, 2, 199, 50, 1000), as in
+        :func:`scenario2`.
     ks : sequence of float, default=SCENARIO3_KS
     settings : sequence of str, default=PAPER_SETTINGS
     random_state, n_jobs, progress
@@ -189,25 +194,25 @@ def scenario3(*, n=100, p=2, ks=SCENARIO3_KS, n_generations=200, burn_in=150,
     Examples
     --------
     >>> from skrecursive.reproduce import scenario3
-    >>> df = scenario3(ks=[0.05], n_generations=60, burn_in=40, n_repeats=400,
+    >>> df = scenario3(ks=[0.05], n_generations=59, last=20, n_repeats=400,
     ...                settings=["categorical"])
     >>> e = df.set_index("rule")["error"]
     >>> bool(e["optimal"] < e["naive"])
     True
     """
-    check_args("scenario3", {**_SIZES, **_BURN_IN,
+    check_args("scenario3", {**_SIZES, **_LAST,
                              "ks": [ListOf(Interval(Real, 0, None, closed="neither"))]},
                locals())
     frames = []
     for rule in ("naive", "optimal"):
         df = simulate(_settings(settings), rule, list(ks), n=n, p=p, n_generations=n_generations,
-                      burn_in=burn_in, n_repeats=n_repeats, random_state=random_state,
+                      last=last, n_repeats=n_repeats, random_state=random_state,
                       n_jobs=n_jobs, progress=progress)
         agg = _aggregate(df)
         agg.insert(4, "rule", rule)
         frames.append(agg)
     out = pd.concat(frames, ignore_index=True)
-    out["theory"] = _window_theory(out, n, p, 1.0, n_generations, burn_in)
+    out["theory"] = _window_theory(out, n, p, 1.0, n_generations, last)
     return out
 
 
@@ -243,7 +248,7 @@ def scenarios_summary(scenario2_results=None, scenario3_results=None):
     Examples
     --------
     >>> from skrecursive.reproduce import scenario2, scenarios_summary
-    >>> s2 = scenario2(n_generations=30, burn_in=15, n_repeats=2000,
+    >>> s2 = scenario2(n_generations=29, last=15, n_repeats=2000,
     ...                weights=[0.5, 0.56, 0.62, 0.68, 0.74], settings=["linear"])
     >>> table = scenarios_summary(s2)
     >>> list(table.columns[:4])

@@ -55,14 +55,14 @@ def _engine_loops(settings, k, *, n, p, n_generations, n_repeats, random_state, 
     for label, (strategy, rule) in STRATEGY_LOOPS.items():
         w = _weight(rule, k)
         df = simulate(list(settings), [0.0 if np.isnan(w) else w], k, strategy=strategy, n=n,
-                      p=p, n_generations=n_generations, n_repeats=n_repeats, burn_in=0,
+                      p=p, n_generations=n_generations, n_repeats=n_repeats, last=1,
                       random_state=random_state, n_jobs=n_jobs, per_generation=True,
                       progress=progress)
         df["loop"] = label
         df["weight"] = w
         # the theory of the realised ratio n / m, m = round(n / k)
         theory = risk_trajectory(0.0 if np.isnan(w) else w, n / df["m"].iloc[0],
-                                 n_generations - 1, strategy=strategy)
+                                 n_generations, strategy=strategy)
         C = df["setting"].map(lambda s: error_constant(s, p=p))
         df["theory"] = C / n * theory[df["generation"].to_numpy()]
         frames.append(df)
@@ -79,8 +79,8 @@ def _kde_repeat(label, repeat, *, n, k, bandwidth, n_generations, seed):
     strategy, rule = STRATEGY_LOOPS[label]
     w = _weight(rule, k)
     rng = np.random.RandomState([seed, repeat])
-    # one fresh batch per generation (the other strategies use the first n rows)
-    X = rng.standard_normal((n * n_generations, 1))
+    # one fresh batch per fit (the other strategies use the first n rows)
+    X = rng.standard_normal((n * (n_generations + 1), 1))
     scorer_rng = np.random.RandomState([seed, repeat, 1])
     reference = stats.norm()
 
@@ -89,7 +89,7 @@ def _kde_repeat(label, repeat, *, n, k, bandwidth, n_generations, seed):
         return {"cvm_error": cramer_von_mises(draws, reference)}
 
     est = RecursiveDensityEstimator(
-        KernelDensity(bandwidth=bandwidth), n_generations=n_generations - 1, n_real=n,
+        KernelDensity(bandwidth=bandwidth), n_generations=n_generations, n_real=n,
         n_synthetic=max(1, round(n / k)), weight=0.5 if np.isnan(w) else w,
         strategy=strategy, real_sampling="disjoint", validation_fraction=0.0,
         monitor=cvm_error, random_state=rng.randint(2**31 - 1),
@@ -112,14 +112,14 @@ def _kde_loops(k, *, n, bandwidth, n_generations, n_repeats, random_state, n_job
         frames.append(pd.DataFrame({
             "setting": "kde", "strategy": strategy, "k": k, "n": n,
             "m": max(1, round(n / k)), "weight": _weight(rule, k),
-            "generation": np.arange(n_generations), "error": s.mean(axis=0),
+            "generation": np.arange(n_generations + 1), "error": s.mean(axis=0),
             "error_se": s.std(axis=0, ddof=1) / np.sqrt(n_repeats) if n_repeats > 1 else np.nan,
             "n_repeats": n_repeats, "loop": label, "theory": np.nan,
         }))
     return frames
 
 
-def strategies(*, k=1.0, n=100, p=2, n_generations=31, n_repeats=2000, kde_repeats=40,
+def strategies(*, k=1.0, n=100, p=2, n_generations=30, n_repeats=2000, kde_repeats=40,
                kde_bandwidth=0.4, settings=_SETTINGS, random_state=0, n_jobs=None,
                progress=False):
     """Error vs generation of the five loops on the same data, per setting.
@@ -154,8 +154,8 @@ def strategies(*, k=1.0, n=100, p=2, n_generations=31, n_repeats=2000, kde_repea
         ``"accumulate"`` and ``"fixed-real"``).
     p : int, default=2
         Dimension of the Gaussian data and of the regression covariates.
-    n_generations : int, default=31
-        Generations including generation 0.
+    n_generations : int, default=30
+        Mixing generations after generation 0 (``n_generations + 1`` fits).
     n_repeats : int, default=2000
         Monte Carlo repeats of the engine settings.
     kde_repeats : int, default=40
@@ -183,7 +183,7 @@ def strategies(*, k=1.0, n=100, p=2, n_generations=31, n_repeats=2000, kde_repea
     Examples
     --------
     >>> from skrecursive.reproduce import strategies
-    >>> df = strategies(n_generations=11, n_repeats=2000, settings=["gaussian-mean"])
+    >>> df = strategies(n_generations=10, n_repeats=2000, settings=["gaussian-mean"])
     >>> last = df[df["generation"] == 10].set_index("loop")
     >>> (last["error"] / last["theory"]).between(0.9, 1.1).all()
     np.True_

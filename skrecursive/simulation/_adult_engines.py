@@ -3,18 +3,25 @@
 Both follow the authors' protocol (He, Xu & Cheng 2026, section on real data):
 
 * generation 0 fits on ``n`` rows bootstrapped from the pool (real only);
-* generation ``t = 1..T`` bootstraps ``n`` fresh real rows from the pool and
-  draws ``m`` synthetic rows from the model of generation ``t - 1`` only, then
-  fits with total weight ``w`` on the real rows;
+* generation ``t = 1..n_generations`` bootstraps ``n`` fresh real rows from the
+  pool and draws ``m`` synthetic rows from the model of generation ``t - 1``
+  only, then fits with total weight ``w`` on the real rows (row weights from
+  :func:`skrecursive._core.weights.row_weights`);
 * the error of a repeat is the average of the per-generation errors over the
-  last ``last`` generations (``T - last + 1 .. T``).
+  last ``last`` generations (``n_generations - last + 1 .. n_generations``).
 
-All repeats of a chunk advance together. The random draws of a chunk come from
-one seed that is the same for every weight (common random numbers: the real and
-synthetic row indices and the uniforms behind the synthetic labels are shared
-across weights, so differences between weights are estimated with much less
-noise than their levels), and chunks are fixed in size, so the result does not
-depend on how the work is spread over processes.
+Only the fresh loop is implemented (:data:`STRATEGIES`): the authors' protocol.
+
+Repeats are split into chunks and seeded by the engines' one scheme
+(:mod:`skrecursive.simulation._parallel`); the seed of a chunk does not depend
+on the weight. Common random numbers: within a repeat every weight sees the
+same real batches, the same synthetic covariate rows and the same uniforms
+behind the synthetic labels (generation 0 is even the same fit), so the
+differences between weights are paired, repeat by repeat, and estimated with
+much less noise than the levels; ``repeat`` identifies the pairs in the
+results. The logistic engine fits all the weights of a chunk together: their
+fits share each repeat's design matrix (see
+:func:`skrecursive.simulation._glm.newton_glm`).
 """
 
 import warnings
@@ -25,9 +32,12 @@ from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
+from .._core.strategies import STRATEGIES as _REGISTRY
 from .._core.weights import row_weights
 from .._utils.parallel import run_in_order
+from ._engines import categorical_recursion
 from ._glm import newton_glm
+from ._parallel import SeedRoot, prime_allocator, split_repeats
 
 __all__ = [
     "ADULT_LOGISTIC_FEATURES",
@@ -51,9 +61,19 @@ ADULT_CATEGORICAL_COLUMNS = ["workclass", "education", "marital-status"]
 #: the paper's weight grid 0.20, 0.22, ..., 0.78
 PAPER_WEIGHTS = np.round(np.arange(20, 79, 2) / 100, 2)
 
-#: most repeats advanced together by one task; chunks depend on n_repeats only, so
-#: results never depend on n_jobs
-_CHUNK = 50
+#: The loops these engines implement: the authors' fresh loop only.
+STRATEGIES = (_REGISTRY["fresh"],)
+
+#: repeats advanced together by one task (with every weight for the logistic
+#: experiment); chunks depend on n_repeats only, so results never depend on n_jobs
+_CHUNK = {"logistic": 10, "categorical": 50}
+
+#: models (repeats x weights) a logistic task fits together
+_MODELS_PER_TASK = 300
+
+#: Newton precision of the logistic fits on the solver's internal column scale:
+#: the errors agree with scikit-learn's solver to about 1e-8 relative
+_TOL = 1e-8
 
 
 def _adult_frame(drop_missing):
@@ -82,124 +102,111 @@ def logistic_pseudo_truth(X, y, C=1.0):
     return coef[0]
 
 
-def _chunks(n_repeats):
-    """Near-equal chunks of at most ``_CHUNK`` repeats (a function of ``n_repeats`` only)."""
-    n_chunks = -(-n_repeats // _CHUNK)
-    bounds = [round(i * n_repeats / n_chunks) for i in range(n_chunks + 1)]
-    return list(zip(bounds[:-1], bounds[1:], strict=True))
-
-
-def _seeds(random_state, n_chunks):
-    if isinstance(random_state, np.random.SeedSequence):
-        root = random_state
-    else:
-        root = np.random.SeedSequence(random_state)
-    return root.spawn(n_chunks)
-
-
 def _fit_batched(X, y, sample_weight, coef_init, C):
-    # Newton converges quadratically: once a step is below 1e-6 (internal column
-    # scale) the iterate is within about 1e-12 of the optimum
-    return newton_glm(X, y, sample_weight, C=C, coef_init=coef_init, tol=1e-6)
+    return newton_glm(X, y, sample_weight, C=C, coef_init=coef_init, tol=_TOL)
 
 
 def _fit_sklearn(X, y, sample_weight, coef_init, C):
-    """Reference path: one ``LogisticRegression`` fit per repeat (``coef_init`` unused).
+    """Reference path: one ``LogisticRegression`` fit per model (``coef_init`` unused).
+
+    Same arguments and results as :func:`newton_glm` with models sharing each
+    design: ``X`` (repeats, rows, features), ``y`` (repeats, rows, models),
+    ``sample_weight`` broadcastable to ``y``.
 
     scikit-learn's Newton solver solves the same objective as the authors'
     default ``lbfgs`` to a tight tolerance, about 15 times faster on these
     unscaled columns (lbfgs needs about 100 iterations per fit and stops at a
     relative precision of about 1e-5 in the error).
     """
-    n_batch = X.shape[0]
-    coef = np.empty((n_batch, X.shape[2] + 1))
-    ok = np.ones(n_batch, dtype=bool)
-    sw = np.broadcast_to(sample_weight, y.shape) if sample_weight is not None else None
+    n_batch, _, n_models = y.shape
+    coef = np.empty((n_batch, n_models, X.shape[2] + 1))
+    ok = np.ones((n_batch, n_models), dtype=bool)
+    sw = np.broadcast_to(1.0 if sample_weight is None else sample_weight, y.shape)
     for b in range(n_batch):
-        model = LogisticRegression(C=C, solver="newton-cholesky", tol=1e-10, max_iter=1000)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConvergenceWarning)
-            model.fit(X[b], y[b], sample_weight=None if sw is None else sw[b])
-        ok[b] = not any(issubclass(c.category, ConvergenceWarning) for c in caught)
-        coef[b] = np.r_[model.intercept_, model.coef_[0]]
+        for k in range(n_models):
+            model = LogisticRegression(C=C, solver="newton-cholesky", tol=1e-10, max_iter=1000)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ConvergenceWarning)
+                model.fit(X[b], y[b, :, k], sample_weight=sw[b, :, k])
+            ok[b, k] = not any(issubclass(c.category, ConvergenceWarning) for c in caught)
+            coef[b, k] = np.r_[model.intercept_, model.coef_[0]]
     return coef, ok
 
 
 _FITTERS = {"batched": _fit_batched, "sklearn": _fit_sklearn}
 
-_ALLOCATOR_PRIMED = False
+def logistic_chunk(X, y, beta_star, *, weights, n, m, n_generations, last, C, n_rep, rng,
+                   engine):
+    """Errors of chunks of repeats of the logistic recursion, at every weight.
 
-
-def _prime_allocator():
-    """Allocate and free one 16 MB block, once per process.
-
-    glibc's malloc raises its mmap and trim thresholds to the size of the
-    largest block it has freed. In a fresh worker process they stay low, and
-    the engine's temporaries of a few MB are then returned to the system after
-    each use and page-faulted back: about a quarter of the run time went to
-    system calls. Elsewhere this is a harmless allocation.
-    """
-    global _ALLOCATOR_PRIMED
-    if not _ALLOCATOR_PRIMED:
-        block = np.ones(2**21)
-        del block
-        _ALLOCATOR_PRIMED = True
-
-
-def logistic_chunk(X, y, beta_star, *, w, n, m, n_generations, last, C, n_rep, seed, engine):
-    """Errors of ``n_rep`` repeats of the logistic recursion at weight ``w``.
+    ``rng`` is a list of ``(generator, repeats)``, one per chunk: each chunk's
+    generator draws, per generation, its repeats' real and synthetic row
+    indices and the uniforms behind the synthetic labels, and every weight
+    uses them (common random numbers). Chunks are stacked only to share the
+    work; a chunk's numbers come from its own generator.
 
     Returns
     -------
-    errors : ndarray of shape (n_rep,)
+    errors : ndarray of shape (sum of repeats, n_weights)
         Mean of ``||(intercept, coef) - beta_star||^2`` over the last ``last``
         generations; NaN where a fit of the repeat did not converge.
     """
-    _prime_allocator()
     fit = _FITTERS[engine]
-    rng = np.random.default_rng(seed)
     N = X.shape[0]
-    idx = rng.integers(N, size=(n_rep, n))
-    coef, ok = fit(X[idx], y[idx], None, None, C)
-    sample_weight = row_weights(w, n, m)
-    total = np.zeros(n_rep)
+    weights = np.asarray(weights, dtype=float)
+
+    def indices(cols):
+        return np.concatenate([g.integers(N, size=(r, cols)) for g, r in rng])
+
+    def uniforms(cols):
+        return np.concatenate([g.random((r, cols, 1)) for g, r in rng])
+
+    idx = indices(n)
+    coef, ok = fit(X[idx], y[idx][..., None], None, None, C)  # generation 0: one fit
+    coef = np.repeat(coef, weights.size, axis=1)
+    ok = np.repeat(ok, weights.size, axis=1)
+    sample_weight = np.stack([row_weights(w, n, m) for w in weights], axis=1)  # (n + m, W)
+    y_mix = np.empty((n_rep, n + m, weights.size))
+    total = np.zeros((n_rep, weights.size))
     for t in range(1, n_generations + 1):
-        idx_real = rng.integers(N, size=(n_rep, n))
-        idx_syn = rng.integers(N, size=(n_rep, m))
-        u = rng.random((n_rep, m))
-        X_syn = X[idx_syn]
-        p_syn = expit(coef[:, :1] + np.einsum("bmp,bp->bm", X_syn, coef[:, 1:]))
-        y_syn = (u < p_syn).astype(float)
-        X_mix = np.concatenate([X[idx_real], X_syn], axis=1)
-        y_mix = np.concatenate([y[idx_real], y_syn], axis=1)
+        idx = indices(n + m)  # n real rows, then m synthetic covariates
+        u = uniforms(m)
+        X_mix = X[idx]
+        eta_syn = X_mix[:, n:] @ coef[:, :, 1:].transpose(0, 2, 1) + coef[:, None, :, 0]
+        y_mix[:, :n] = y[idx[:, :n], None]
+        y_mix[:, n:] = u < expit(eta_syn)
         coef, ok_t = fit(X_mix, y_mix, sample_weight, coef, C)
         ok &= ok_t
         if t > n_generations - last:
-            total += np.sum((coef - beta_star) ** 2, axis=1)
+            total += np.sum((coef - beta_star) ** 2, axis=2)
     errors = total / last
     errors[~ok] = np.nan
     return errors
 
 
-def categorical_chunk(p_star, *, w, n, m, n_generations, last, n_rep, seed):
+def _logistic_task(X, y, beta_star, root, chunks, sizes, **kwargs):
+    prime_allocator()
+    streams = [(root.rng((), c), r) for c, r in zip(chunks, sizes, strict=True)]
+    return logistic_chunk(X, y, beta_star, n_rep=sum(sizes), rng=streams, **kwargs)
+
+
+def categorical_chunk(p_star, *, w, n, m, n_generations, last, n_rep, rng):
     """Errors of ``n_rep`` repeats of the categorical recursion at weight ``w``.
 
     A bootstrap of ``n`` rows of one column has multinomial category counts
     with the pool's frequencies ``p_star``, so the real counts are drawn as
     ``Multinomial(n, p_star)`` directly; the synthetic counts are
-    ``Multinomial(m, p_{t-1})``.
+    ``Multinomial(m, p_{t-1})`` (the recursion of the simulation's
+    categorical setting, :func:`skrecursive.simulation._engines.categorical_recursion`).
     """
-    rng = np.random.default_rng(seed)
-    p = rng.multinomial(n, p_star, size=n_rep) / n
-    total = np.zeros(n_rep)
-    for t in range(1, n_generations + 1):
-        real = rng.multinomial(n, p_star, size=n_rep) / n
-        # guard the multinomial against rounding: rows sum to one up to 1e-16
-        syn = rng.multinomial(m, p / p.sum(axis=1, keepdims=True)) / m
-        p = w * real + (1.0 - w) * syn
-        if t > n_generations - last:
-            total += np.mean((p - p_star) ** 2, axis=1)
-    return total / last
+    err = categorical_recursion(rng, p_star, n_rep, n, m, w, n_generations + 1, STRATEGIES[0])
+    return err[:, n_generations + 1 - last:].mean(axis=1)
+
+
+def _categorical_task(p_star, root, cell, chunk, **kwargs):
+    # every weight draws from the same seed: common random numbers
+    prime_allocator()
+    return categorical_chunk(p_star, rng=root.rng(cell, chunk), **kwargs)
 
 
 def run_adult_logistic(
@@ -221,29 +228,25 @@ def run_adult_logistic(
     m = max(1, int(round(n / k)))
     X, y = logistic_pool(drop_missing)
     beta_star = logistic_pseudo_truth(X, y, C)
-    chunks = _chunks(n_repeats)
-    seeds = _seeds(random_state, len(chunks))
+    root = SeedRoot.from_random_state(random_state)
+    chunks = split_repeats(n_repeats, _CHUNK["logistic"])
+    # a task fits about _MODELS_PER_TASK models together (consecutive chunks, each
+    # drawing from its own stream): few weights do not leave the batches small
+    per_task = max(1, _MODELS_PER_TASK // (_CHUNK["logistic"] * len(weights)))
     tasks = [
         (
-            logistic_chunk,
-            (X, y, beta_star),
-            dict(
-                w=float(w),
-                n=n,
-                m=m,
-                n_generations=n_generations,
-                last=last,
-                C=C,
-                n_rep=stop - start,
-                seed=seed,
-                engine=engine,
-            ),
+            _logistic_task,
+            (X, y, beta_star, root, tuple(range(first, min(first + per_task, len(chunks)))),
+             tuple(stop - start for start, stop in chunks[first:first + per_task])),
+            dict(weights=weights, n=n, m=m, n_generations=n_generations, last=last, C=C,
+                 engine=engine),
         )
-        for w in weights
-        for (start, stop), seed in zip(chunks, seeds, strict=True)
+        for first in range(0, len(chunks), per_task)
     ]
     errors = run_in_order(tasks, n_jobs=n_jobs, progress=progress, desc="adult logistic")
-    out = _tidy(weights, chunks, errors)
+    # (repeats, weights) per chunk -> one block of repeats per weight
+    errors = np.concatenate(errors, axis=0)
+    out = _tidy(weights, [(0, n_repeats)], list(errors.T))
     n_bad = int(out["error"].isna().sum())
     if n_bad:
         warnings.warn(
@@ -264,6 +267,7 @@ def run_adult_logistic(
         last=last,
         C=C,
         engine=engine,
+        common_random_numbers=True,
     )
     return out
 
@@ -285,32 +289,26 @@ def run_adult_categorical(
     """Tidy per-repeat errors of the Adult categorical experiment (see ``reproduce``)."""
     m = max(1, int(round(n / k)))
     frame = _adult_frame(drop_missing)
-    chunks = _chunks(n_repeats)
-    root = random_state if isinstance(random_state, np.random.SeedSequence) else (
-        np.random.SeedSequence(random_state)
-    )
-    # one independent stream per column, the same for every weight
-    column_seeds = root.spawn(len(columns))
+    chunks = split_repeats(n_repeats, _CHUNK["categorical"])
+    root = SeedRoot.from_random_state(random_state)
     frames = []
-    for col, column_seed in zip(columns, column_seeds, strict=True):
+    # one independent stream per (column, chunk), the same for every weight
+    for i, col in enumerate(columns):
         values = frame[col]
         if values.isna().any():
             # the authors' reader kept '?' as a category of its own
             values = values.cat.add_categories("?").fillna("?")
         p_star = values.value_counts(normalize=True, sort=False).to_numpy(dtype=float)
         p_star = p_star[p_star > 0]
-        seeds = column_seed.spawn(len(chunks))
         tasks = [
             (
-                categorical_chunk,
-                (p_star,),
-                dict(
-                    w=float(w), n=n, m=m, n_generations=n_generations, last=last,
-                    n_rep=stop - start, seed=seed,
-                ),
+                _categorical_task,
+                (p_star, root, (i,), c),
+                dict(w=float(w), n=n, m=m, n_generations=n_generations, last=last,
+                     n_rep=stop - start),
             )
             for w in weights
-            for (start, stop), seed in zip(chunks, seeds, strict=True)
+            for c, (start, stop) in enumerate(chunks)
         ]
         errors = run_in_order(tasks, n_jobs=n_jobs, progress=progress, desc=f"adult {col}")
         tidy = _tidy(weights, chunks, errors)
@@ -324,7 +322,7 @@ def run_adult_categorical(
         k=float(k), n=n, m=m, n_generations=n_generations, rows_used=len(frame),
         drop_missing=bool(drop_missing),
     )
-    out.attrs.update(experiment="adult-categorical", last=last)
+    out.attrs.update(experiment="adult-categorical", last=last, common_random_numbers=True)
     return out
 
 

@@ -1,8 +1,9 @@
-"""Batched Newton solvers for weighted logistic and Poisson regression.
+"""The one batched Newton solver for weighted logistic and Poisson regression.
 
-The fast engines fit many independent GLMs at once (one per Monte Carlo
-repeat) on arrays of shape ``(batch, n_samples, n_features)``. The objective
-is the one scikit-learn's ``LogisticRegression(C=C)`` and
+Every fast engine fits its GLMs here: the scenario engines (one model per
+Monte Carlo repeat), the Adult engine (one model per (repeat, weight), the
+weights of a repeat sharing one design matrix) and the Adult pseudo-truth.
+The objective is the one scikit-learn's ``LogisticRegression(C=C)`` and
 ``PoissonRegressor(alpha=1 / (C * sum(sample_weight)))`` minimise, written
 on the scale of the summed loss::
 
@@ -12,13 +13,31 @@ with an unpenalised intercept ``b0`` and ``C = inf`` for no penalty.
 Logistic loss: ``log(1 + exp(eta)) - y eta``; Poisson loss:
 ``exp(eta) - y eta``.
 
-Columns are rescaled internally (the penalty is rescaled with them) so the
-Newton systems stay well conditioned when features live on very different
-scales, as in the Adult census data. Each iteration takes a full Newton step,
-halved until the objective does not increase; a repeat whose step does not
-shrink below ``tol`` within ``max_iter`` iterations, or whose coefficients
-become non-finite, is reported as not converged (separable logistic batches
-are the usual cause) and its coefficients should not be averaged.
+How it is solved
+----------------
+Columns are rescaled internally to unit root mean square (the penalty is
+rescaled with them), so the Newton systems stay well conditioned when
+features live on very different scales, as in the Adult census data, and
+``tol`` means the same on every column.
+
+1. *Fast phase*: full Newton steps for every model at once. The data enter
+   through batched matrix products (BLAS): ``Z b`` for the linear
+   predictors, ``Z' r`` for the gradients and ``Q' v`` for the Hessians,
+   where ``Q`` holds the products ``z_j z_k`` (``j <= k``) of each row,
+   built once per call and shared by all the models of a design. A model
+   stops when its last step ``s_k`` was below ``tol`` or, since Newton
+   converges quadratically, when the error left after it, estimated as
+   ``c s_k^2`` with ``c = s_k / s_{k-1}^2`` from its last two steps, is
+   below ``tol`` while ``s_k < sqrt(tol)`` (the quadratic regime):
+   warm-started fits (the engines start each generation from the previous
+   one) mostly stop after three steps instead of four.
+2. *Damped phase*, only for the models the fast phase did not settle
+   (non-finite values, or no convergence within ``fast_iter`` steps): each
+   Newton step is halved until the objective does not increase. A model
+   whose step does not shrink below ``tol`` within ``max_iter`` iterations,
+   or whose coefficients become non-finite, is reported as not converged
+   (separable logistic batches are the usual cause); its coefficients
+   should not be averaged.
 """
 
 import numpy as np
@@ -27,21 +46,6 @@ from scipy.special import expit
 __all__ = ["newton_glm"]
 
 _FAMILIES = ("logistic", "poisson")
-
-
-def _loss_terms(eta, y, family):
-    if family == "logistic":
-        # log(1 + exp(eta)) computed stably (twice as fast as np.logaddexp)
-        return np.log1p(np.exp(-np.abs(eta))) + np.maximum(eta, 0.0) - y * eta
-    return np.exp(eta) - y * eta
-
-
-def _mean_and_variance(eta, family):
-    if family == "logistic":
-        mu = expit(eta)
-        return mu, mu * (1.0 - mu)
-    mu = np.exp(eta)
-    return mu, mu
 
 
 def newton_glm(
@@ -55,17 +59,22 @@ def newton_glm(
     coef_init=None,
     max_iter=100,
     tol=1e-8,
+    fast_iter=10,
     max_halvings=30,
+    column_scale=None,
 ):
-    """Fit a batch of independent weighted GLMs by damped Newton iterations.
+    """Fit a batch of independent weighted GLMs by Newton iterations.
 
     Parameters
     ----------
     X : ndarray of shape (n_batch, n_samples, n_features)
         Design matrices, one per batch member (no intercept column).
-    y : ndarray of shape (n_batch, n_samples)
-        Responses: 0/1 for ``"logistic"``, non-negative counts for ``"poisson"``.
-    sample_weight : ndarray of shape (n_batch, n_samples) or (n_samples,), default=None
+    y : ndarray of shape (n_batch, n_samples) or (n_batch, n_samples, n_models)
+        Responses: 0/1 for ``"logistic"``, non-negative counts for
+        ``"poisson"``. With a third axis, the ``n_models`` models of a batch
+        member share its design ``X[b]`` (e.g. one model per weight on the
+        same rows) and each has its own responses and row weights.
+    sample_weight : array-like broadcastable to the shape of ``y``, default=None
         Per-row weights; None means all ones.
     family : {"logistic", "poisson"}, default="logistic"
     C : float, default=inf
@@ -73,21 +82,30 @@ def newton_glm(
         ``C``); ``inf`` fits the unpenalised maximum likelihood estimate.
         The intercept is never penalised.
     fit_intercept : bool, default=True
-    coef_init : ndarray of shape (n_batch, n_features + fit_intercept), default=None
-        Starting point (intercept first), e.g. the previous generation's
-        estimate; None starts at zero (``log(mean(y))`` intercept for Poisson).
+    coef_init : ndarray, default=None
+        Starting point (intercept first), of the shape of the returned
+        ``coef``, e.g. the previous generation's estimate; None starts at
+        zero (``log(mean(y))`` intercept for Poisson).
     max_iter : int, default=100
+        Iterations of the damped phase.
     tol : float, default=1e-8
-        Convergence when the largest absolute Newton step, on the internal
-        column scale, is below ``tol``.
+        Precision of the coefficients on the internal column scale (see the
+        module notes for the stopping rule).
+    fast_iter : int, default=10
+        Undamped Newton steps tried before a model goes to the damped phase.
     max_halvings : int, default=30
-        Step halvings tried per iteration before accepting the step anyway.
+        Step halvings tried per damped iteration before accepting the step anyway.
+    column_scale : ndarray of shape (n_features,), default=None
+        The internal scale of the columns of ``X`` (see the module notes);
+        None uses their root mean square over the batch. Engines that know
+        the law of their covariates pass it to save a pass over the data.
 
     Returns
     -------
-    coef : ndarray of shape (n_batch, n_features + fit_intercept)
+    coef : ndarray of shape (n_batch, n_features + fit_intercept) or \
+(n_batch, n_models, n_features + fit_intercept)
         Intercept first when ``fit_intercept``.
-    converged : ndarray of bool, shape (n_batch,)
+    converged : ndarray of bool, shape (n_batch,) or (n_batch, n_models)
         False where the iterations did not converge or produced non-finite
         values (e.g. a separable logistic batch with ``C=inf``).
 
@@ -101,79 +119,251 @@ def newton_glm(
     >>> coef, ok = newton_glm(X, y, fit_intercept=False)
     >>> bool(ok.all()), coef.shape
     (True, (3, 2))
+
+    Two models per design (here: the same rows weighted two ways):
+
+    >>> s = np.stack([np.ones(500), np.linspace(0.5, 1.5, 500)], axis=1)
+    >>> coef, ok = newton_glm(X, np.stack([y, y], axis=2), s, fit_intercept=False)
+    >>> coef.shape, ok.shape
+    ((3, 2, 2), (3, 2))
     """
     if family not in _FAMILIES:
         raise ValueError(f"family must be one of {_FAMILIES}; got {family!r}.")
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
-    if X.ndim != 3 or y.shape != X.shape[:2]:
+    shared = y.ndim == 3
+    Y = y if shared else y[..., None]
+    if X.ndim != 3 or Y.shape[:2] != X.shape[:2]:
         raise ValueError(
-            f"X must have shape (n_batch, n_samples, n_features) and y (n_batch, n_samples); "
-            f"got {X.shape} and {y.shape}."
+            "X must have shape (n_batch, n_samples, n_features) and y (n_batch, n_samples) "
+            f"or (n_batch, n_samples, n_models); got {X.shape} and {y.shape}."
         )
-    n_batch, n_samples, _ = X.shape
-    if fit_intercept:
-        X = np.concatenate([np.ones((n_batch, n_samples, 1)), X], axis=2)
-    n_coef = X.shape[2]
-    s = np.ones((n_batch, n_samples)) if sample_weight is None else np.broadcast_to(
-        np.asarray(sample_weight, dtype=float), (n_batch, n_samples)
-    )
+    n_batch, n_samples, n_features = X.shape
+    n_models = Y.shape[2]
+    if sample_weight is None:
+        S = np.ones((1, 1, 1))
+    else:
+        sw = np.asarray(sample_weight, dtype=float)
+        S = sw if shared else sw[..., None]
+        S = S.reshape((1,) * (3 - S.ndim) + S.shape)
+        np.broadcast_shapes(S.shape, Y.shape)  # raises on a bad shape
 
-    # Internal column scaling: X = Z * scale, b = beta / scale.
-    scale = np.sqrt(np.einsum("bnp,bnp->p", X, X) / (n_batch * n_samples))
+    # internal column scaling: X = Z * scale, b = beta / scale
+    if column_scale is None:
+        flat = X.reshape(-1, n_features)
+        scale = np.sqrt(np.einsum("ij,ij->j", flat, flat) / flat.shape[0])
+    else:
+        scale = np.array(column_scale, dtype=float).reshape(n_features)
     scale[scale == 0] = 1.0
-    Z = X / scale
+    if fit_intercept:
+        Z = np.empty((n_batch, n_samples, n_features + 1))
+        Z[..., 0] = 1.0
+        np.divide(X, scale, out=Z[..., 1:])
+        scale = np.r_[1.0, scale]
+    else:
+        Z = X if np.all(scale == 1.0) else X / scale
+    n_coef = Z.shape[2]
     penalty = np.zeros(n_coef) if not np.isfinite(C) else 1.0 / (C * scale**2)
     if fit_intercept:
         penalty[0] = 0.0
 
+    # beta: (n_batch, n_models, n_coef) on the internal scale
     if coef_init is None:
-        beta = np.zeros((n_batch, n_coef))
+        beta = np.zeros((n_batch, n_models, n_coef))
         if family == "poisson" and fit_intercept:
-            ybar = np.sum(s * y, axis=1) / np.sum(s, axis=1)
-            beta[:, 0] = np.log(np.maximum(ybar, 1e-12)) * scale[0]
+            Sb = np.broadcast_to(S, Y.shape)
+            ybar = np.sum(Sb * Y, axis=1) / np.sum(Sb, axis=1)
+            beta[..., 0] = np.log(np.maximum(ybar, 1e-12))
     else:
-        beta = np.array(coef_init, dtype=float).reshape(n_batch, n_coef) * scale
+        beta = np.array(coef_init, dtype=float).reshape(n_batch, n_models, n_coef) * scale
 
+    beta, settled = _fast_newton(Z, Y, S, beta.copy(), penalty, family, tol, fast_iter)
+    converged = settled.copy()
+    if not settled.all():
+        bi, mi = np.nonzero(~settled)
+        Sb = np.broadcast_to(S, Y.shape)
+        start = (
+            beta[bi, mi] * 0.0 if coef_init is None
+            else np.array(coef_init, dtype=float).reshape(n_batch, n_models, n_coef)[bi, mi]
+            * scale
+        )
+        coef_d, conv_d = _damped_newton(
+            Z[bi], Y[bi, :, mi], Sb[bi, :, mi], start, penalty, family, max_iter, tol,
+            max_halvings,
+        )
+        beta[bi, mi] = coef_d
+        converged[bi, mi] = conv_d
+    coef = beta / scale
+    converged &= np.isfinite(coef).all(axis=2)
+    if not shared:
+        coef, converged = coef[:, 0], converged[:, 0]
+    return coef, converged
+
+
+def _mean_and_variance(neg_eta, family):
+    """Mean and variance from ``-eta`` (overwritten: it becomes the mean)."""
+    mu = neg_eta
+    if family == "logistic":
+        # 1 / (1 + exp(-eta)) in place, with numpy's exp (faster than scipy's expit);
+        # exp overflow gives 1 / inf = 0 exactly as expit does
+        np.exp(mu, out=mu)
+        mu += 1.0
+        np.divide(1.0, mu, out=mu)
+        var = 1.0 - mu
+        var *= mu
+        return mu, var
+    np.negative(mu, out=mu)
+    np.exp(mu, out=mu)
+    return mu, mu
+
+
+def _solve(H, g):
+    """``H^-1 g`` for a stack of small symmetric systems (NaN where singular)."""
+    p = g.shape[-1]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if p == 1:
+            return g / H[..., 0]
+        if p == 2:
+            det = H[..., 0, 0] * H[..., 1, 1] - H[..., 0, 1] ** 2
+            step = np.empty_like(g)
+            step[..., 0] = (H[..., 1, 1] * g[..., 0] - H[..., 0, 1] * g[..., 1]) / det
+            step[..., 1] = (H[..., 0, 0] * g[..., 1] - H[..., 0, 1] * g[..., 0]) / det
+            return step
+        try:
+            return np.linalg.solve(H, g[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            out = np.full_like(g, np.nan)
+            flat_H, flat_g, flat_out = H.reshape(-1, p, p), g.reshape(-1, p), out.reshape(-1, p)
+            for i in range(flat_g.shape[0]):
+                try:
+                    flat_out[i] = np.linalg.solve(flat_H[i], flat_g[i])
+                except np.linalg.LinAlgError:
+                    pass
+            return out
+
+
+def _fast_newton(Z, Y, S, beta, penalty, family, tol, fast_iter):
+    """Undamped Newton steps for every model; returns ``beta`` and the settled mask.
+
+    ``Z`` (B, N, P), ``Y`` (B, N, K), ``S`` broadcastable to ``Y``, ``beta`` (B, K, P).
+    Designs whose models have all settled leave the batch once they are the majority.
+    """
+    B, _, P = Z.shape
+    K = Y.shape[2]
+    rows, cols = np.triu_indices(P)
+    settled = np.zeros((B, K), dtype=bool)
+    failed = np.zeros((B, K), dtype=bool)
+    previous = np.full((B, K), np.nan)  # no estimate of the rate before two steps
+    idx = np.arange(B)
+    Yi, Si = Y, S
+    # contiguous (B, P, N) and (B, q, N) operands: BLAS for every batched product
+    Zt = np.ascontiguousarray(Z.transpose(0, 2, 1))
+    Zt_unweighted = Zt
+    if K == 1 and S.size > 1:
+        # one model per design: fold the row weights into the products once
+        Zt = Zt * np.broadcast_to(S, Y.shape)[..., 0][:, None, :]
+        Si = np.ones((1, 1, 1))
+    Qt = np.empty((B, rows.size, Z.shape[1]))
+    for c, (i, j) in enumerate(zip(rows, cols, strict=True)):
+        np.multiply(Zt_unweighted[:, i], Zt[:, j], out=Qt[:, c])
+    del Zt_unweighted
+    Zi = Z
+    H = np.empty((B, K, P, P))
+    b = beta
+    for _ in range(fast_iter):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            mu, var = _mean_and_variance(Zi @ -b.transpose(0, 2, 1), family)  # (B, N, K)
+            resid = mu - Yi
+            if Si.size > 1:
+                resid *= Si
+                var = var * Si
+            grad = (Zt @ resid).transpose(0, 2, 1) + penalty * b  # (B, K, P)
+            packed = Qt @ var  # (B, q, K)
+            Hb = H[: len(idx)]
+            Hb[..., rows, cols] = packed.transpose(0, 2, 1)
+            Hb[..., cols, rows] = packed.transpose(0, 2, 1)
+            Hb[..., np.arange(P), np.arange(P)] += penalty
+            step = _solve(Hb, grad)
+            # a settled model keeps its coefficients while the others of its design
+            # iterate: its result does not depend on which models it is fitted with
+            step[settled[idx]] = 0.0
+            b = b - step
+            size = np.max(np.abs(step), axis=2)
+            # quadratic convergence: the error left is about (size / previous^2) size^2
+            left = size * (size / previous[idx]) ** 2
+        beta[idx] = b
+        # the estimate is trusted only in the quadratic regime (small steps), never
+        # while the iterates run away
+        done = (size < tol) | ((left < tol) & (size < np.sqrt(tol)))
+        bad = ~np.isfinite(size) | ~np.isfinite(b).all(axis=2)
+        just_settled = done & ~bad & ~settled[idx]
+        previous[idx] = np.where(settled[idx], previous[idx], size)
+        settled[idx] |= just_settled
+        failed[idx] |= bad & ~settled[idx]
+        active = ~(settled[idx] | failed[idx])
+        design_active = active.any(axis=1)
+        if not design_active.any():
+            break
+        if design_active.mean() < 0.25:  # shrink the batch to the designs still running
+            keep = design_active
+            idx, b = idx[keep], b[keep]
+            Zi, Zt, Qt, Yi = Zi[keep], Zt[keep], Qt[keep], Yi[keep]
+            if Si.shape[0] > 1:
+                Si = Si[keep]
+    settled &= ~failed
+    return beta, settled
+
+
+def _loss_terms(eta, y, family):
+    if family == "logistic":
+        # log(1 + exp(eta)) computed stably (twice as fast as np.logaddexp)
+        return np.log1p(np.exp(-np.abs(eta))) + np.maximum(eta, 0.0) - y * eta
+    return np.exp(eta) - y * eta
+
+
+def _objective(Z, b, s, y, penalty, family):
+    """Penalised weighted GLM objective of each batch member."""
+    eta = np.matmul(Z, b[..., None])[..., 0]
+    return np.sum(s * _loss_terms(eta, y, family), axis=1) + 0.5 * np.sum(
+        penalty * b * b, axis=1
+    )
+
+
+def _damped_newton(Z, y, s, beta, penalty, family, max_iter, tol, max_halvings):
+    """Newton steps halved until the objective does not increase (one model per row of ``Z``)."""
+    n_batch, _, n_coef = Z.shape
     active = np.ones(n_batch, dtype=bool)
     converged = np.zeros(n_batch, dtype=bool)
-    obj = _objective(Z, beta, s, y, penalty, family)
+    with np.errstate(over="ignore", invalid="ignore"):
+        obj = _objective(Z, beta, s, y, penalty, family)
     eye = np.eye(n_coef)
     for _ in range(max_iter):
         idx = np.flatnonzero(active)
         if idx.size == 0:
             break
-        if idx.size == n_batch:  # no copies while every member is still iterating
-            Za, b, sa, ya = Z, beta.copy(), s, y
-        else:
-            Za, b, sa, ya = Z[idx], beta[idx], s[idx], y[idx]
-        eta = _linear_predictor(Za, b)
-        mu, var = _mean_and_variance(eta, family)
-        # batched matrix products (BLAS) rather than einsum: an order of magnitude
-        # faster for the many small systems of the simulation engines
-        Zt = np.swapaxes(Za, 1, 2)
-        grad = np.matmul(Zt, (sa * (mu - ya))[..., None])[..., 0] + penalty * b
-        hess = np.matmul(Zt * (sa * var)[:, None, :], Za) + penalty * eye
-        # a tiny ridge keeps singular Hessians (e.g. all-zero Poisson counts) solvable
-        hess += 1e-12 * np.trace(hess, axis1=1, axis2=2)[:, None, None] * eye
-        try:
-            step = np.linalg.solve(hess, grad[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            step = np.stack(
-                [np.linalg.lstsq(h, g, rcond=None)[0] for h, g in zip(hess, grad, strict=True)]
-            )
-        t = np.ones(idx.size)
-        new = b - step
-        new_obj = _objective(Za, new, sa, ya, penalty, family)
-        for _ in range(max_halvings):
-            worse = ~(new_obj <= obj[idx] + 1e-12 * np.abs(obj[idx]))
-            if not worse.any():
-                break
-            t[worse] *= 0.5
-            new[worse] = b[worse] - t[worse, None] * step[worse]
-            new_obj[worse] = _objective(
-                Za[worse], new[worse], sa[worse], ya[worse], penalty, family
-            )
+        Za, b, sa, ya = Z[idx], beta[idx], s[idx], y[idx]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            eta = np.matmul(Za, b[..., None])[..., 0]
+            mu = expit(eta) if family == "logistic" else np.exp(eta)
+            var = mu * (1.0 - mu) if family == "logistic" else mu
+            Zt = np.swapaxes(Za, 1, 2)
+            grad = np.matmul(Zt, (sa * (mu - ya))[..., None])[..., 0] + penalty * b
+            hess = np.matmul(Zt * (sa * var)[:, None, :], Za) + penalty * eye
+            # a tiny ridge keeps singular Hessians (e.g. all-zero Poisson counts) solvable
+            hess += 1e-12 * np.trace(hess, axis1=1, axis2=2)[:, None, None] * eye
+            step = _solve(hess, grad)
+            t = np.ones(idx.size)
+            new = b - step
+            new_obj = _objective(Za, new, sa, ya, penalty, family)
+            for _ in range(max_halvings):
+                worse = ~(new_obj <= obj[idx] + 1e-12 * np.abs(obj[idx]))
+                if not worse.any():
+                    break
+                t[worse] *= 0.5
+                new[worse] = b[worse] - t[worse, None] * step[worse]
+                new_obj[worse] = _objective(
+                    Za[worse], new[worse], sa[worse], ya[worse], penalty, family
+                )
         beta[idx] = new
         obj[idx] = new_obj
         size = np.max(np.abs(t[:, None] * step), axis=1)
@@ -181,19 +371,4 @@ def newton_glm(
         done = finite & (size < tol)
         converged[idx[done]] = True
         active[idx[done | ~finite]] = False
-    coef = beta / scale
-    converged &= np.isfinite(coef).all(axis=1)
-    return coef, converged
-
-
-def _linear_predictor(Z, b):
-    """``Z @ b`` for every batch member: shape (n_batch, n_samples)."""
-    return np.matmul(Z, b[..., None])[..., 0]
-
-
-def _objective(Z, b, s, y, penalty, family):
-    """Penalised weighted GLM objective of each batch member."""
-    eta = _linear_predictor(Z, b)
-    return np.sum(s * _loss_terms(eta, y, family), axis=1) + 0.5 * np.sum(
-        penalty * b * b, axis=1
-    )
+    return beta, converged

@@ -1,23 +1,99 @@
-"""Chunking repeats into tasks, seeding them, and running them through joblib.
+"""One chunk-and-seed scheme for every engine, and the runner of ``simulate``'s tasks.
 
-A task is one chunk of repeats of one (engine family, k, weight) cell. Its
-random stream comes from ``SeedSequence(entropy, spawn_key=(family, k index,
-weight index, chunk index))`` (with the strategy's index appended for the
-loops other than ``"fresh"``), so the numbers a task draws depend only on the
-task itself: results are bit-identical whatever ``n_jobs`` or joblib backend
-(threads, processes, a Dask cluster) runs them, and one setting simulated on
-its own gives the same numbers as inside ``setting="all"``.
+Every engine splits its Monte Carlo repeats into chunks with
+:func:`split_repeats` (a function of the number of repeats and a chunk size
+fixed by the engine, never of ``n_jobs``) and draws the random numbers of a
+chunk from :meth:`SeedRoot.rng`: one numpy ``SeedSequence`` per (cell,
+chunk), where the *cell* is what the engine's numbers must not share a
+stream with (for ``simulate``: the strategy, the engine family, ``k`` and,
+for the engines that run one weight at a time, the weight; the logistic and
+Poisson engines and the Adult experiments leave the weight out, so that every
+weight of a repeat sees the same draws: common random numbers). The numbers a
+task draws depend only on the task itself: results are bit-identical
+whatever ``n_jobs`` or joblib backend (threads, processes, a Dask cluster)
+runs the tasks, and one setting simulated on its own gives the same numbers
+as inside ``setting="all"``.
 """
 
 from dataclasses import dataclass
+from functools import cache
+from numbers import Integral
 
 import numpy as np
 
-from .._core.strategies import STRATEGY_NAMES as STRATEGIES
+from .._core.strategies import STRATEGY_NAMES, get_strategy
 from .._utils.parallel import run_in_order
-from ._engines import ENGINES
+from ._engines import ENGINES, FAMILY_ORDER
 
-__all__ = ["Task", "make_tasks", "run_tasks", "chunk_size"]
+__all__ = ["SeedRoot", "split_repeats", "prime_allocator", "Task", "make_tasks", "run_tasks"]
+
+
+@cache
+def prime_allocator():
+    """Allocate and free one 16 MB block, once per process (every engine task calls this).
+
+    glibc's malloc returns blocks above its mmap threshold (128 kB at start) to
+    the system when they are freed, and trims the top of its heap above twice
+    that; both thresholds rise to the size of the largest mmapped block freed
+    so far. The engines' temporaries of a few MB would otherwise be mapped,
+    page-faulted in and unmapped at every numpy operation: measured on a
+    (10, 1000, 30) array, ``np.exp(-x)`` costs 5.3 ns per element in a fresh
+    process and 1.5 ns after this call (``MALLOC_TOP_PAD_`` gives the same
+    gain). Freeing one 16 MB mmapped block raises the thresholds to 16 and
+    32 MB for the rest of the process. On other allocators it is a harmless
+    allocation.
+    """
+    block = np.ones(2**21)
+    del block
+
+
+@dataclass(frozen=True)
+class SeedRoot:
+    """The root of every random stream of one run.
+
+    Built from ``random_state`` by :meth:`from_random_state`; a
+    ``SeedSequence`` keeps its spawn key, so that children spawned from one
+    root give independent runs.
+    """
+
+    entropy: int
+    spawn_key: tuple = ()
+
+    @classmethod
+    def from_random_state(cls, random_state, param="random_state"):
+        """Check ``random_state`` (None, an int >= 0 or a ``SeedSequence``) and wrap it."""
+        if isinstance(random_state, np.random.SeedSequence):
+            return cls(random_state.entropy, tuple(random_state.spawn_key))
+        if random_state is None:
+            return cls(np.random.SeedSequence().entropy)
+        if isinstance(random_state, Integral) and not isinstance(random_state, bool):
+            if random_state < 0:
+                raise ValueError(f"{param} must be a non-negative int; got {random_state}.")
+            return cls(int(random_state))
+        raise TypeError(
+            f"{param} must be None, a non-negative int or a numpy.random.SeedSequence; "
+            f"got {random_state!r}."
+        )
+
+    def seed(self, cell, chunk):
+        """The ``SeedSequence`` of chunk ``chunk`` of ``cell`` (a tuple of ints)."""
+        return np.random.SeedSequence(
+            self.entropy, spawn_key=(*self.spawn_key, *cell, chunk)
+        )
+
+    def rng(self, cell, chunk):
+        """The generator of chunk ``chunk`` of ``cell``.
+
+        SFC64: numpy's fastest bit generator (about twice PCG64's speed for the
+        uniforms and normals that dominate the row-level engines).
+        """
+        return np.random.Generator(np.random.SFC64(self.seed(cell, chunk)))
+
+
+def split_repeats(n_repeats, chunk):
+    """``(start, stop)`` of consecutive chunks of at most ``chunk`` repeats."""
+    return [(start, min(start + chunk, n_repeats)) for start in range(0, n_repeats, chunk)]
+
 
 #: Repeats per task of the sufficient-statistic engines: large chunks amortise
 #: the Python overhead of each generation.
@@ -28,86 +104,103 @@ CHUNK_SIZE = {"gaussian": 2000, "linear": 2000, "categorical": 2000}
 ROW_ELEMENTS_PER_CHUNK = 200_000
 
 
-def chunk_size(family, n, m, strategy="fresh", n_generations=1):
+def chunk_size(family, n, m, strategy, n_generations):
     """Repeats per task, from the family, the sizes and the strategy only.
 
     Never from ``n_jobs``: the chunk layout, hence the random streams, must
-    not depend on the parallelism. The row-level engines under
-    ``"accumulate"`` are sized by the rows of the last generation.
+    not depend on the parallelism. The row-level engines of a strategy that
+    accumulates are sized by the rows of the last generation.
     """
     if family in CHUNK_SIZE:
         return CHUNK_SIZE[family]
-    rows = n + (n_generations - 1) * m if strategy == "accumulate" else n + m
+    rows = n + n_generations * m if strategy.accumulates else n + m
     return int(np.clip(ROW_ELEMENTS_PER_CHUNK // rows, 8, 250))
-
-
-FAMILY_ORDER = ("gaussian", "linear", "logistic", "poisson", "ecdf", "categorical")
 
 
 @dataclass(frozen=True)
 class Task:
+    """One chunk of repeats of one (strategy, family, k) cell, at one weight or several.
+
+    ``w_indices`` and ``ws`` list the weights (their indices in the caller's
+    list and the values the engine runs); an engine that takes one weight at a
+    time gets tasks of one weight each, with the weight's index in the cell, so
+    that every weight has its own random streams. An engine that takes every
+    weight at once (common random numbers) gets them all in one task.
+    """
+
+    loop: str  # the strategy the engine runs (the requested one in its engine form)
+    strategy_index: int  # the requested strategy
     family: str
     k_index: int
-    w_index: int
+    w_indices: tuple
+    ws: tuple
     chunk: int
-    first_repeat: int
     n_repeats: int
     n: int
     m: int
     p: int
-    w: float
     n_generations: int
-    burn_in: int
+    last: int
     variance: float
-    strategy: str = "fresh"
+
+    @property
+    def cell(self):
+        cell = (self.strategy_index, STRATEGY_NAMES.index(self.loop),
+                FAMILY_ORDER.index(self.family), self.k_index)
+        return cell if ENGINES[self.family].weights_at_once else cell + self.w_indices
 
 
-def make_tasks(families, cells, n_repeats, strategy="fresh", **sizes):
-    """All tasks of the ``(k_index, w_index, m, w)`` cells for each family."""
+def make_tasks(families, cells, n_repeats, strategy, strategy_index, **sizes):
+    """All tasks of the ``(k_index, w_index, m, w)`` cells of each family for one strategy."""
     tasks = []
     for family in families:
+        engine = ENGINES[family]
+        groups = {}  # (k_index, m, loop) -> [(w_index, w as the engine runs it)]
         for k_index, w_index, m, w in cells:
-            chunk = chunk_size(family, sizes["n"], m, strategy, sizes["n_generations"])
-            for c, start in enumerate(range(0, n_repeats, chunk)):
-                tasks.append(
-                    Task(family, k_index, w_index, c, start, min(chunk, n_repeats - start),
-                         m=m, w=w, strategy=strategy, **sizes)
-                )
+            loop, w_run = engine.loop(strategy, w)
+            groups.setdefault((k_index, m, loop), []).append((w_index, w_run))
+        for (k_index, m, loop), weights in groups.items():
+            size = chunk_size(family, sizes["n"], m, loop, sizes["n_generations"])
+            batches = [weights] if engine.weights_at_once else [[w] for w in weights]
+            for batch in batches:
+                w_indices, ws = (tuple(x) for x in zip(*batch, strict=True))
+                for c, (start, stop) in enumerate(split_repeats(n_repeats, size)):
+                    tasks.append(Task(loop.name, strategy_index, family, k_index,
+                                      w_indices, ws, c, stop - start, m=m, **sizes))
     return tasks
 
 
-def _run_task(task, entropy):
-    key = (FAMILY_ORDER.index(task.family), task.k_index, task.w_index, task.chunk)
-    strategy, w = task.strategy, task.w
-    if strategy != "fresh":
-        key += (STRATEGIES.index(strategy),)
-    if strategy == "replace" or (strategy == "fixed-real" and w == 0.0):
-        # synthetic rows only after generation 0: the fresh loop at w = 0
-        strategy, w = "fresh", 0.0
-    # SFC64: numpy's fastest bit generator (about twice PCG64's speed for the
-    # uniforms and normals that dominate the row-level engines)
-    rng = np.random.Generator(np.random.SFC64(np.random.SeedSequence(entropy, spawn_key=key)))
-    out = ENGINES[task.family](
-        rng, task.n_repeats, task.n, task.m, task.p, w, task.n_generations, task.variance,
-        strategy=strategy,
+def _run_task(task, root):
+    prime_allocator()
+    engine = ENGINES[task.family]
+    w = np.array(task.ws) if engine.weights_at_once else task.ws[0]
+    out = engine.run(
+        root.rng(task.cell, task.chunk), task.n_repeats, task.n, task.m, task.p, w,
+        task.n_generations + 1, task.variance, get_strategy(task.loop),
     )
+    # {setting: [summary of each weight of the task, in order]}: plain containers,
+    # so that a task store can keep them
     summary = {}
     for setting, (errors, failed) in out.items():
-        late = errors[:, task.burn_in:]
-        # a failed repeat carries NaN from its failure on: it leaves the averages
-        # of later generations (and its per-repeat mean), never averaged in
-        alive = np.isfinite(errors)
-        summary[setting] = {
-            "per_repeat": late.mean(axis=1),
-            "sum": np.where(alive, errors, 0.0).sum(axis=0),
-            "sumsq": np.where(alive, errors * errors, 0.0).sum(axis=0),
-            "count": alive.sum(axis=0),
-            "failed": int(failed.sum()),
-        }
+        if not engine.weights_at_once:
+            errors, failed = errors[:, None], failed[:, None]
+        for j in range(len(task.w_indices)):
+            e = errors[:, j]
+            late = e[:, e.shape[1] - task.last:]
+            # a failed repeat carries NaN from its failure on: it leaves the averages
+            # of later generations (and its per-repeat mean), never averaged in
+            alive = np.isfinite(e)
+            summary.setdefault(setting, []).append({
+                "per_repeat": late.mean(axis=1),
+                "sum": np.where(alive, e, 0.0).sum(axis=0),
+                "sumsq": np.where(alive, e * e, 0.0).sum(axis=0),
+                "count": alive.sum(axis=0),
+                "failed": int(failed[:, j].sum()),
+            })
     return summary
 
 
-def run_tasks(tasks, entropy, *, n_jobs=None, progress=False):
+def run_tasks(tasks, root, *, n_jobs=None, progress=False):
     """Run ``tasks`` (in order) through joblib; returns their summaries in order."""
-    calls = [(_run_task, (task, entropy), {}) for task in tasks]
+    calls = [(_run_task, (task, root), {}) for task in tasks]
     return run_in_order(calls, n_jobs=n_jobs, progress=progress, desc="simulating")

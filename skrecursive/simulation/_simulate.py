@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 
 from .._core.strategies import STRATEGY_NAMES as STRATEGIES
+from .._core.strategies import get_strategy
 from .._utils.validation import (
     BOOLEAN,
     N_JOBS,
+    NONE,
     SEED,
     Interval,
     ListOf,
@@ -19,8 +21,8 @@ from .._utils.validation import (
     check_memory,
 )
 from ..theory import naive_weight, optimal_weight
-from ._engines import FAMILY
-from ._parallel import FAMILY_ORDER, chunk_size, make_tasks, run_tasks
+from ._engines import _GLM_GROUP_ELEMENTS, ENGINES, FAMILY, FAMILY_ORDER
+from ._parallel import SeedRoot, chunk_size, make_tasks, run_tasks
 
 __all__ = ["simulate", "SETTINGS"]
 
@@ -37,9 +39,9 @@ _SIMULATE_PARAMETERS = {
     "strategy": [ListOf(Options(*STRATEGIES), single=True)],
     "n": [Interval(Integral, 2, None, closed="left")],
     "p": [Interval(Integral, 1, None, closed="left")],
-    "n_generations": [Interval(Integral, 1, None, closed="left")],
+    "n_generations": [Interval(Integral, 0, None, closed="left")],
     "n_repeats": [Interval(Integral, 1, None, closed="left")],
-    "burn_in": [Interval(Integral, 0, None, closed="left")],
+    "last": [Interval(Integral, 1, None, closed="left"), NONE],
     "variance": [Interval(Real, 0, None, closed="neither")],
     "random_state": [SEED],
     "n_jobs": N_JOBS,
@@ -61,26 +63,31 @@ def _estimate_bytes(families, strategies, ms, n_weights, *, n, p, n_generations,
 
     Each worker holds one task: a chunk of repeats with its per-generation
     errors and, for the row-level engines, its rows (``n + m``, or every row
-    so far under ``"accumulate"``); the parent holds every task, the chunk
+    so far for a strategy that accumulates; the logistic and Poisson engines
+    hold a group of weights at once); the parent holds every task, the chunk
     summaries and the final table.
     """
     from joblib import effective_n_jobs
 
-    T = n_generations
+    T = n_generations + 1  # fits
     peak = tasks = summaries = 0
-    for strat in strategies:
+    for name in strategies:
+        strat = get_strategy(name)
         for family in families:
+            at_once = ENGINES[family].weights_at_once
             for m in ms:
-                R = min(chunk_size(family, n, m, strat, T), n_repeats)
-                rows = n + (T - 1) * m if strat == "accumulate" else n + m
+                R = min(chunk_size(family, n, m, strat, n_generations), n_repeats)
+                rows = n + n_generations * m if strat.accumulates else n + m
                 if family in ("gaussian", "linear", "categorical"):
                     work = R * (4 * p * p + 4 * p + 16)
                 else:
-                    work = R * rows * (p + 6)
-                peak = max(peak, 8 * (work + 4 * R * T))
-                chunks = -(-n_repeats // R) * n_weights
+                    group = min(n_weights, max(1, _GLM_GROUP_ELEMENTS // (R * rows)))
+                    work = R * rows * (p + 6) * (group if at_once else 1)
+                models = n_weights if at_once else 1
+                peak = max(peak, 8 * (work + 4 * R * T * models))
+                chunks = -(-n_repeats // R) * (1 if at_once else n_weights)
                 tasks += chunks
-                summaries += chunks * 8 * (R + 3 * T)
+                summaries += chunks * models * 8 * (R + 3 * T)
     rows_out = n_settings * len(strategies) * len(ms) * n_weights * (
         T if per_generation else n_repeats)
     workers = max(1, min(effective_n_jobs(n_jobs), tasks))
@@ -97,7 +104,7 @@ def simulate(
     p=2,
     n_generations=200,
     n_repeats=1000,
-    burn_in=150,
+    last=None,
     variance=1.0,
     random_state=None,
     n_jobs=None,
@@ -109,7 +116,9 @@ def simulate(
     Each generation fits on ``n`` fresh real rows and ``m = round(n / k)``
     rows drawn from the previous generation's model, with total weight ``w``
     on the real rows (user guide; He, Xu & Cheng 2026,
-    doi:10.1093/jrsssb/qkag099). Generation 0 fits on ``n`` real rows.
+    doi:10.1093/jrsssb/qkag099). Generation 0 fits on ``n`` real rows;
+    generations ``1 .. n_generations`` mix (so ``n_generations + 1`` fits, as
+    in the meta-estimators).
     The data-generating choices are those of the paper's simulations:
 
     * ``"gaussian-mean"``, ``"gaussian-covariance"``: data ``N(0, variance I_p)``,
@@ -154,18 +163,28 @@ def simulate(
     p : int, default=2
         Dimension of the Gaussian data or of the regression covariates.
     n_generations : int, default=200
-        Generations simulated, including generation 0 (so ``t = 0 .. n_generations - 1``).
+        Mixing generations after generation 0: generations
+        ``t = 0 .. n_generations`` are simulated (``n_generations + 1`` fits,
+        the meaning of the meta-estimators' ``n_generations``).
     n_repeats : int, default=1000
         Independent Monte Carlo repeats per (setting, k, weight).
-    burn_in : int, default=150
-        The per-repeat error is the mean over generations
-        ``burn_in .. n_generations - 1``.
+    last : int, default=None
+        The per-repeat error is the mean over the last ``last`` generations,
+        ``n_generations - last + 1 .. n_generations`` (at most
+        ``n_generations + 1``, which includes generation 0). None averages the
+        last quarter of the generations, ``max(1, (n_generations + 1) // 4)``
+        (50 of the default 201).
     variance : float, default=1.0
         ``Sigma = variance * I_p`` for the Gaussian data and the covariates
         (the paper's scenario 1 uses ``1 / p``).
     random_state : int, numpy.random.SeedSequence or None, default=None
         Root of the random streams; an int gives bit-identical results for
-        every ``n_jobs`` and joblib backend.
+        every ``n_jobs`` and joblib backend. The logistic and Poisson settings
+        use common random numbers across the weights of a ``k``: repeat ``r``
+        has the same real rows and synthetic covariates at every weight (the
+        fits of a generation share one design matrix), so differences between
+        weights are paired by ``repeat``; the other settings draw every
+        weight independently.
     n_jobs : int or None, default=None
         Parallel joblib workers over chunks of repeats (None: the active
         ``joblib.parallel_config``, e.g. a Dask cluster, or one worker).
@@ -180,7 +199,7 @@ def simulate(
     results : pandas.DataFrame
         Columns ``setting, strategy, k, n, m, weight`` and then, by default, ``repeat``
         and ``error`` (one row per repeat); with ``per_generation=True``,
-        ``generation``, ``error`` (mean over repeats), ``error_se`` (its
+        ``generation`` (``0 .. n_generations``), ``error`` (mean over repeats), ``error_se`` (its
         standard error) and ``n_repeats`` (repeats averaged at that
         generation: a failed repeat leaves the averages from its failure on).
 
@@ -192,6 +211,16 @@ def simulate(
         is reported, and their errors are NaN from the failure on, never
         averaged.
 
+    Notes
+    -----
+    Changed after version 0.1.0: ``n_generations`` counts the mixing generations
+    after generation 0, as everywhere else in the package (it used to count
+    generation 0 too: the former ``n_generations=200`` is ``n_generations=199``
+    now), and the averaging window is ``last``, the number of final
+    generations averaged (the former ``burn_in=150`` with 200 generations is
+    ``last=50``). The random streams changed with the engines' common seeding
+    scheme, so results differ from earlier versions by Monte Carlo noise.
+
     Examples
     --------
     The golden-ratio weight beats plain pooling: ``n * error`` is near
@@ -199,7 +228,7 @@ def simulate(
 
     >>> from skrecursive.simulation import simulate
     >>> df = simulate("gaussian-mean", [0.618, 0.5], 1.0, n_repeats=4000,
-    ...               n_generations=40, burn_in=20, random_state=0)
+    ...               n_generations=39, last=20, random_state=0)
     >>> df.shape
     (8000, 8)
     >>> (100 * df.groupby("weight")["error"].mean()).round(1).to_dict()
@@ -210,25 +239,27 @@ def simulate(
     real batch), accumulating keeps it below ``1 + k psi_1(k + 1)``:
 
     >>> df = simulate("gaussian-mean", [0.5], 1.0, strategy=["replace", "accumulate"],
-    ...               n_repeats=4000, n_generations=11, burn_in=0, per_generation=True,
+    ...               n_repeats=4000, n_generations=10, per_generation=True,
     ...               random_state=0)
-    >>> last = df[df["generation"] == 10].set_index("strategy")["error"]
-    >>> (last / 0.02).round(1).to_dict()  # theory: 11 and 1.56
-    {'replace': 11.3, 'accumulate': 1.6}
+    >>> end = df[df["generation"] == 10].set_index("strategy")["error"]
+    >>> (end / 0.02).round(1).to_dict()  # theory: 11 and 1.56
+    {'replace': 10.7, 'accumulate': 1.6}
     """
     # every check happens before any work starts
     check_args("simulate", _SIMULATE_PARAMETERS, locals())
-    settings = list(SETTINGS) if setting == "all" else _as_list(setting)
-    strategies = _as_list(strategy)
+    settings = list(SETTINGS) if setting == "all" else list(dict.fromkeys(_as_list(setting)))
+    strategies = list(dict.fromkeys(_as_list(strategy)))
     ks = [float(v) for v in _as_list(k)]
     if isinstance(weights, str):
         rule = optimal_weight if weights == "optimal" else naive_weight
         weight_lists = [[float(rule(kk))] for kk in ks]
     else:
         weight_lists = [[float(w) for w in _as_list(weights)] for _ in ks]
-    if burn_in >= n_generations:
+    last = max(1, (n_generations + 1) // 4) if last is None else int(last)
+    if last > n_generations + 1:
         raise ValueError(
-            f"burn_in must be < n_generations = {n_generations}; got {burn_in}."
+            f"last must be at most n_generations + 1 = {n_generations + 1} (the generations "
+            f"simulated); got {last}."
         )
     regression = any(s in _REGRESSIONS for s in settings)
     if regression and n <= p:
@@ -250,35 +281,35 @@ def simulate(
         f"simulate(n={n}, p={p}, n_generations={n_generations}, n_repeats={n_repeats}, "
         f"{len(settings)} setting(s), {len(ks)} k, {len(weight_lists[0])} weight(s))",
     )
-    if isinstance(random_state, np.random.SeedSequence):
-        entropy = random_state.entropy
-    elif random_state is None:
-        entropy = np.random.SeedSequence().entropy
-    else:
-        entropy = int(random_state)
-
+    root = SeedRoot.from_random_state(random_state)
     cells = [
         (ki, wi, m, w)
         for ki, (m, ws) in enumerate(zip(ms, weight_lists, strict=True))
         for wi, w in enumerate(ws)
     ]
+    # the engines' forms of the strategies, checked before any work starts
+    for strat in strategies:
+        for family in families:
+            for _, _, _, w in cells:
+                ENGINES[family].loop(strat, w)
     tasks = [
         task
         for strat in strategies
         for task in make_tasks(
-            families, cells, n_repeats, strategy=strat, n=n, p=p,
-            n_generations=n_generations, burn_in=burn_in, variance=float(variance),
+            families, cells, n_repeats, strat, STRATEGIES.index(strat), n=n, p=p,
+            n_generations=n_generations, last=last, variance=float(variance),
         )
     ]
-    results = run_tasks(tasks, entropy, n_jobs=n_jobs, progress=progress)
+    results = run_tasks(tasks, root, n_jobs=n_jobs, progress=progress)
 
     # gather chunks back into cells
     cell_parts = {}
     for task, summary in zip(tasks, results, strict=True):
-        for s, part in summary.items():
+        for s, parts in summary.items():
             if s in settings:
-                key = (s, task.strategy, task.k_index, task.w_index)
-                cell_parts.setdefault(key, []).append(part)
+                for w_index, part in zip(task.w_indices, parts, strict=True):
+                    key = (s, STRATEGIES[task.strategy_index], task.k_index, w_index)
+                    cell_parts.setdefault(key, []).append(part)
 
     frames = []
     for s, strat in product(settings, strategies):
@@ -304,7 +335,7 @@ def simulate(
                     var = (total_sq - count * mean**2) / (count - 1)
                     se = np.sqrt(np.maximum(var, 0.0) / count)
                 frames.append(pd.DataFrame({
-                    **head, "generation": np.arange(n_generations), "error": mean,
+                    **head, "generation": np.arange(n_generations + 1), "error": mean,
                     "error_se": se, "n_repeats": count,
                 }))
             else:
