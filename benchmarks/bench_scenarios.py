@@ -1,68 +1,82 @@
-"""Benchmark the simulation engines against the paper authors' scripts.
+"""Benchmark the scenario engines, and the authors' own scripts beside them when given.
 
 Measures, on this machine:
 
-1. CPU-seconds per (weight, repeat) of scenario 2 (n = m = 100, p = 2,
-   T = 200 generations) for each of the six settings and in total, against the
-   authors' reference of about 21 CPU-seconds per (weight, repeat) pair;
-2. wall time and peak memory of the full scenario 2 (30 weights x 2000
-   repeats x 200 generations) with ``--jobs`` workers;
-3. wall time of the full adult-logistic reproduction (30 x 1000 x 100) when
-   ``skrecursive.reproduce.adult_logistic`` exists (authors: about 8.6 hours).
+1. CPU-seconds per (weight, repeat) of scenario 2 at the paper's sizes
+   (n = m = 100, p = 2, 200 fits per repeat, errors averaged over generations
+   150-199, the paper's 30 weights) for each of the six settings and for all
+   six. With
+   ``--peer DIR`` (a checkout of the authors' repository, CC0) it also runs
+   the authors' ``S2_w(w, rep)`` from ``Scenario2/S2_GoldenRatio.py``: the
+   function their script maps over every (weight, repeat), which does the same
+   six settings' work for one pair, in the same process, and prints the ratio.
+   Both sides run with one BLAS thread and warnings silenced; CPU time is the
+   process's own (see ``_peer.py``). Without ``--peer`` no ratio is measured.
+2. Wall time and peak memory of the full scenario 2 (30 weights x 2000
+   repeats) with ``--jobs`` workers (skipped with ``--quick``).
 
 Usage::
 
-    python benchmarks/bench_scenarios.py            # everything, full sizes
-    python benchmarks/bench_scenarios.py --quick    # CPU ratios only, a minute
+    python benchmarks/bench_scenarios.py --quick                  # ours only, a minute
+    python benchmarks/bench_scenarios.py --quick --peer DIR       # and the authors' S2_w
+    python benchmarks/bench_scenarios.py --peer DIR --jobs 2      # and the full scenario 2
 
-CPU times on a shared machine are noisy; the ratios printed come from one run.
+The authors' script is loaded from DIR at run time; skrecursive never ships,
+downloads or imports it.
 """
 
 import argparse
 import os
 import resource
+import statistics
+import sys
 import time
+from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from skrecursive import reproduce
-from skrecursive.reproduce import PAPER_SETTINGS, SCENARIO2_WEIGHTS
-from skrecursive.simulation._engines import ENGINES, FAMILY
+from _peer import cpu_seconds, fair, load_peer_module, print_ratio  # noqa: E402
 
-AUTHORS_CPU_PER_PAIR = 21.0  # CPU-seconds per (weight, repeat) of scenario 2
-AUTHORS_ADULT_WALL = 8.6 * 3600  # seconds, full adult-logistic on 2 cores
+from skrecursive import reproduce  # noqa: E402
+from skrecursive.reproduce import SCENARIO2_WEIGHTS  # noqa: E402
+
+#: One engine run serves each group (the two Gaussian settings share theirs); repeats
+#: per weight of each group's timing run.
+GROUPS = {
+    "gaussian mean + covariance": (("gaussian-mean", "gaussian-covariance"), 500),
+    "linear": (("linear",), 500),
+    "logistic": (("logistic",), 100),
+    "poisson": (("poisson",), 100),
+    "ecdf": (("ecdf",), 100),
+}
+#: The paper's grid 0.20, 0.22, ..., 0.78: the GLM engines fit every weight of a
+#: repeat together on shared random draws, so the cost per (weight, repeat) is
+#: measured on the workload of the paper's scenario 2.
+WEIGHTS = tuple(float(w) for w in SCENARIO2_WEIGHTS)
+#: (weight, repeat) pairs of the authors' S2_w timed with --peer (each about 1.5 CPU-s)
+PEER_PAIRS = ((0.2, 0), (0.5, 1), (0.62, 2), (0.78, 3))
 
 
-def cpu_per_pair(repeats=250, weights=(0.2, 0.5, 0.78), n_generations=200):
-    """CPU-seconds per (weight, repeat) of each scenario-2 family, single process."""
+def ours_per_pair(weights=WEIGHTS):
+    """CPU-seconds per (weight, repeat) of each group at scenario 2's sizes, one process."""
+    reproduce.scenario2(n_repeats=2, weights=[0.5], n_jobs=1)  # warm up imports and caches
     out = {}
-    for family in dict.fromkeys(FAMILY[s] for s in PAPER_SETTINGS):
-        rng = np.random.Generator(np.random.SFC64(0))  # the engines' generator
-        start = time.process_time()
-        for w in weights:
-            ENGINES[family](rng, repeats, 100, 100, 2, w, n_generations, 1.0)
-        out[family] = (time.process_time() - start) / (repeats * len(weights))
+    for name, (settings, repeats) in GROUPS.items():
+        _, cpu = cpu_seconds(reproduce.scenario2, n_repeats=repeats, weights=list(weights),
+                             settings=list(settings), n_jobs=1, random_state=0)
+        out[name] = cpu / (repeats * len(weights))
     return out
 
 
-def rng_bound_per_pair(repeats=250, n_generations=200):
-    """CPU-seconds per (weight, repeat) to draw the raw rows of the six settings only.
-
-    Per generation: n + m rows for each setting (p normals per row for the
-    Gaussian and regression settings, a response per regression row, one
-    uniform per CDF row); what a row-by-row engine cannot avoid.
-    """
-    rng = np.random.Generator(np.random.SFC64(0))  # the engines' generator
-    rows = 200
-    start = time.process_time()
-    for _ in range(n_generations):
-        for _ in range(4):  # gaussian and the three regressions: covariates
-            rng.standard_normal((repeats, rows, 2))
-        rng.standard_normal((repeats, rows))  # linear noise
-        rng.random((repeats, rows))  # logistic labels
-        rng.poisson(np.e, size=(repeats, rows))  # poisson counts (mean of exp(x'b))
-        rng.random((repeats, rows))  # ecdf
-    return (time.process_time() - start) / repeats
+def peer_per_pair(peer_dir, n_pairs):
+    """CPU-seconds of the authors' ``S2_w(w, rep)``, one call per (weight, repeat)."""
+    module = load_peer_module(peer_dir, "Scenario2/S2_GoldenRatio.py", "peer_s2")
+    times = []
+    for w, rep in PEER_PAIRS[:n_pairs]:
+        _, cpu = cpu_seconds(module.S2_w, w, rep)
+        times.append(cpu)
+        print(f"   authors' S2_w({w}, {rep}): {cpu:.2f} CPU-s")
+    return statistics.mean(times)
 
 
 def _children():
@@ -93,52 +107,54 @@ def _children_usage():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="CPU ratios only")
+    parser.add_argument("--quick", action="store_true", help="CPU per (weight, repeat) only")
+    parser.add_argument("--peer", metavar="DIR", default=None,
+                        help="a checkout of the authors' Model_Collapse_Codes repository")
+    parser.add_argument("--peer-calls", type=int, default=3,
+                        help=f"calls of the authors' S2_w to time (1-{len(PEER_PAIRS)}, "
+                        "default 3)")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--repeats", type=int, default=2000, help="scenario 2 repeats")
+    parser.add_argument("--repeats", type=int, default=2000, help="full scenario 2 repeats")
+    parser.add_argument("--weights", type=float, nargs="+", default=None, metavar="W",
+                        help="our weights (default: the paper's 30); the engines fit all "
+                        "weights of a repeat together, so fewer weights cost more per pair")
     args = parser.parse_args(argv)
+    weights = WEIGHTS if args.weights is None else tuple(args.weights)
 
-    print("1. CPU-seconds per (weight, repeat), scenario 2 sizes, one process")
-    per = cpu_per_pair()
-    for family, sec in per.items():
-        print(f"   {family:10s} {1e3 * sec:8.2f} ms")
+    print(f"1. CPU-seconds per (weight, repeat), scenario 2 sizes, {len(weights)} weights, one "
+          "process, one BLAS thread")
+    per = ours_per_pair(weights)
+    for name, sec in per.items():
+        print(f"   {name:28s} {1e3 * sec:8.2f} ms")
     total = sum(per.values())
-    bound = rng_bound_per_pair()
-    print(f"   all six    {1e3 * total:8.2f} ms  -> {AUTHORS_CPU_PER_PAIR / total:,.0f}x less CPU "
-          f"than the authors' {AUTHORS_CPU_PER_PAIR:g} s")
-    print(f"   drawing every raw row alone would take {1e3 * bound:.2f} ms "
-          f"(a row-level engine's bound: {AUTHORS_CPU_PER_PAIR / bound:,.0f}x)")
+    print(f"   {'all six settings':28s} {1e3 * total:8.2f} ms")
+    peer = None
+    if args.peer is not None:
+        peer = peer_per_pair(args.peer, max(1, min(args.peer_calls, len(PEER_PAIRS))))
+    print_ratio(total, peer, "scenario 2, six settings")
     if args.quick:
         return 0
 
     n_pairs = len(SCENARIO2_WEIGHTS) * args.repeats
-    print(f"2. full scenario 2: {len(SCENARIO2_WEIGHTS)} weights x {args.repeats} repeats x "
-          f"200 generations, six settings, n_jobs={args.jobs}")
+    print(f"2. full scenario 2: {len(SCENARIO2_WEIGHTS)} weights x {args.repeats} repeats, "
+          f"six settings, n_jobs={args.jobs}")
     _, workers_cpu0 = _children_usage()
     start = time.perf_counter()
     cpu0 = time.process_time()
-    df = reproduce.scenario2(n_repeats=args.repeats, n_jobs=args.jobs, random_state=0)
+    with fair():
+        df = reproduce.scenario2(n_repeats=args.repeats, n_jobs=args.jobs, random_state=0)
     wall = time.perf_counter() - start
     peak_workers, workers_cpu = _children_usage()
     cpu = time.process_time() - cpu0 + workers_cpu - workers_cpu0
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"   wall {wall:.1f} s ({wall / 60:.2f} min), CPU {cpu:.0f} s in all processes "
-          f"(= {cpu / args.jobs / 60:.2f} min of wall time on {args.jobs} idle cores)")
-    print(f"   authors' scripts: {n_pairs * 12 / 3600:.0f} h of wall time -> "
-          f"{n_pairs * 12 / wall:,.0f}x; CPU per (weight, repeat) {1e3 * cpu / n_pairs:.2f} ms")
+    print(f"   wall {wall:.1f} s ({wall / 60:.2f} min), CPU {cpu:.0f} s in all processes, "
+          f"{1e3 * cpu / n_pairs:.2f} ms per (weight, repeat)")
+    if peer is not None:
+        print(f"   the authors' S2_w at the CPU measured above: about {n_pairs * peer / 3600:,.0f} "
+              "CPU-hours for the same pairs (extrapolated, not run)")
     print(f"   peak memory: main process {peak_self:.0f} MB + workers {peak_workers:.0f} MB")
     summary = reproduce.scenarios_summary(df)
     print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-
-    if hasattr(reproduce, "adult_logistic"):
-        print(f"3. full adult-logistic (30 x 1000 x 100), n_jobs={args.jobs}")
-        start = time.perf_counter()
-        reproduce.adult_logistic(random_state=0, n_jobs=args.jobs)
-        wall = time.perf_counter() - start
-        print(f"   wall {wall:.1f} s ({wall / 60:.2f} min); authors: about 8.6 h -> "
-              f"{AUTHORS_ADULT_WALL / wall:,.0f}x")
-    else:
-        print("3. adult-logistic: skrecursive.reproduce.adult_logistic not available, skipped")
     return 0
 
 

@@ -1,18 +1,23 @@
 """Sphinx configuration of the skrecursive documentation.
 
 Build with ``python -m sphinx -W --keep-going -b html docs docs/_build/html``.
-The build needs no network: no intersphinx, every figure is made by the
-library (gallery examples and ``plot`` directives) at build time.
+The build and the built pages need no network: no intersphinx, every figure
+is made by the library (gallery examples and ``plot`` directives) at build
+time, and equations are converted to MathML at build time by docutils
+(``docs/_ext/mathml.py``) instead of loading MathJax from a remote site.
 """
 
 import os
 import re
+import sys
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import skrecursive  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "_ext"))
 
 project = "skrecursive"
 author = "skrecursive developers"
@@ -22,7 +27,7 @@ version = release = skrecursive.__version__
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.mathjax",
+    "mathml",  # docs/_ext/mathml.py: equations as MathML, rendered with no network
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "matplotlib.sphinxext.plot_directive",
@@ -105,6 +110,8 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "show_memory": False,
     "min_reported_time": 1,
+    # its timing pages load jQuery and DataTables from remote sites
+    "write_computation_times": False,
 }
 
 # -- matplotlib plot directive (figures in the user guide) --------------------
@@ -124,4 +131,5 @@ html_theme_options = {
 }
 html_sidebars = {"install": [], "api": []}
 html_static_path = []
+html_math_renderer = "mathml"
 html_show_sourcelink = False

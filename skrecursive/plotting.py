@@ -220,34 +220,44 @@ class WeightCurveDisplay:
 
     Build it with :meth:`from_results`; the constructor only stores data.
 
+    .. versionchanged:: 0.2
+       The inputs are stored under their parameter names, without a trailing
+       underscore (``weights``, ``mean``, ``lower``, ``upper``, ``minimiser``,
+       ``optimal_weight``), as scikit-learn reserves the trailing underscore
+       for what :meth:`plot` creates; ``minimizer`` and ``minimizer_`` are now
+       spelt ``minimiser`` like everywhere else in skrecursive (the marker is
+       ``minimiser_marker_``); the table measured by :meth:`from_estimator`
+       is ``curve``, not ``curve_``. The band is labelled with its confidence
+       level.
+
     Parameters
     ----------
     weights : ndarray of shape (n_weights,)
         The distinct weights, sorted.
     mean, lower, upper : ndarray of shape (n_weights,)
         Mean error over repeats and its confidence interval.
-    minimizer : float
+    minimiser : float
         The weight with the smallest mean error.
     optimal_weight : float or None, default=None
         ``w*(k)``; drawn as a vertical line when given.
     error_name : str, default="Error"
         Label of the y axis.
+    confidence : float in (0, 1) or None, default=None
+        Level of the interval ``[lower, upper]``, shown in the legend entry of
+        the band; None labels it "confidence interval" without a level.
+    curve : pandas.DataFrame or None, default=None
+        The table the display was computed from, when :meth:`from_estimator`
+        measured it with :func:`skrecursive.weight_curve`.
 
     Attributes
     ----------
-    weights_, mean_, lower_, upper_ : ndarray of shape (n_weights,)
-        The plotted data.
-    minimizer_ : float
-        Empirical minimiser of the mean error.
-    optimal_weight_ : float or None
-        ``optimal_weight(k)``, or None when no ``k`` was given.
     line_ : matplotlib Line2D
         The mean error curve (also ``lines_[0]``).
     lines_ : list of matplotlib Line2D
-        The mean curve, then the vertical line at ``optimal_weight_`` if any.
+        The mean curve, then the vertical line at ``optimal_weight`` if any.
     fill_between_ : matplotlib PolyCollection
         The confidence band.
-    minimizer_marker_ : matplotlib Line2D
+    minimiser_marker_ : matplotlib Line2D
         The marker at the empirical minimum.
     ax_ : matplotlib Axes
     figure_ : matplotlib Figure
@@ -264,23 +274,30 @@ class WeightCurveDisplay:
     >>> df = pd.DataFrame({"weight": w, "repeat": np.tile(np.arange(50), 8),
     ...                    "error": limiting_risk(w, 1.0) * rng.exponential(size=w.size)})
     >>> disp = WeightCurveDisplay.from_results(df, k=1.0)
-    >>> round(disp.optimal_weight_, 3), disp.weights_.size
-    (0.618, 8)
+    >>> round(disp.optimal_weight, 3), disp.weights.size, disp.fill_between_.get_label()
+    (0.618, 8, '95% confidence interval')
     """
 
     def __init__(
-        self, *, weights, mean, lower, upper, minimizer, optimal_weight=None, error_name="Error"
+        self, *, weights, mean, lower, upper, minimiser, optimal_weight=None, error_name="Error",
+        confidence=None, curve=None,
     ):
-        self.weights_ = np.asarray(weights, dtype=float)
-        self.mean_ = np.asarray(mean, dtype=float)
-        self.lower_ = np.asarray(lower, dtype=float)
-        self.upper_ = np.asarray(upper, dtype=float)
-        self.minimizer_ = float(minimizer)
-        self.optimal_weight_ = None if optimal_weight is None else float(optimal_weight)
+        self.weights = np.asarray(weights, dtype=float)
+        self.mean = np.asarray(mean, dtype=float)
+        self.lower = np.asarray(lower, dtype=float)
+        self.upper = np.asarray(upper, dtype=float)
+        self.minimiser = float(minimiser)
+        self.optimal_weight = None if optimal_weight is None else float(optimal_weight)
         self.error_name = error_name
+        self.confidence = confidence
+        self.curve = curve
 
     def plot(self, ax=None, *, line_kw=None, fill_between_kw=None, error_name=None):
         """Draw the mean error with its band, ``w*(k)`` and the empirical minimum.
+
+        The legend goes in a corner that neither the curve nor the line at
+        ``w*(k)`` crosses: the y axis gets head room above the curve and the
+        legend sits in the upper corner farther from ``w*(k)``.
 
         Parameters
         ----------
@@ -299,27 +316,40 @@ class WeightCurveDisplay:
         """
         ax = _axes(ax)
         (self.line_,) = ax.plot(
-            self.weights_, self.mean_, **{"marker": "o", "label": "mean error", **(line_kw or {})}
+            self.weights, self.mean, **{"marker": "o", "label": "mean error", **(line_kw or {})}
+        )
+        band = "confidence interval" if self.confidence is None else (
+            f"{100 * self.confidence:g}% confidence interval"
         )
         self.fill_between_ = ax.fill_between(
-            self.weights_, self.lower_, self.upper_, **{"alpha": 0.3, **(fill_between_kw or {})}
+            self.weights, self.lower, self.upper,
+            **{"alpha": 0.3, "label": band, **(fill_between_kw or {})},
         )
         self.lines_ = [self.line_]
-        if self.optimal_weight_ is not None:
+        if self.optimal_weight is not None:
             self.lines_.append(
                 ax.axvline(
-                    self.optimal_weight_, color="black", linestyle="--",
-                    label=f"optimal weight w* = {self.optimal_weight_:.3f}",
+                    self.optimal_weight, color="black", linestyle="--",
+                    label=f"optimal weight w* = {self.optimal_weight:.3f}",
                 )
             )
-        i = int(np.argmin(self.mean_))
-        (self.minimizer_marker_,) = ax.plot(
-            [self.minimizer_], [self.mean_[i]], linestyle="none", marker="*", markersize=14,
-            color="red", label=f"empirical minimum w = {self.minimizer_:.3g}",
+        i = int(np.argmin(self.mean))
+        (self.minimiser_marker_,) = ax.plot(
+            [self.minimiser], [self.mean[i]], linestyle="none", marker="*", markersize=14,
+            color="red", label=f"empirical minimiser w = {self.minimiser:.3g}",
         )
         ax.set_xlabel("Weight on real data w")
         ax.set_ylabel(self.error_name if error_name is None else error_name)
-        ax.legend()
+        # head room for the legend above the band, in the upper corner away from w*
+        low, high = np.nanmin(self.lower), np.nanmax(self.upper)
+        span = high - low if high > low else max(abs(high), 1.0)
+        ax.set_ylim(min(ax.get_ylim()[0], low - 0.05 * span), high + 0.75 * span)
+        x_low, x_high = ax.get_xlim()
+        if self.optimal_weight is None:
+            loc = "upper right"
+        else:
+            loc = "upper left" if self.optimal_weight > (x_low + x_high) / 2 else "upper right"
+        ax.legend(loc=loc)
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
@@ -382,9 +412,10 @@ class WeightCurveDisplay:
             mean=mean,
             lower=mean - half,
             upper=mean + half,
-            minimizer=weights[int(np.argmin(mean))],
+            minimiser=weights[int(np.argmin(mean))],
             optimal_weight=None if k is None else optimal_weight(k),
             error_name=error_col if error_name is None else error_name,
+            confidence=confidence,
         )
         return disp.plot(ax=ax, line_kw=line_kw, fill_between_kw=fill_between_kw)
 
@@ -405,7 +436,7 @@ class WeightCurveDisplay:
           Student-t ``confidence`` interval of the *paired* difference to the
           optimal weight (``diff_se``), the uncertainty that matters when
           comparing weights, so it closes at ``w*(k)``. The measured table is
-          kept as ``curve_``.
+          kept as ``curve``.
         * a fitted :class:`~sklearn.model_selection.GridSearchCV` (or
           ``RandomizedSearchCV``) around a recursive meta-estimator, searching
           ``weight``: the error is minus ``mean_test_score`` and the band the
@@ -451,9 +482,9 @@ class WeightCurveDisplay:
         ...                                  scoring="neg_mean_squared_error")
         >>> disp = WeightCurveDisplay.from_estimator(
         ...     est, X, y, weights=[0.3, 0.5, 0.9], n_repeats=4, last=3, random_state=0)
-        >>> round(disp.optimal_weight_, 3), disp.ax_.get_ylabel()
+        >>> round(disp.optimal_weight, 3), disp.ax_.get_ylabel()
         (0.618, 'Mean squared error')
-        >>> disp.curve_["label"].tolist()
+        >>> disp.curve["label"].tolist()
         [0.3, 0.5, 'optimal', 0.9]
         """
         if not (isinstance(confidence, Real) and 0 < confidence < 1):
@@ -493,11 +524,11 @@ class WeightCurveDisplay:
             )
         disp = cls(
             weights=data["weights"], mean=data["mean"], lower=data["lower"],
-            upper=data["upper"], minimizer=data["weights"][int(np.argmin(data["mean"]))],
+            upper=data["upper"], minimiser=data["weights"][int(np.argmin(data["mean"]))],
             optimal_weight=data["optimal_weight"],
             error_name=error_name or _score_name(data["scoring"], negate_score=True),
+            confidence=confidence, curve=curve,
         )
-        disp.curve_ = curve
         return disp.plot(ax=ax, line_kw=line_kw, fill_between_kw=fill_between_kw)
 
 

@@ -1,30 +1,44 @@
 """The ``skrecursive adult`` command: a tiny run and one-line errors on bad input."""
 
+import re
+
 import pandas as pd
 import pytest
 
 from skrecursive import cli
+from skrecursive.reproduce import minimiser_interval
 
 
 def test_tiny_run_writes_csv_and_prints_minimiser(tmp_path, capsys):
     out = tmp_path / "adult"
     status = cli.main([
         "adult", "--repeats", "3", "--n", "100", "--generations", "4",
-        "--weights", "0.4", "0.6", "0.8", "--out", str(out), "--seed", "1",
+        "--weights", "0.4", "0.5", "0.6", "0.7", "0.8", "--out", str(out), "--seed", "1",
         "--jobs", "1", "--quiet",
     ])
     printed = capsys.readouterr()
     assert status == 0 and printed.err == ""
     res = pd.read_csv(out / "adult_logistic.csv")
-    assert len(res) == 9 and sorted(res["weight"].unique()) == [0.4, 0.6, 0.8]
+    assert len(res) == 15 and sorted(res["weight"].unique()) == [0.4, 0.5, 0.6, 0.7, 0.8]
     assert (res["rows_used"] == 48842).all() and not res["drop_missing"].any()
     lines = printed.out.splitlines()
     assert any("48,842 rows" in line and "'?' kept" in line for line in lines)
     assert "w*(k) = 0.6180" in printed.out
-    # the printed minimiser is the weight with the smallest mean error in the CSV
+    # it says what the error is, and how long the run should take before starting
+    assert any(line.startswith("error of a repeat = ||beta_t - beta*||^2") and
+               "full-data fit" in line and "last 4 generations" in line for line in lines)
+    assert re.match(r"Adult logistic experiment: 5 weights x 3 repeats x 4 generations; "
+                    r"measured \d+ CPU-ms per \(weight, repeat\), so expect about ", lines[0])
+    # the printed minimisers are those of the CSV: the grid one, and the smoothed
+    # one with its bootstrap interval over repeats and whether w* lies in it
     best = res.groupby("weight")["error"].mean().idxmin()
-    minimiser = [line for line in lines if line.startswith("empirical minimiser")]
-    assert minimiser == [f"empirical minimiser: w = {best:.2f}    theory w*(k) = 0.6180"]
+    assert f"grid minimiser of the mean error: w = {best:.2f}" in lines
+    found = minimiser_interval(res, random_state=1)
+    inside = "inside" if found["low"] <= 0.6180 <= found["high"] else "outside"
+    assert (f"empirical minimiser (smoothed curve): w = {found['minimiser']:.3f}, 95% bootstrap "
+            f"interval over repeats [{found['low']:.3f}, {found['high']:.3f}]; w* = 0.6180 is "
+            f"{inside} it") in lines
+    assert re.match(r"skrecursive adult finished in \d+ s$", lines[-1])
     # the classifier section: four loops, per-generation test log-loss and accuracy
     curves = pd.read_csv(out / "adult_classifier.csv")
     assert sorted(curves["loop"].unique()) == sorted(
@@ -64,3 +78,43 @@ def test_unwritable_out_gives_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert status == 2
     assert err.count("\n") == 1 and "--out" in err and "not a writable directory" in err
+
+
+def test_papers_scale_prints_expected_duration_before_starting(tmp_path, capsys, monkeypatch):
+    # stop the run as soon as the real experiment starts: by then the expected
+    # duration, measured by the pilot, must already be printed
+    import skrecursive.reproduce as reproduce
+
+    pilot = reproduce.adult_logistic
+    full_runs = []
+
+    def stop_at_full_run(**kwargs):
+        if kwargs["n_repeats"] == 1000:
+            full_runs.append(kwargs)
+            if len(full_runs) == 2:  # the first is the dry run that checks the arguments
+                raise KeyboardInterrupt
+        return pilot(**kwargs)
+
+    monkeypatch.setattr(reproduce, "adult_logistic", stop_at_full_run)
+    status = cli.main(["adult", "--repeats", "1000", "--jobs", "2", "--out", str(tmp_path),
+                       "--quiet"])
+    out = capsys.readouterr().out.splitlines()
+    assert status == 130 and len(out) == 1
+    match = re.match(r"Adult logistic experiment: 30 weights x 1000 repeats x 100 generations; "
+                     r"measured (\d+) CPU-ms per \(weight, repeat\), so expect about "
+                     r"([\d.]+) (s|min|h) on 2 worker\(s\)$", out[0])
+    assert match is not None
+    per_pair = float(match[1]) / 1e3
+    expected = float(match[2]) * {"s": 1, "min": 60, "h": 3600}[match[3]]
+    # 30,000 pairs over 2 workers, plus about a second of start-up
+    assert expected == pytest.approx(30_000 * per_pair / 2, rel=0.1, abs=5)
+
+
+def test_default_repeats_are_the_experiments_default():
+    import inspect
+
+    from skrecursive.cli._adult import ADULT_CLI_REPEATS
+    from skrecursive.reproduce import adult_logistic
+
+    default = inspect.signature(adult_logistic).parameters["n_repeats"].default
+    assert ADULT_CLI_REPEATS == default == 100

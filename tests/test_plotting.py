@@ -102,26 +102,46 @@ def _weight_results(seed=0, repeats=40):
 def test_weight_curve_summary_and_plot():
     grid, df = _weight_results()
     disp = WeightCurveDisplay.from_results(df, k=1.0, confidence=0.9)
-    np.testing.assert_allclose(disp.weights_, grid)
+    np.testing.assert_allclose(disp.weights, grid)
     by_weight = df.groupby("weight")["error"]
-    np.testing.assert_allclose(disp.mean_, by_weight.mean().to_numpy())
+    np.testing.assert_allclose(disp.mean, by_weight.mean().to_numpy())
     half = stats.t.ppf(0.95, 39) * by_weight.std(ddof=1).to_numpy() / np.sqrt(40)
-    np.testing.assert_allclose(disp.upper_ - disp.mean_, half)
-    np.testing.assert_allclose(disp.mean_ - disp.lower_, half)
-    assert disp.minimizer_ == grid[np.argmin(disp.mean_)]
+    np.testing.assert_allclose(disp.upper - disp.mean, half)
+    np.testing.assert_allclose(disp.mean - disp.lower, half)
+    assert disp.minimiser == grid[np.argmin(disp.mean)]
     # plotted data
     x, y = disp.line_.get_data()
     np.testing.assert_allclose(x, grid)
-    np.testing.assert_allclose(y, disp.mean_)
-    mx, my = disp.minimizer_marker_.get_data()
-    assert mx[0] == disp.minimizer_ and my[0] == disp.mean_.min()
+    np.testing.assert_allclose(y, disp.mean)
+    mx, my = disp.minimiser_marker_.get_data()
+    assert mx[0] == disp.minimiser and my[0] == disp.mean.min()
     vx, _ = disp.lines_[1].get_data()
     np.testing.assert_allclose(vx, optimal_weight(1.0))
-    assert disp.optimal_weight_ == pytest.approx(0.6180339887)
+    assert disp.optimal_weight == pytest.approx(0.6180339887)
     band = disp.fill_between_.get_paths()[0].vertices
-    assert band[:, 1].min() == pytest.approx(disp.lower_.min())
-    assert band[:, 1].max() == pytest.approx(disp.upper_.max())
+    assert band[:, 1].min() == pytest.approx(disp.lower.min())
+    assert band[:, 1].max() == pytest.approx(disp.upper.max())
     assert disp.ax_.get_ylabel() == "error"
+
+
+@pytest.mark.parametrize("k, figsize", [(1.0, (6.4, 4.8)), (1.0, (5.3, 4.5)), (0.1, (6.4, 4.8))])
+def test_weight_curve_legend_clear_of_curve_and_w_star(k, figsize):
+    # the legend names the band's level and overlaps neither the w* line nor the
+    # curve, its band or the minimiser marker (compared in display coordinates)
+    grid, df = _weight_results()
+    df["error"] = limiting_risk(df["weight"], k) * df["error"] / limiting_risk(df["weight"], 1.0)
+    _, ax = plt.subplots(figsize=figsize)
+    disp = WeightCurveDisplay.from_results(df, k=k, confidence=0.9, ax=ax,
+                                           error_name="squared error")
+    disp.figure_.canvas.draw()
+    legend = disp.ax_.get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert "90% confidence interval" in texts and disp.ax_.get_ylabel() == "squared error"
+    box = legend.get_window_extent()
+    x_star = disp.ax_.transData.transform((optimal_weight(k), 0))[0]
+    assert not box.x0 <= x_star <= box.x1
+    for artist in (disp.line_, disp.fill_between_, disp.minimiser_marker_):
+        assert not box.overlaps(artist.get_window_extent())
 
 
 def test_weight_curve_interval_covers_truth_at_nominal_rate():
@@ -133,18 +153,18 @@ def test_weight_curve_interval_covers_truth_at_nominal_rate():
         grid, df = _weight_results(seed)
         disp = WeightCurveDisplay.from_results(df)
         truth = limiting_risk(grid, 1.0)
-        covered.append((disp.lower_ <= truth) & (truth <= disp.upper_))
+        covered.append((disp.lower <= truth) & (truth <= disp.upper))
         plt.close("all")
     coverage = np.mean(covered)
     assert 0.90 <= coverage <= 0.98
-    assert disp.optimal_weight_ is None and len(disp.lines_) == 1
+    assert disp.optimal_weight is None and len(disp.lines_) == 1
 
 
 def test_weight_curve_single_repeat_and_bad_input():
     df = pd.DataFrame({"w": [0.2, 0.5, 0.8], "err": [3.0, 1.0, 2.0]})
     disp = WeightCurveDisplay.from_results(df, weight_col="w", error_col="err", k=2.0)
-    np.testing.assert_array_equal(disp.lower_, disp.mean_)
-    assert disp.minimizer_ == 0.5
+    np.testing.assert_array_equal(disp.lower, disp.mean)
+    assert disp.minimiser == 0.5
     with pytest.raises(ValueError, match="weight_col"):
         WeightCurveDisplay.from_results(df)
     with pytest.raises(ValueError, match="confidence"):

@@ -114,10 +114,10 @@ def test_display_from_estimator_draws_the_paired_band(data):
     disp = WeightCurveDisplay.from_estimator(
         _est(), *data, weights=[0.2, 0.9], n_repeats=5, last=3, random_state=0
     )
-    curve = disp.curve_
-    np.testing.assert_allclose(disp.mean_, -curve["score_mean"])
+    curve = disp.curve
+    np.testing.assert_allclose(disp.mean, -curve["score_mean"])
     i = int(np.flatnonzero(curve["label"] == "optimal")[0])
-    assert disp.lower_[i] == disp.upper_[i] == disp.mean_[i]  # the band closes at w*
+    assert disp.lower[i] == disp.upper[i] == disp.mean[i]  # the band closes at w*
     assert disp.ax_.get_ylabel() == "Mean squared error"
     assert disp.lines_[1].get_xdata()[0] == pytest.approx((5**0.5 - 1) / 2)
 
@@ -128,11 +128,11 @@ def test_display_from_grid_search_resolves_named_weights(data):
         scoring="neg_mean_squared_error",
     ).fit(*data)
     disp = WeightCurveDisplay.from_estimator(search)
-    np.testing.assert_allclose(disp.weights_, [0.2, 0.5, (5**0.5 - 1) / 2])
+    np.testing.assert_allclose(disp.weights, [0.2, 0.5, (5**0.5 - 1) / 2])
     order = [0, 1, 2]  # the grid is already sorted by resolved weight
-    np.testing.assert_allclose(disp.mean_, -search.cv_results_["mean_test_score"][order])
-    assert disp.optimal_weight_ == pytest.approx((5**0.5 - 1) / 2)
-    assert disp.curve_ is None
+    np.testing.assert_allclose(disp.mean, -search.cv_results_["mean_test_score"][order])
+    assert disp.optimal_weight == pytest.approx((5**0.5 - 1) / 2)
+    assert disp.curve is None
 
 
 def test_display_refuses_searches_it_cannot_read(data):

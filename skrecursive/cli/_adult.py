@@ -1,28 +1,34 @@
 """``skrecursive adult``: the paper's experiments on the bundled UCI Adult data.
 
-Every argument is checked before any work starts; then each function of
-:data:`ADULT_STEPS` runs in order: the logistic experiment (error versus
-weight), the recursive classifier's per-generation test curves, the figure.
+Every argument is checked before any work starts; then the logistic
+experiment (error versus weight), the recursive classifier's per-generation
+test curves (both from :mod:`skrecursive.reproduce`) and their figure run in
+turn, and the command prints the time it took.
 """
 
 import math
+import os
 
+import numpy as np
+
+from ..theory import optimal_weight
 from ._common import RunOutputs, add_run_options, dry_run, number, progress
 from ._errors import CLIError
 
-__all__ = ["configure", "run", "ADULT_STEPS", "ADULT_CLI_REPEATS"]
+__all__ = ["configure", "run", "ADULT_CLI_REPEATS", "ADULT_OUTPUTS"]
 
-#: Repeats per weight of the default ``skrecursive adult`` run. 30 weights x 60
-#: repeats x 100 generations of the batched logistic engine take about 57
-#: CPU-seconds in all (start-up included), about 30 s of wall time on two free
-#: cores, leaving room in the two-minute budget for the classifier part.
-#: Repeats share their random draws across weights, so 60 of them resolve
-#: differences of the mean error between weights to a few percent: every weight
-#: up to 0.52 and from 0.66 on loses to 0.62 by more than 2.5 paired standard
-#: errors (scaled from a 100-repeat pilot), so the printed minimiser lands in
-#: 0.54-0.64, around w* = 0.618, where the curve is flat. The paper uses 1000.
-ADULT_CLI_REPEATS = 60
+#: Level of the intervals printed and drawn by ``skrecursive adult``.
+CONFIDENCE = 0.95
 
+#: Repeats per weight of the default ``skrecursive adult`` run: the default of
+#: :func:`skrecursive.reproduce.adult_logistic` (the paper uses 1000). 30 weights x
+#: 100 repeats x 100 generations of the batched logistic engine plus the four
+#: classifier loops take about 35 CPU-seconds in all processes (``python
+#: benchmarks/bench_adult.py --main-job`` measures it), about 20 s on two idle
+#: cores. Repeats share their random draws across weights, so 100 of them
+#: locate the minimum of the curve to about +-0.035 (95% bootstrap interval over
+#: repeats of the smoothed minimiser).
+ADULT_CLI_REPEATS = 100  # a test keeps it equal to reproduce's (imported lazily)
 
 #: Share of the majority class (income <= 50K) in the Adult rows: 76.1%.
 _MAJORITY_SHARE = 0.761
@@ -94,142 +100,149 @@ _LOGISTIC_KEYS = ("n", "k", "n_generations", "n_repeats", "weights", "last", "dr
                   "random_state", "n_jobs", "progress")
 
 
-def _adult_logistic_step(settings):
-    """The logistic experiment: table of mean error per weight, minimiser, CSV."""
+def _expected_seconds(settings):
+    """CPU per (weight, repeat) and expected wall time of the logistic experiment.
 
-    import numpy as np
+    Measured, not assumed: two short pilots (one chunk of at most 50 repeats
+    at two weights, 1 and 6 generations) run in this process with one BLAS
+    thread; their difference is the cost of 5 generations without the fixed
+    start-up (data, full-data fit), which is then scaled to the run's size and
+    workers. The pilots (after a warm-up call) take about a second.
+    """
+    import time
+
+    from joblib import effective_n_jobs
+    from threadpoolctl import threadpool_limits
 
     from ..reproduce import adult_logistic
-    from ..simulation._adult_engines import ADULT_LOGISTIC_FEATURES
-    from ..theory import optimal_weight
 
+    reps, weights = min(settings["n_repeats"], 50), settings["weights"][:2]
+    cpu = []
+    for gens in (1, 1, 6):  # the first call warms up (data loading, imports)
+        with threadpool_limits(limits=1):
+            start = time.process_time()
+            adult_logistic(n=settings["n"], k=settings["k"], n_generations=gens, last=1,
+                           n_repeats=reps, weights=weights,
+                           drop_missing=settings["drop_missing"], random_state=0, n_jobs=1)
+            cpu.append(time.process_time() - start)
+    per_generation = max(cpu[2] - cpu[1], 0.0) / (reps * len(weights) * 5)
+    per_pair = per_generation * (settings["n_generations"] + 1)
+    pairs = settings["n_repeats"] * len(settings["weights"])
+    workers = max(1, min(effective_n_jobs(settings["n_jobs"]), os.cpu_count() or 1))
+    return per_pair, cpu[1] + pairs * per_pair / workers, workers
+
+
+def _logistic_section(settings, outputs, expected):
+    """The logistic experiment: what the error is, the table, the minimiser and its interval."""
+    from scipy.stats import norm
+
+    from ..reproduce import adult_logistic, minimiser_interval
+    from ..simulation._adult_engines import ADULT_LOGISTIC_FEATURES
+
+    per_pair, expected, workers = expected
+    n_weights = len(settings["weights"])
+    print(f"Adult logistic experiment: {n_weights} weights x {settings['n_repeats']} repeats "
+          f"x {settings['n_generations']} generations; measured {1e3 * per_pair:.0f} CPU-ms per "
+          f"(weight, repeat), so expect about {_duration(expected)} on {workers} worker(s)")
     res = adult_logistic(**{key: settings[key] for key in _LOGISTIC_KEYS})
     first = res.iloc[0]
-    k = settings["k"]
+    k, last, confidence = settings["k"], settings["last"], CONFIDENCE
     kept = "dropped" if settings["drop_missing"] else "kept, as in the authors' run"
     print(f"Adult logistic regression (He, Xu & Cheng 2026): {first['rows_used']:,} rows of "
           f"adult.data + adult.test, rows with '?' {kept}")
     print(f"features: {', '.join(ADULT_LOGISTIC_FEATURES)}; target: income > 50K")
     beta = ", ".join(f"{b:.4g}" for b in res.attrs["pseudo_truth"])
-    print(f"pseudo-truth (intercept, coefficients) on all rows: ({beta})")
+    print(f"full-data fit beta* (intercept, coefficients) on all rows: ({beta})")
     print(f"k = {k:g} (n = {first['n']} real, m = {first['m']} synthetic rows per generation), "
-          f"{first['n_generations']} generations, error averaged over the last "
-          f"{settings['last']}, {settings['n_repeats']} repeats per weight")
+          f"{first['n_generations']} generations, {settings['n_repeats']} repeats per weight; "
+          "repeat r uses the same random draws at every weight")
+    print(f"error of a repeat = ||beta_t - beta*||^2, the squared distance of the fitted "
+          f"(intercept, coefficients) to the full-data fit, averaged over the last {last} "
+          "generations")
     w_star = optimal_weight(k)
     print(f"w*(k) = {w_star:.4f}")
-    print(f"{'weight':>8}{'mean error':>14}{'95% interval':>26}{'repeats':>9}")
+    print(f"{'weight':>8}{'mean error':>14}{f'{confidence:.0%} interval of the mean':>34}"
+          f"{'repeats':>9}")
     summary = res.groupby("weight")["error"].agg(["mean", "std", "count"])
+    z = norm.ppf(0.5 + confidence / 2)
     for w, row in summary.iterrows():
-        half = 1.96 * row["std"] / np.sqrt(row["count"]) if row["count"] > 1 else np.nan
+        half = z * row["std"] / np.sqrt(row["count"]) if row["count"] > 1 else np.nan
         interval = f"[{row['mean'] - half:.4g}, {row['mean'] + half:.4g}]"
-        print(f"{w:>8.2f}{row['mean']:>14.4g}{interval:>26}{int(row['count']):>9}")
+        print(f"{w:>8.2f}{row['mean']:>14.4g}{interval:>34}{int(row['count']):>9}")
     best = summary["mean"].idxmin()
-    print(f"empirical minimiser: w = {best:.2f}    theory w*(k) = {w_star:.4f}")
-    path = settings["outputs"].write_csv(res, "adult_logistic.csv")
+    print(f"grid minimiser of the mean error: w = {best:.2f}")
+    if len(summary) >= 5:
+        found = minimiser_interval(res, confidence=confidence, random_state=settings[
+            "random_state"])
+        inside = found["low"] <= w_star <= found["high"]
+        print(f"empirical minimiser (smoothed curve): w = {found['minimiser']:.3f}, "
+              f"{confidence:.0%} bootstrap interval over repeats [{found['low']:.3f}, "
+              f"{found['high']:.3f}]; w* = {w_star:.4f} is "
+              f"{'inside' if inside else 'outside'} it")
+    else:
+        print("(no interval for the minimiser: it needs at least 5 weights)")
+    path = outputs.write_csv(res, "adult_logistic.csv")
     print(f"wrote {path}")
-    settings["logistic"] = res
+    return res
 
 
-def _adult_classifier_step(settings):
-    """RecursiveWeightedClassifier on all features: per-generation test log-loss and accuracy."""
+def _classifier_section(settings, outputs):
+    """The recursive classifier on all features: test log-loss and accuracy per generation."""
+    from ..reproduce import ADULT_CLASSIFIER_LOOPS, adult_classifier
 
-    import pandas as pd
-    from sklearn.compose import make_column_selector, make_column_transformer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    from .._core.classification import RecursiveWeightedClassifier
-    from ..datasets import load_adult
-
-    data = load_adult(drop_missing=True)
-    X, y = data.data, data.target
-    n, k = settings["n"], settings["k"]
-    model = make_pipeline(
-        make_column_transformer(
-            (OneHotEncoder(handle_unknown="ignore"),
-             make_column_selector(dtype_include="category")),
-            (StandardScaler(), make_column_selector(dtype_include="number")),
-        ),
-        LogisticRegression(max_iter=1000),
+    curves = adult_classifier(
+        n=settings["n"], k=settings["k"], n_generations=settings["n_generations"],
+        random_state=settings["random_state"], n_jobs=settings["n_jobs"],
+        progress=settings["progress"],
     )
-    weights = {"fully synthetic (w = 0)": 0.0, "naive": "naive", "optimal w*": "optimal",
-               "real only (w = 1)": 1.0}
+    attrs = curves.attrs
     print()
-    print(f"RecursiveWeightedClassifier on all {X.shape[1]} features ({X.shape[0]:,} complete "
-          f"rows; one-hot encoding + logistic regression), n = {n} real and "
-          f"m = {max(1, round(n / k))} synthetic rows per generation, scored on a held-out 30% "
-          "test split")
-    from threadpoolctl import threadpool_limits
-    from tqdm.auto import tqdm
-
-    fitted, frames = {}, []
-    for name, weight in tqdm(weights.items(), desc="classifier loops", leave=False,
-                             disable=not settings["progress"]):
-        est = RecursiveWeightedClassifier(
-            model, n_generations=settings["n_generations"], n_real=n, n_synthetic=1.0 / k,
-            weight=weight, validation_fraction=0.3, scoring=["neg_log_loss", "accuracy"],
-            random_state=settings["random_state"],
-        )
-        # hundreds of small fits: BLAS threads cost more than they save (same results)
-        with threadpool_limits(limits=1, user_api="blas"):
-            est.fit(X, y)
-        fitted[name] = est
-        frame = pd.DataFrame(est.history_)
-        frame.insert(0, "loop", name)
-        frames.append(frame)
-    curves = pd.concat(frames, ignore_index=True)
-    curves["log_loss"] = -curves.pop("score_neg_log_loss")
-    curves["accuracy"] = curves.pop("score_accuracy")
+    print(f"RecursiveWeightedClassifier on all {attrs['n_features']} features "
+          f"({attrs['rows_used']:,} complete rows; one-hot encoding + logistic regression), "
+          f"n = {attrs['n']} real and m = {attrs['m']} synthetic rows per generation, scored "
+          f"on a held-out {attrs['test_fraction']:.0%} test split")
+    names = list(ADULT_CLASSIFIER_LOOPS)
     T = settings["n_generations"]
     shown = sorted({0, *range(0, T + 1, max(1, T // 10)), T})
     wide = curves.pivot(index="generation", columns="loop", values=["log_loss", "accuracy"])
     print("test log-loss / accuracy per generation:")
-    print(f"{'generation':>10}" + "".join(f"{name:>26}" for name in weights))
+    print(f"{'generation':>10}" + "".join(f"{name:>26}" for name in names))
     for t in shown:
         cells = "".join(
             f"{wide.loc[t, ('log_loss', name)]:>18.4f} / {wide.loc[t, ('accuracy', name)]:.3f}"
-            for name in weights
+            for name in names
         )
         print(f"{t:>10}{cells}")
-    opt = fitted["optimal w*"]
-    print(f"optimal weight w* = {opt.weight_:.4f}: final test accuracy "
+    w_opt = curves.loc[curves["loop"] == "optimal w*", "weight"].iloc[-1]
+    print(f"optimal weight w* = {w_opt:.4f}: final test accuracy "
           f"{wide.loc[T, ('accuracy', 'optimal w*')]:.4f}, log-loss "
           f"{wide.loc[T, ('log_loss', 'optimal w*')]:.4f}")
-    path = settings["outputs"].write_csv(curves, "adult_classifier.csv")
+    path = outputs.write_csv(curves, "adult_classifier.csv")
     print(f"wrote {path}")
-    settings["classifiers"] = list(fitted.values())
+    return curves
 
 
-def _adult_figure_step(settings):
+def _figure_section(outputs, logistic, classifier):
     """One PNG: error versus weight with w*, and the classifier's per-generation curves."""
-
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..plotting import GenerationCurveDisplay, WeightCurveDisplay
+    from ..reproduce import plot_adult
 
-    results = settings["logistic"]
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.5), layout="constrained")
-    WeightCurveDisplay.from_results(results, k=settings["k"], ax=axes[0])
-    axes[0].set_title("Adult logistic regression: error vs weight")
-    estimators = settings["classifiers"]
-    labels = ["fully synthetic", "naive", "optimal w*", "real only"]
-    GenerationCurveDisplay.from_estimator(estimators, labels=labels, metric="neg_log_loss",
-                                          negate_score=True, ax=axes[1])
-    axes[1].set_title("Classifier: test log-loss per generation")
-    GenerationCurveDisplay.from_estimator(estimators, labels=labels, metric="accuracy",
-                                          ax=axes[2])
-    axes[2].set_title("Classifier: test accuracy per generation")
-    path = settings["outputs"].save_figure(fig, "adult.png", dpi=110)
+    fig = plot_adult(logistic, classifier, confidence=CONFIDENCE)
+    path = outputs.save_figure(fig, "adult.png", dpi=110)
     plt.close(fig)
     print(f"wrote {path}")
 
 
-#: The sections of ``skrecursive adult``, run in order with the checked settings.
-ADULT_STEPS = [_adult_logistic_step, _adult_classifier_step, _adult_figure_step]
+def _duration(seconds):
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 #: The files ``skrecursive adult`` writes in ``--out``.
@@ -237,21 +250,25 @@ ADULT_OUTPUTS = ("adult_logistic.csv", "adult_classifier.csv", "adult.png")
 
 
 def run(args):
-    """``skrecursive adult``: check everything, then run each of :data:`ADULT_STEPS`."""
-    settings = _adult_settings(args)
+    """``skrecursive adult``: check everything, run the experiments, print the time taken."""
+    import time
+
+    from .._utils.parallel import task_store
     from ..reproduce import adult_logistic
 
+    settings = _adult_settings(args)
     dry_run(adult_logistic, **{key: settings[key] for key in _LOGISTIC_KEYS})
     outputs = RunOutputs(args.out, list(ADULT_OUTPUTS))
     parameters = {key: settings[key] for key in _LOGISTIC_KEYS
                   if key not in ("n_jobs", "progress")}
     outputs.open_checkpoint({"command": "adult", **parameters}, resume=args.resume)
-    settings["outputs"] = outputs
-
-    from .._utils.parallel import task_store
-
+    start = time.perf_counter()
+    # the pilot runs outside the checkpoint: its tasks are not part of the run
+    expected = _expected_seconds(settings)
     with task_store(outputs.checkpoint):
-        for step in ADULT_STEPS:
-            step(settings)
+        logistic = _logistic_section(settings, outputs, expected)
+        classifier = _classifier_section(settings, outputs)
+    _figure_section(outputs, logistic, classifier)
     outputs.finish()
+    print(f"skrecursive adult finished in {_duration(time.perf_counter() - start)}")
     return 0

@@ -4,7 +4,10 @@ He, Xu & Cheng, "Recursive learning without collapse: a weighting-based
 stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
 
 * The UCI Adult experiments, :func:`adult_logistic` and
-  :func:`adult_categorical`, on the bundled data (batched-Newton engine).
+  :func:`adult_categorical`, on the bundled data (batched-Newton engine), the
+  recursive classifier's per-generation test curves, :func:`adult_classifier`,
+  and their figure, :func:`plot_adult`; :func:`minimiser_interval` locates the
+  minimum of an error-versus-weight curve with a bootstrap interval.
 * The simulation scenarios 1 to 3, :func:`scenario1`, :func:`scenario2`,
   :func:`scenario3`, on the vectorised engines of :mod:`skrecursive.simulation`,
   with :func:`scenarios_summary` and the ``plot_scenario*`` figures.
@@ -20,7 +23,14 @@ summary, interval or plot can be computed from it. The ``skrecursive adult``
 and ``skrecursive reproduce`` commands call them.
 """
 
-from ._adult import adult_categorical, adult_logistic
+from ._adult import (
+    ADULT_CLASSIFIER_LOOPS,
+    adult_categorical,
+    adult_classifier,
+    adult_logistic,
+    plot_adult,
+)
+from ._minimiser import minimiser_interval
 from ._scenarios import (
     PAPER_SETTINGS,
     SCENARIO2_WEIGHTS,
@@ -42,6 +52,7 @@ from ._synthesizer import (
 )
 
 __all__ = [
+    "ADULT_CLASSIFIER_LOOPS",
     "PAPER_SETTINGS",
     "SCENARIO2_WEIGHTS",
     "SCENARIO3_KS",
@@ -49,7 +60,10 @@ __all__ = [
     "SYNTHESIZER_LOOPS",
     "adult_synthesizer",
     "adult_categorical",
+    "adult_classifier",
     "adult_logistic",
+    "minimiser_interval",
+    "plot_adult",
     "plot_scenario1",
     "plot_scenario2",
     "plot_scenario3",

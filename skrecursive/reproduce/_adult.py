@@ -4,16 +4,23 @@ He, Xu & Cheng, "Recursive learning without collapse: a weighting-based
 stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
 
 Each function runs one experiment with the paper's sizes as defaults (apart
-from the number of repeats, chosen so the default finishes in about a minute
-on two cores) and returns one row per (weight, repeat) so that any summary,
-interval or plot can be computed from it.
+from the number of repeats, chosen so the default finishes in well under a
+minute on two cores) and returns a tidy DataFrame, one row per (weight, repeat) or,
+for the classifier, per (loop, generation), so that any summary, interval or
+plot can be computed from it; :func:`plot_adult` draws the figure of
+``skrecursive adult`` from them.
 """
 
+import functools
+import re
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from joblib import effective_n_jobs
+from sklearn.base import BaseEstimator, TransformerMixin
 
+from .._utils.parallel import run_in_order
 from .._utils.validation import (
     BOOLEAN,
     N_JOBS,
@@ -33,7 +40,10 @@ from ..simulation._adult_engines import (
     run_adult_logistic,
 )
 
-__all__ = ["adult_logistic", "adult_categorical"]
+__all__ = [
+    "adult_logistic", "adult_categorical", "adult_classifier", "plot_adult",
+    "ADULT_CLASSIFIER_LOOPS", "ADULT_ERROR_NAME",
+]
 
 #: Default repeats of the Adult experiments (the paper uses 1000); see ``adult_logistic``.
 ADULT_DEFAULT_REPEATS = 100
@@ -137,14 +147,16 @@ def adult_logistic(
     n_generations : int, default=100
         Mixing generations ``T`` after generation 0.
     n_repeats : int, default=100
-        Independent repeats per weight. The paper uses 1000; the default of 100
-        costs about 75 CPU-seconds with the batched engine (about 40 s on two
-        cores; the paper's 1000 take ten times as long) and still locates the
-        minimum of the curve: repeat ``r`` uses the same random draws at every
-        weight (common random numbers), so the paired differences between
-        weights are several times more precise than the levels. In a
-        100-repeat run every weight up to 0.52 and from 0.64 on lost to 0.62 by
-        more than 3 paired standard errors. Use 1000 for the paper's figure.
+        Independent repeats per weight. The paper uses 1000. Each (weight,
+        repeat) costs a few CPU-milliseconds with the batched engine on the
+        paper's 30 weights, more with fewer weights (``python
+        benchmarks/bench_adult.py`` measures it, beside the authors'
+        ``recursive_training`` when given their code); repeat ``r``
+        uses the same random draws at every weight (common random numbers),
+        so the paired differences between weights, which locate the minimum
+        of the curve, are several times more precise than the levels
+        (:func:`minimiser_interval` gives the minimiser with a bootstrap
+        interval over repeats). Use 1000 for the paper's figure.
     weights : array-like of float in [0, 1], default=None
         Weights on the real data; None is the paper's grid 0.20, 0.22, ..., 0.78.
     last : int, default=20
@@ -291,3 +303,266 @@ def adult_categorical(
         n_jobs=n_jobs,
         progress=progress,
     )
+
+
+#: The loops of :func:`adult_classifier` by default: legend name -> ``weight`` of
+#: :class:`~skrecursive.RecursiveWeightedClassifier`.
+ADULT_CLASSIFIER_LOOPS = {
+    "fully synthetic (w = 0)": 0.0,
+    "naive": "naive",
+    "optimal w*": "optimal",
+    "real only (w = 1)": 1.0,
+}
+
+
+class _Loops:
+    def is_satisfied_by(self, value):
+        if not isinstance(value, dict) or not value:
+            return False
+        return all(
+            isinstance(name, str)
+            and (
+                w in ("naive", "optimal")
+                or (isinstance(w, Real) and not isinstance(w, bool) and 0 <= w <= 1)
+            )
+            for name, w in value.items()
+        )
+
+    def __str__(self):
+        return "a non-empty dict of names to weights (a float in [0, 1], 'naive' or 'optimal')"
+
+
+@functools.lru_cache(maxsize=2)
+def _encoded_adult(drop_missing):
+    """The Adult features as floats: numeric columns, then one-hot categories.
+
+    The one-hot columns come from the categories of the bundled data's
+    categorical dtypes (a fixed schema, learnt from no rows), so the encoding
+    is done once per process instead of once per generation and scoring.
+    """
+    from ..datasets import load_adult
+
+    data = load_adult(drop_missing=drop_missing)
+    X = data.data
+    numeric = [c for c in X.columns if not isinstance(X[c].dtype, pd.CategoricalDtype)]
+    categorical = [c for c in X.columns if c not in numeric]
+    onehot = pd.get_dummies(X[categorical], prefix_sep="=", dtype=float)
+    encoded = np.hstack([X[numeric].to_numpy(dtype=float), onehot.to_numpy()])
+    return encoded, data.target.to_numpy(), len(numeric), X.shape[1]
+
+
+class _ScaleLeadingColumns(TransformerMixin, BaseEstimator):
+    """Standardise the first ``n_columns`` columns of a float array, pass the rest.
+
+    What ``make_column_transformer((StandardScaler(), range(n)),
+    remainder="passthrough")`` computes (the same numbers), in one copy of the
+    array instead of a selection, a copy per part and a concatenation: the
+    classifier experiment transforms the 13,567 held-out rows twice per
+    generation, and this makes a generation about a third cheaper.
+    """
+
+    def __init__(self, n_columns=0):
+        self.n_columns = n_columns
+
+    def fit(self, X, y=None):
+        lead = np.asarray(X, dtype=float)[:, : self.n_columns]
+        self.mean_ = lead.mean(axis=0)
+        scale = lead.std(axis=0)
+        self.scale_ = np.where(scale > 0, scale, 1.0)  # as StandardScaler: constant -> 1
+        self.n_features_in_ = np.shape(X)[1]
+        return self
+
+    def transform(self, X):
+        out = np.array(X, dtype=float)
+        out[:, : self.n_columns] -= self.mean_
+        out[:, : self.n_columns] /= self.scale_
+        return out
+
+
+def _classifier_loop(*, drop_missing, weight, n, k, n_generations, test_fraction, random_state):
+    """``history_`` of one classifier loop, as a dict of arrays (a checkpointable result).
+
+    The worker reads and encodes the data itself (cached per process) rather
+    than receiving the 45,222 x 104 array with every task.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from threadpoolctl import threadpool_limits
+
+    from .._core.classification import RecursiveWeightedClassifier
+
+    X, y, n_numeric, _ = _encoded_adult(drop_missing)
+    # standardise the numeric columns only: scaled one-hot columns of rare
+    # categories would escape the L2 penalty and overfit 1,000 rows
+    model = make_pipeline(_ScaleLeadingColumns(n_numeric), LogisticRegression(max_iter=1000))
+    est = RecursiveWeightedClassifier(
+        model, n_generations=n_generations, n_real=n, n_synthetic=1.0 / k, weight=weight,
+        validation_fraction=test_fraction, scoring=["neg_log_loss", "accuracy"],
+        random_state=random_state,
+    )
+    # hundreds of small fits: BLAS threads cost more than they save (same results)
+    with threadpool_limits(limits=1, user_api="blas"):
+        est.fit(X, y)
+    return {key: np.asarray(value) for key, value in est.history_.items()}
+
+
+def adult_classifier(
+    *,
+    n=500,
+    k=1.0,
+    n_generations=100,
+    loops=None,
+    test_fraction=0.3,
+    drop_missing=True,
+    random_state=0,
+    n_jobs=None,
+    progress=False,
+):
+    """The recursive classifier on all Adult features: test log-loss and accuracy per generation.
+
+    :class:`~skrecursive.RecursiveWeightedClassifier` around a logistic
+    regression on all fourteen features (numeric columns standardised inside
+    the model on each generation's training rows, categorical columns one-hot
+    encoded by their fixed list of categories), once per loop: by default
+    fully synthetic (``w = 0``), naive pooling, the optimal weight ``w*(k)`` and real data only
+    (``w = 1``). Each loop holds out the same ``test_fraction`` of the rows,
+    never trained on, and scores every generation on them; all loops share
+    ``random_state``, so they start from the same generation-0 fit on the same
+    real rows and differ only by the weight.
+
+    Parameters
+    ----------
+    n : int, default=500
+        Fresh real rows per generation, bootstrapped from the training rows.
+    k : float, default=1.0
+        Real rows per synthetic row, ``n / m``.
+    n_generations : int, default=100
+        Mixing generations after generation 0.
+    loops : dict of str to float or {"naive", "optimal"}, default=None
+        Legend name -> weight of each loop; None is
+        :data:`ADULT_CLASSIFIER_LOOPS`.
+    test_fraction : float in (0, 1), default=0.3
+        Share of the rows held out to score every generation.
+    drop_missing : bool, default=True
+        Drop the rows with a missing value (45,222 complete rows remain).
+    random_state : int >= 0, default=0
+        Seed of every loop (the same for all of them).
+    n_jobs : int, default=None
+        Loops run in parallel through joblib; the results do not depend on it.
+    progress : bool, default=False
+        Show a tqdm progress bar over the loops.
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        One row per (loop, generation): ``loop``, ``weight`` (the weight the
+        loop used), ``generation``, ``n_real``, ``n_synthetic``, ``fit_time``,
+        ``log_loss`` and ``accuracy`` on the held-out rows. ``results.attrs``
+        holds ``n``, ``m``, ``k``, the number of features and rows.
+
+    Examples
+    --------
+    >>> from skrecursive.reproduce import adult_classifier
+    >>> res = adult_classifier(n=200, n_generations=3, loops={"w = 0": 0.0, "w*": "optimal"})
+    >>> res.shape, sorted(res["loop"].unique())
+    ((8, 8), ['w = 0', 'w*'])
+    >>> bool(res["accuracy"].between(0.7, 0.9).all())
+    True
+    """
+    table = {key: _COMMON[key] for key in ("n", "k", "n_generations", "drop_missing",
+                                           "n_jobs", "progress")}
+    table["loops"] = [_Loops(), NONE]
+    table["test_fraction"] = [Interval(Real, 0, 1, closed="neither")]
+    table["random_state"] = [Interval(Integral, 0, None, closed="left")]
+    check_args("adult_classifier", table, locals())
+    loops = dict(ADULT_CLASSIFIER_LOOPS if loops is None else loops)
+    calls = [
+        (
+            _classifier_loop,
+            (),
+            dict(drop_missing=bool(drop_missing), weight=weight, n=n, k=float(k),
+                 n_generations=n_generations, test_fraction=float(test_fraction),
+                 random_state=random_state),
+        )
+        for weight in loops.values()
+    ]
+    histories = run_in_order(calls, n_jobs=n_jobs, progress=progress, desc="classifier loops")
+    frames = []
+    for name, history in zip(loops, histories, strict=True):
+        frame = pd.DataFrame(history).drop(columns="score", errors="ignore")
+        frame.insert(0, "loop", name)
+        frame["log_loss"] = -frame.pop("score_neg_log_loss")
+        frame["accuracy"] = frame.pop("score_accuracy")
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    X, _, _, n_features = _encoded_adult(bool(drop_missing))
+    out.attrs.update(
+        experiment="adult-classifier", n=n, m=max(1, int(round(n / k))), k=float(k),
+        n_features=n_features, rows_used=X.shape[0], test_fraction=float(test_fraction),
+    )
+    return out
+
+
+#: What the error of :func:`adult_logistic` is, as the y-axis label of its curve.
+ADULT_ERROR_NAME = r"error $\Vert\beta_t - \beta^*\Vert^2$, mean of last generations"
+
+
+def plot_adult(logistic_results, classifier_results=None, *, confidence=0.95):
+    """The figure of ``skrecursive adult``: error versus weight, and the classifier's curves.
+
+    Parameters
+    ----------
+    logistic_results : pandas.DataFrame
+        Output of :func:`adult_logistic`: the left panel is its mean error
+        per weight with a ``confidence`` band, ``w*(k)`` and the empirical
+        minimiser (:class:`~skrecursive.plotting.WeightCurveDisplay`).
+    classifier_results : pandas.DataFrame, default=None
+        Output of :func:`adult_classifier`: two more panels, test log-loss and
+        accuracy per generation, one line per loop.
+    confidence : float in (0, 1), default=0.95
+        Level of the band of the left panel, named in its legend.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from skrecursive.reproduce import adult_logistic, plot_adult
+    >>> res = adult_logistic(n_repeats=3, n_generations=3, last=2, weights=[0.4, 0.6, 0.8],
+    ...                      random_state=0)
+    >>> fig = plot_adult(res)
+    >>> print(fig.axes[0].get_ylabel())
+    error $\\Vert\\beta_t - \\beta^*\\Vert^2$, mean of last 2 generations
+    """
+    import matplotlib.pyplot as plt
+
+    from ..plotting import GenerationCurveDisplay, WeightCurveDisplay
+
+    n_panels = 1 if classifier_results is None else 3
+    fig, axes = plt.subplots(1, n_panels, figsize=(5.5 * n_panels, 4.8), layout="constrained",
+                             squeeze=False)
+    axes = axes[0]
+    last = logistic_results.attrs.get("last")
+    error_name = ADULT_ERROR_NAME.replace("last", f"last {last}") if last else ADULT_ERROR_NAME
+    WeightCurveDisplay.from_results(
+        logistic_results, k=float(logistic_results["k"].iloc[0]), ax=axes[0],
+        confidence=confidence, error_name=error_name,
+    )
+    axes[0].set_title("Adult logistic regression: error vs weight")
+    if classifier_results is not None:
+        groups = list(classifier_results.groupby("loop", sort=False))
+        for ax, metric, name in ((axes[1], "log_loss", "Test log-loss"),
+                                 (axes[2], "accuracy", "Test accuracy")):
+            GenerationCurveDisplay(
+                generations=[g["generation"].to_numpy() for _, g in groups],
+                scores=[g[metric].to_numpy() for _, g in groups],
+                weights=[float(g["weight"].iloc[-1]) for _, g in groups],
+                # the legend adds the weight itself
+                labels=[re.sub(r" \(w = [^)]*\)$", "", loop) for loop, _ in groups],
+                score_name=name,
+            ).plot(ax=ax)
+            ax.set_title(f"Recursive classifier: {name.lower()} per generation")
+    return fig

@@ -22,6 +22,7 @@ from .._utils.validation import (
 )
 from ..simulation import SETTINGS, error_constant, simulate
 from ..theory import limiting_risk, naive_weight, optimal_weight, risk_trajectory
+from ._minimiser import vertex_minimiser
 
 __all__ = [
     "PAPER_SETTINGS",
@@ -216,16 +217,6 @@ def scenario3(*, n=100, p=2, ks=SCENARIO3_KS, n_generations=199, last=50,
     return out
 
 
-def _vertex(weights, errors):
-    """Minimiser of a parabola fitted to the grid points around the smallest error."""
-    i = int(np.argmin(errors))
-    lo, hi = max(0, i - 5), min(len(weights), i + 6)
-    a, b, _ = np.polyfit(weights[lo:hi], errors[lo:hi], 2)
-    if a <= 0:
-        return float(weights[i])
-    return float(np.clip(-b / (2 * a), weights[0], weights[-1]))
-
-
 def scenarios_summary(scenario2_results=None, scenario3_results=None):
     """Summary per setting: empirical minimiser, ``w*`` and naive/optimal error ratios.
 
@@ -267,7 +258,7 @@ def scenarios_summary(scenario2_results=None, scenario3_results=None):
             rows[s] = {
                 "setting": s,
                 "grid_minimiser": float(w[np.argmin(e)]),
-                "minimiser": _vertex(w, e),
+                "minimiser": vertex_minimiser(w, e),
                 "w_star": w_star,
                 "ratio_k1": e[naive] / e[near],
                 "ratio_k1_theory": limiting_risk(w[naive], k) / limiting_risk(w[near], k),
