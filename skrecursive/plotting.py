@@ -248,6 +248,10 @@ class WeightCurveDisplay:
     curve : pandas.DataFrame or None, default=None
         The table the display was computed from, when :meth:`from_estimator`
         measured it with :func:`skrecursive.weight_curve`.
+    interval : str, default="confidence interval"
+        What the band is, for its legend entry (after the level). The paired
+        curve of :meth:`from_estimator` draws the interval of each weight's
+        paired difference to ``w*(k)`` around the mean, which it names so.
 
     Attributes
     ----------
@@ -280,7 +284,7 @@ class WeightCurveDisplay:
 
     def __init__(
         self, *, weights, mean, lower, upper, minimiser, optimal_weight=None, error_name="Error",
-        confidence=None, curve=None,
+        confidence=None, curve=None, interval="confidence interval",
     ):
         self.weights = np.asarray(weights, dtype=float)
         self.mean = np.asarray(mean, dtype=float)
@@ -291,6 +295,7 @@ class WeightCurveDisplay:
         self.error_name = error_name
         self.confidence = confidence
         self.curve = curve
+        self.interval = interval
 
     def plot(self, ax=None, *, line_kw=None, fill_between_kw=None, error_name=None):
         """Draw the mean error with its band, ``w*(k)`` and the empirical minimum.
@@ -318,8 +323,8 @@ class WeightCurveDisplay:
         (self.line_,) = ax.plot(
             self.weights, self.mean, **{"marker": "o", "label": "mean error", **(line_kw or {})}
         )
-        band = "confidence interval" if self.confidence is None else (
-            f"{100 * self.confidence:g}% confidence interval"
+        band = self.interval if self.confidence is None else (
+            f"{100 * self.confidence:g}% {self.interval}"
         )
         self.fill_between_ = ax.fill_between(
             self.weights, self.lower, self.upper,
@@ -516,6 +521,8 @@ class WeightCurveDisplay:
                 "weights": curve["weight"].to_numpy(), "mean": mean,
                 "lower": mean - half, "upper": mean + half,
                 "optimal_weight": curve.attrs["optimal_weight"], "scoring": estimator.scoring,
+                "interval": ("interval of the paired difference to w*" if paired
+                             else "interval of the difference to w*"),
             }
         else:
             raise TypeError(
@@ -528,6 +535,7 @@ class WeightCurveDisplay:
             optimal_weight=data["optimal_weight"],
             error_name=error_name or _score_name(data["scoring"], negate_score=True),
             confidence=confidence, curve=curve,
+            interval=data.get("interval", "confidence interval"),
         )
         return disp.plot(ax=ax, line_kw=line_kw, fill_between_kw=fill_between_kw)
 
