@@ -114,6 +114,22 @@ def test_glm_settings_follow_theory(setting):
     _check_against_theory(df, setting, 400, 1.0, variance=0.5)
 
 
+def test_ecdf_engine_error_matches_the_weighted_cvm_with_ties():
+    from skrecursive.simulation._engines import _weighted_cvm
+
+    # real atoms then synthetic resamples of them (exact ties across the two parts)
+    rng = np.random.default_rng(0)
+    real = rng.random((50, 100))
+    syn = np.take_along_axis(real, rng.integers(0, 100, (50, 80)), axis=1)
+    pooled = np.concatenate([real, syn], axis=1)
+    for w in (0.0, 0.37, 1.0):
+        weights = np.where(np.arange(180) < 100, w / 100, (1 - w) / 80)
+        ref = cramer_von_mises_batch(pooled, np.broadcast_to(weights, pooled.shape))
+        np.testing.assert_allclose(_weighted_cvm(pooled, 100, w), ref, rtol=1e-11)
+    np.testing.assert_allclose(_weighted_cvm(real, 100, 1.0), cramer_von_mises_batch(real),
+                               rtol=1e-14)
+
+
 # ------------------------------------------------------------ exact Poisson labels
 
 

@@ -448,18 +448,22 @@ def _weighted_cvm(pooled, n_real, w):
     """Exact CvM error of ``w F_real + (1 - w) F_syn`` from an unsorted pooled array.
 
     The first ``n_real`` columns of ``pooled`` are the real atoms, the others
-    synthetic (the boolean flags ``is_real`` of the columns); the sorting
-    permutation carries each atom's weight along.
+    synthetic; the atoms are uniforms in ``[0, 1)``.
     """
     N = pooled.shape[1]
-    u = np.sort(pooled, axis=1)
     if n_real in (0, N):
-        return _cvm_sorted(u, np.full(pooled.shape, 1.0 / N))
-    is_real = np.arange(N) < n_real
-    weight_of_column = np.where(is_real, w / n_real, (1.0 - w) / (N - n_real))
-    # the atoms' weights in sorted order (a gather: several times cheaper than
-    # np.where on the permuted flags)
-    return _cvm_sorted(u, weight_of_column[np.argsort(pooled, axis=1)])
+        return _cvm_sorted(np.sort(pooled, axis=1), np.full(pooled.shape, 1.0 / N))
+    # one integer sort carries each atom's flag (real or synthetic) along: the
+    # float64 bit patterns of numbers in [0, 1) are non-negative, ordered like the
+    # numbers and below 2**62, so (bits << 1) | is_real sorts as (value, flag);
+    # several times cheaper than sorting the values and also argsorting them
+    key = np.left_shift(pooled.view(np.int64), 1)
+    key[:, :n_real] |= 1
+    key.sort(axis=1)
+    weight_of_flag = np.array([(1.0 - w) / (N - n_real), w / n_real])
+    weights = weight_of_flag[key & 1]
+    key >>= 1
+    return _cvm_sorted(key.view(np.float64), weights)
 
 
 def ecdf(rng, R, n, m, p, w, T, variance, strategy):
