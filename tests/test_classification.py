@@ -27,16 +27,30 @@ def _blobs(n=300, centers=3, seed=2):
 
 
 # ------------------------------------------------------------ estimator checks
+
+
+def _expected_failed_checks(estimator):
+    # The loop is randomised (bootstrap batches, synthetic rows), so integer weights
+    # match duplicated rows in distribution only, not fit for fit: see
+    # tests/test_tabular_workflows.py, which compares Monte Carlo means over seeds.
+    if not type(estimator).__name__.startswith("Recursive"):
+        return {}
+    reason = "randomised loop: weights equal repeated rows in distribution, not exactly"
+    return {f"check_sample_weight_equivalence_on_{kind}_data": reason
+            for kind in ("dense", "sparse")}
+
+
 @parametrize_with_checks(
     [
         RecursiveWeightedClassifier(n_generations=2, random_state=0),
         RecursiveWeightedClassifier(
             make_pipeline(StandardScaler(), LogisticRegression()), n_generations=1, random_state=0
         ),
-    ]
+    ],
+    expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible(estimator, check):
-    # No expected failures: every check passes for both configurations.
+    # Expected failures: only the exact sample_weight equivalence (see above).
     check(estimator)
 
 

@@ -297,17 +297,22 @@ def test_changing_scoring_between_partial_fit_calls(data):
     X, y = data
     est = RecursiveWeightedRegressor(n_generations=2, random_state=0).fit(X, y)
     scored = est.history_["score"].copy()
+    fitted = est.estimator_
     est.partial_fit(X[:50], y[:50])  # same scoring: the fit's scores are kept
     np.testing.assert_array_equal(est.history_["score"][:3], scored)
-    assert np.isnan(est.history_["score"][3])
+    # the new generation's score is prequential: the previous model on the new batch
+    assert est.history_["score"][3] == fitted.score(X[:50], y[:50])
 
     est.set_params(scoring=["r2", "neg_mean_squared_error"])
     est.partial_fit(X[50:100], y[50:100])
     cols = [k for k in est.history_ if k.startswith("score")]
     assert cols == ["score_r2", "score_neg_mean_squared_error"]
-    assert all(len(est.history_[c]) == 5 and np.isnan(est.history_[c]).all() for c in cols)
+    for c in cols:  # the old scoring's scores are dropped; only the new call is scored
+        assert len(est.history_[c]) == 5 and np.isnan(est.history_[c][:4]).all()
+        assert np.isfinite(est.history_[c][4])
     assert set(est.generation_scores_) == {"r2", "neg_mean_squared_error"}
 
     est.set_params(scoring="neg_mean_absolute_error")  # a different single metric
     est.partial_fit(X[100:150], y[100:150])
-    assert np.isnan(est.history_["score"]).all() and len(est.history_["score"]) == 6
+    assert len(est.history_["score"]) == 6 and np.isnan(est.history_["score"][:5]).all()
+    assert np.isfinite(est.history_["score"][5])

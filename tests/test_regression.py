@@ -20,6 +20,17 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skrecursive import RecursiveWeightedRegressor, naive_weight, optimal_weight
 
 
+def _expected_failed_checks(estimator):
+    # The loop is randomised (bootstrap batches, synthetic rows), so integer weights
+    # match duplicated rows in distribution only, not fit for fit: see
+    # tests/test_tabular_workflows.py, which compares Monte Carlo means over seeds.
+    if not type(estimator).__name__.startswith("Recursive"):
+        return {}
+    reason = "randomised loop: weights equal repeated rows in distribution, not exactly"
+    return {f"check_sample_weight_equivalence_on_{kind}_data": reason
+            for kind in ("dense", "sparse")}
+
+
 # a fixed random_state: the checks fit with the estimator's own, and with None some
 # (check_dtype_object: is the corrupted row drawn?) would pass or fail by chance
 @parametrize_with_checks(
@@ -28,7 +39,8 @@ from skrecursive import RecursiveWeightedRegressor, naive_weight, optimal_weight
         RecursiveWeightedRegressor(Ridge(), n_generations=3, random_state=0),
         RecursiveWeightedRegressor(make_pipeline(StandardScaler(), Ridge()), n_generations=3,
                                    random_state=0),
-    ]
+    ],
+    expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
@@ -292,9 +304,11 @@ def test_partial_fit_streams_one_generation_per_call(linear_data):
 def test_partial_fit_continues_after_fit(linear_data):
     X, y = linear_data
     est = RecursiveWeightedRegressor(n_generations=2, random_state=0).fit(X, y)
+    fitted = est.estimator_
     est.partial_fit(X[:50], y[:50])
     assert est.history_["generation"].tolist() == [0, 1, 2, 3]
-    assert np.isnan(est.generation_scores_[-1])
+    # prequential: the model fitted before the call, scored on the new batch
+    assert est.generation_scores_[-1] == fitted.score(X[:50], y[:50])
 
 
 # -------------------------------------------------------------- citizenship
@@ -434,8 +448,10 @@ def test_multi_metric_scoring_records_every_metric(linear_data):
     np.testing.assert_allclose(est.generation_scores_["r2"], single.generation_scores_)
     # noise sd is 1: the mean absolute error of a good fit is near sqrt(2 / pi) = 0.8
     assert np.all(np.abs(-est.generation_scores_["mae"] - 0.8) < 0.15)
-    est.partial_fit(X[:50], y[:50])
-    assert np.isnan(est.history_["score_mae"][-1])
+    fitted = est.estimator_
+    est.partial_fit(X[:50], y[:50])  # prequential: the previous model on the new batch
+    mae = np.mean(np.abs(fitted.predict(X[:50]) - y[:50]))
+    np.testing.assert_allclose(est.history_["score_mae"][-1], -mae, rtol=1e-12)
 
 
 @pytest.mark.parametrize("scoring", [[], ["r2", "r2"], ["r2", "nope"], {"a": 3}])

@@ -26,7 +26,6 @@ from skrecursive._core.sources import (
 )
 from skrecursive._core.weights import (
     fit_weighted,
-    resolve_weight,
     row_weights,
     warn_resampling,
     weight_routing,
@@ -42,6 +41,7 @@ from skrecursive._utils.validation import (
     Options,
     check_params,
 )
+from skrecursive.theory import resolve_weight
 
 
 # ------------------------------------------------------------------ weights

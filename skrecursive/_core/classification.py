@@ -172,6 +172,15 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         ``<last step>__sample_weight`` for a ``Pipeline``); a model whose
         ``fit`` takes no ``sample_weight`` is fitted on a weighted resample
         of each mixed batch instead, announced by one ``UserWarning``.
+        With metadata routing enabled, the weights reach a model that
+        requests them (see :ref:`own-data`). Missing values in ``X`` are
+        accepted when this model accepts them (``HistGradientBoosting*``, a
+        ``Pipeline`` starting with an imputer), and refused before any fit
+        otherwise.
+        The default ``LogisticRegression()`` often does not converge on
+        unscaled features: a fit then gives one ``ConvergenceWarning`` naming
+        the generations and the fix,
+        ``make_pipeline(StandardScaler(), LogisticRegression())``.
     [loop_parameters]
     scoring : str, callable, list, dict or None, default=None
         Scorer for the per-generation scores; None is accuracy. A list of
@@ -337,14 +346,16 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
                                   type(plan.base).__name__, exc)
         ) from exc
 
-    def _synthetic_source(self, estimator, X_real, y_real, generation):
+    def _synthetic_source(self, estimator, X_real, y_real, generation, sample_weight=None):
         return ClassificationSource(estimator, self.labels, generation)
 
     def _scoring_view(self, estimator, target_attrs):
-        return _ClassesView(estimator, target_attrs["classes_"])
+        # a later partial_fit call defines no attributes: the stream's classes_ stand
+        classes = target_attrs["classes_"] if "classes_" in target_attrs else self.classes_
+        return _ClassesView(estimator, classes)
 
     # ---------------------------------------------------------- public API
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Run all generations on the pool ``(X, y)``.
 
         Parameters
@@ -354,15 +365,16 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
             out for the per-generation scores.
         y : array-like of shape (n_samples,)
             Real class labels (numbers or strings, at least two classes).
+        [fit_weights]
 
         Returns
         -------
         self : RecursiveWeightedClassifier
             Fitted estimator.
         """
-        return self._fit(X, y)
+        return self._fit(X, y, sample_weight, fit_params)
 
-    def partial_fit(self, X, y, classes=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **fit_params):
         """Advance exactly one generation with ``(X, y)`` as the fresh real batch.
 
         The first call fits generation 0 on the batch alone (see
@@ -371,7 +383,9 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         float) from the current model, covariates bootstrapped from this
         batch unless ``covariate_sampler`` is an object, and fits the next
         generation. ``n_real``, ``n_generations``, ``real_sampling`` and
-        ``validation_fraction`` are not used; the history's score is NaN.
+        ``validation_fraction`` are not used. The history's score is
+        prequential (test-then-train): the current model's score on this
+        batch before it is trained on, so it is NaN for the first call only.
         A call that fails (or is interrupted) leaves the estimator as it
         was, random state included, so it can be retried with the same
         batch.
@@ -387,12 +401,13 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
             ``SGDClassifier.partial_fit``. On the first call it fixes
             ``classes_`` (default: the first batch's labels); later calls
             may omit it, or must repeat the same classes.
+        [partial_fit_weights]
 
         Returns
         -------
         self : RecursiveWeightedClassifier
         """
-        return self._partial_fit(X, y, classes=classes)
+        return self._partial_fit(X, y, sample_weight, fit_params, classes=classes)
 
     @available_if(_estimator_has("predict"))
     def predict(self, X):

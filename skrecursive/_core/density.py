@@ -78,6 +78,11 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         rows. A model whose ``fit`` takes no ``sample_weight`` (such as
         ``GaussianMixture``) is fitted on a weighted resample of each mixed
         batch instead, announced by one ``UserWarning``.
+        With metadata routing enabled, the weights reach a model that
+        requests them (see :ref:`own-data`). Missing values in ``X`` are
+        accepted when this model accepts them (``HistGradientBoosting*``, a
+        ``Pipeline`` starting with an imputer), and refused before any fit
+        otherwise.
     [loop_parameters]
     scoring : str, callable, list, dict or None, default=None
         Callable ``scorer(estimator, X)`` for the per-generation scores (a
@@ -190,11 +195,11 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
                 f"got kernel={estimator.kernel!r}."
             )
 
-    def _synthetic_source(self, estimator, X_real, y_real, generation):
+    def _synthetic_source(self, estimator, X_real, y_real, generation, sample_weight=None):
         return DensitySource(_sampler(estimator), generation)
 
     # ---------------------------------------------------------- public API
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None, **fit_params):
         """Run all generations on the pool ``X``.
 
         Parameters
@@ -204,15 +209,16 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
             out for the per-generation scores.
         y : None
             Ignored.
+        [fit_weights]
 
         Returns
         -------
         self : RecursiveDensityEstimator
             Fitted estimator.
         """
-        return self._fit(X, None)
+        return self._fit(X, None, sample_weight, fit_params)
 
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, sample_weight=None, **fit_params):
         """Advance exactly one generation with ``X`` as the fresh real batch.
 
         The first call fits generation 0 on the batch alone (see
@@ -220,7 +226,9 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         draws ``n_synthetic`` rows (relative to this batch's size when a
         float) from the current model and fits the next generation.
         ``n_real``, ``n_generations``, ``real_sampling`` and
-        ``validation_fraction`` are not used; the history's score is NaN.
+        ``validation_fraction`` are not used. The history's score is
+        prequential (test-then-train): the current model's score on this
+        batch before it is trained on, so it is NaN for the first call only.
         A call that fails (or is interrupted) leaves the estimator as it
         was, random state included, so it can be retried with the same
         batch.
@@ -231,12 +239,13 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
             Fresh real rows.
         y : None
             Ignored.
+        [partial_fit_weights]
 
         Returns
         -------
         self : RecursiveDensityEstimator
         """
-        return self._partial_fit(X, None)
+        return self._partial_fit(X, None, sample_weight, fit_params)
 
     @available_if(_estimator_has("score_samples"))
     def score_samples(self, X):

@@ -21,6 +21,7 @@ and how a fitted model produces synthetic rows.
 import copy
 import math
 import time
+import warnings
 from abc import ABCMeta, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
@@ -47,10 +49,18 @@ from .._utils.validation import (
     check_params,
 )
 from ..theory import optimal_weight, resolve_weight
+from .inputs import accepts_nan, check_X
 from .scoring import generation_scorer
 from .sources import BootstrapRows, draw_synthetic
 from .strategies import STRATEGY_NAMES, Strategy, get_strategy
-from .weights import fit_weighted, warn_resampling, weight_routing
+from .weights import (
+    fit_weighted,
+    metadata_router,
+    route_fit_params,
+    user_weights,
+    warn_resampling,
+    weight_routing,
+)
 
 __all__ = ["BaseRecursiveEstimator", "HISTORY_KEYS"]
 
@@ -232,6 +242,10 @@ class _Plan:
     reset: bool = True  # whether the feature attributes are replaced on commit
     strict_monitor: bool = True  # fit: the monitor's keys must not change
     y_pool: Any = None  # the real rows' target, for the messages of a failed fit
+    sw_val: Any = None  # the user's weights of the held-out rows (None: equal)
+    fit_params: Any = None  # other fit parameters routed to every base fit
+    allow_nan: bool = False  # the base model accepts missing values in X
+    prequential: bool = False  # partial_fit: score each new batch before training on it
 
 
 @dataclass
@@ -246,28 +260,34 @@ class _State:
     source: Any = None  # synthetic source of the last fitted generation
     memory: Any = None  # the strategy's own state (the accumulate buffer)
     estimators: Any = None  # every generation's model, when kept
+    not_converged: Any = None  # (generation, message) of each fit that did not converge
 
 
 class _RealBatches:
     """The real rows of each of a strategy's batches, drawn from the pool on first use.
 
     ``"disjoint"`` draws one permutation and cuts it into consecutive batches;
-    ``"bootstrap"`` draws each new batch with replacement. Batches are drawn
-    when first asked for, so the random stream is consumed in generation order.
+    ``"bootstrap"`` draws each new batch uniformly with replacement. Batches are
+    drawn when first asked for, so the random stream is consumed in generation
+    order. The user's row weights ``sw`` (None: equal) do not change which rows
+    are drawn; each batch carries the weights of its rows.
     """
 
-    def __init__(self, X, y, n_real, disjoint, rng):
+    def __init__(self, X, y, n_real, disjoint, rng, sw=None):
         self.X, self.y, self.n_real, self.disjoint, self.rng = X, y, n_real, disjoint, rng
+        self.sw = sw
         self._perm = None
-        self._index, self._rows = None, (None, None)
+        self._index, self._rows = None, (None, None, None)
 
     def rows(self, index):
+        """``(X, y, sample_weight)`` of batch ``index`` (all None for no real rows)."""
         if index is None:
-            return None, None
+            return None, None, None
         if index != self._index:
             idx = self._draw(index)
             self._index = index
-            self._rows = (take_rows(self.X, idx), None if self.y is None else self.y[idx])
+            self._rows = (take_rows(self.X, idx), None if self.y is None else self.y[idx],
+                          None if self.sw is None else self.sw[idx])
         return self._rows
 
     def _draw(self, index):
@@ -425,15 +445,16 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
     def _synthetic_source(self, estimator, X_real, y_real, generation):
         """Synthetic source (see :mod:`skrecursive._core.sources`) of the next generation."""
 
-    def _covariate_sampler(self, X_pool):
+    def _covariate_sampler(self, X_pool, sample_weight=None):
         """Sampler of synthetic covariates given the rows available as real data.
 
         Supervised estimators have a ``covariate_sampler`` parameter:
-        ``"bootstrap"`` resamples ``X_pool``'s rows, an object is used as it is.
+        ``"bootstrap"`` resamples ``X_pool``'s rows (in proportion to the user's
+        ``sample_weight``, when given), an object is used as it is.
         """
         sampler = getattr(self, "covariate_sampler", None)
         if isinstance(sampler, str):
-            return BootstrapRows(X_pool)
+            return BootstrapRows(X_pool, weights=sample_weight)
         return sampler
 
     def _check_extra(self, X, y):
@@ -464,29 +485,8 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         self._check_base_estimator(self._get_estimator())
 
     def _check_X(self, X, *, reset):
-        """Validate X, keeping DataFrames as DataFrames (categorical columns intact)."""
-        if isinstance(X, pd.DataFrame):
-            validate_data(self, X, reset=reset, skip_check_array=True)
-            if X.shape[0] == 0:
-                raise ValueError(
-                    f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 "
-                    "is required."
-                )
-            if X.shape[1] == 0:
-                raise ValueError(
-                    f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 "
-                    "is required."
-                )
-            _check_frame_finite(X, "X")
-            return X
-        return validate_data(
-            self,
-            X,
-            reset=reset,
-            accept_sparse=["csr", "csc"],
-            dtype=None if _is_object_like(X) else "numeric",
-            ensure_all_finite=True,
-        )
+        """Validate X; dataframes stay native, NaN only when the base model takes it."""
+        return check_X(self, X, reset=reset, base=self._get_estimator())
 
     def _check_X_y(self, X, y, *, reset, **target_kwargs):
         if not self._supervised:
@@ -502,6 +502,9 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             y = column_or_1d(y, warn=True)
         if y.ndim != 1:
             raise ValueError(f"y must be 1-dimensional; got an array of shape {y.shape}.")
+        if y.dtype.kind == "O" and pd.isna(y).any():
+            # missing targets are never accepted, whatever the base model takes in X
+            raise ValueError("Input y contains NaN or missing values.")
         if len(y) != n_rows(X):
             raise ValueError(
                 "Found input variables with inconsistent numbers of samples: "
@@ -535,11 +538,12 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             return list(self.scoring)
         return None
 
-    def _split_validation(self, X, y, rng):
+    def _split_validation(self, X, y, sw, rng):
+        """``(train, validation)``, each ``(X, y, sample_weight)``; validation None when empty."""
         n_total = n_rows(X)
         n_val = int(np.floor(self.validation_fraction * n_total))
         if n_val < 2:
-            return X, y, None, None
+            return (X, y, sw), None
         if n_total - n_val < 2:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} holds out {n_val} of the "
@@ -548,9 +552,12 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             )
         perm = rng.permutation(n_total)
         val, train = np.sort(perm[:n_val]), np.sort(perm[n_val:])
-        y_train = None if y is None else y[train]
-        y_val = None if y is None else y[val]
-        return take_rows(X, train), y_train, take_rows(X, val), y_val
+
+        def part(idx):
+            return (take_rows(X, idx), None if y is None else y[idx],
+                    None if sw is None else sw[idx])
+
+        return part(train), part(val)
 
     def _resolve_sizes(self, strategy, n_pool):
         """(n_real, n_synthetic) of ``fit`` for a training pool of ``n_pool`` rows."""
@@ -583,13 +590,17 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         return n_real, _resolve_count(self.n_synthetic, n_real)
 
     # ------------------------------------------------- validate once, step, commit
-    def _prepare(self, X, y, *, partial, **target_kwargs):
+    def _prepare(self, X, y, *, partial, sample_weight=None, fit_params=None,
+                 **target_kwargs):
         """Validate everything once; return the :class:`_Plan`, the :class:`_State`
-        and the training pool ``(X, y)``.
+        and the training pool ``(X, y, sample_weight)``.
 
         ``partial`` is True for ``partial_fit``: ``(X, y)`` is then the next
         fresh real batch and the state continues the fitted stream, if any.
-        Nothing is written on the estimator.
+        ``sample_weight`` (the user's row weights; constant weights become
+        None, so they change nothing) and the other ``fit_params`` (routed to
+        the base model's ``fit``) are checked here too. Nothing is written on
+        the estimator.
         """
         self._check_params()
         strategy = get_strategy(self.strategy)
@@ -600,6 +611,9 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             )
         reset = not (partial and hasattr(self, "estimator_"))
         X, y, attrs = self._validate_without_side_effects(X, y, reset=reset, **target_kwargs)
+        sw = user_weights(sample_weight, n_rows(X))
+        routed = route_fit_params(self, "partial_fit" if partial else "fit",
+                                  fit_params or {}, n_rows(X))
         self._check_extra(X, y)
         origin = check_random_state(self.random_state) if reset else self._rng
         # work on a copy, so that a failure leaves the stream where it was; numpy's
@@ -608,16 +622,24 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         rng = origin if origin is check_random_state(None) else _copy_rng(origin)
         base = self._get_estimator()
         if partial:
-            X_val = y_val = scorer = None
+            X_val = y_val = sw_val = None
             n_real = n_rows(X)
             strategy.check_sizes(n_real, n_real, self.max_accumulated)
             n_syn = _resolve_count(self.n_synthetic, n_real)
+            # prequential: each new batch is scored by the current model before use
+            # (a base model without score and no scoring: nothing to score with)
+            scorer = None if self.scoring is None and not hasattr(base, "score") else (
+                generation_scorer(base, self.scoring, owner=type(self).__name__,
+                                  supervised=self._supervised, y=y,
+                                  classes=attrs.get("classes_", getattr(self, "classes_",
+                                                                        None))))
         else:
             # checked against the task before any fit, on the whole pool's target
             scorer = generation_scorer(base, self.scoring, owner=type(self).__name__,
                                        supervised=self._supervised, y=y,
                                        classes=attrs.get("classes_"))
-            X, y, X_val, y_val = self._split_validation(X, y, rng)
+            (X, y, sw), held_out = self._split_validation(X, y, sw, rng)
+            X_val, y_val, sw_val = (None, None, None) if held_out is None else held_out
             n_real, n_syn = self._resolve_sizes(strategy, n_rows(X))
         _check_fit_memory(f"{type(self).__name__}.{'partial_fit' if partial else 'fit'}",
                           strategy, n_real=n_real, n_synthetic=n_syn,
@@ -636,8 +658,8 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             n_real=n_real,
             n_synthetic=n_syn,
             n_features=X.shape[1],
-            covariates=self._covariate_sampler(X),
-            scorer=None if X_val is None else scorer,
+            covariates=self._covariate_sampler(X, sw),
+            scorer=scorer if partial or X_val is not None else None,
             metric_names=metric_names,
             X_val=X_val,
             y_val=y_val,
@@ -646,6 +668,10 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             reset=reset,
             strict_monitor=not partial,
             y_pool=y,
+            sw_val=sw_val,
+            fit_params=routed,
+            allow_nan=accepts_nan(base),
+            prequential=partial,
         )
         if reset:
             history, kept = _History(metric_names), None
@@ -669,37 +695,44 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             memory=strategy.new_state(),
             estimators=estimators,
         )
-        return plan, state, (X, y)
+        return plan, state, (X, y, sw)
 
-    def _step(self, plan, state, X_real, y_real):
+    def _step(self, plan, state, X_real, y_real, sw_real=None):
         """Fit one generation on ``X_real`` (None: no real rows) and record it in ``state``.
 
         The training set comes from the plan's strategy (generation 0: the real
         rows alone), the synthetic rows from the previous generation's source
-        (checked as they are drawn), the weights from the weights module. The
-        fitted model is scored, shown to ``monitor``, recorded in the history,
-        and turned into the synthetic source of the next generation.
+        (checked as they are drawn), the weights from the weights module
+        (``sw_real`` are the user's weights of the real rows, None: equal).
+        The fitted model is scored (on the held-out rows; in a stream, the
+        previous model on this batch before it is used), shown to ``monitor``,
+        recorded in the history, and turned into the synthetic source of the
+        next generation.
         """
         t, rng = state.generation, state.rng
+        if plan.prequential:
+            # test-then-train: the current model meets the new batch before learning it
+            scores = (self._scores(plan, None, t) if state.estimator is None else
+                      self._scores(plan, state.estimator, t, (X_real, y_real, sw_real)))
         estimator = _reseed(plan.new_estimator(), plan.seed_keys, rng)
         if state.source is None:
-            batch = plan.strategy.initial_training_set(X_real, y_real)
+            batch = plan.strategy.initial_training_set(X_real, y_real, sw_real)
         else:
             source = state.source
 
             def draw():
                 return draw_synthetic(source, plan.n_synthetic, rng, plan.covariates,
-                                      n_features=plan.n_features)
+                                      n_features=plan.n_features, allow_nan=plan.allow_nan)
 
             batch = plan.strategy.training_set(state.memory, X_real, y_real, draw, plan.w, rng,
-                                               plan.max_accumulated)
+                                               plan.max_accumulated, sw_real)
         if t == 1 and batch.sample_weight is not None and plan.routing is None:
             # the first weighted generation: announce the resampling once per stream
             warn_resampling(plan.base, stacklevel=4)
         start = time.perf_counter()
         try:
             fit_weighted(estimator, batch.X, batch.y, batch.sample_weight, plan.routing, rng,
-                         take_rows)
+                         take_rows, plan.fit_params)
         except Exception as exc:
             self._explain_fit_failure(exc, plan, batch, t)
             raise
@@ -707,28 +740,39 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
 
         record = {"generation": t, "n_real": batch.n_real, "n_synthetic": batch.n_synthetic,
                   "weight": batch.weight, "fit_time": fit_time}
-        record.update(self._scores(plan, estimator, t))
+        if not plan.prequential:
+            scores = self._scores(plan, estimator, t)
+        record.update(scores)
         monitored = {} if self.monitor is None else _monitor_record(
             self.monitor(t, estimator, batch.X, batch.y, batch.sample_weight), t)
         state.history.append(record, monitored, t, plan.strict_monitor)
 
         # the next source learns its noise from this generation's real rows (or, with
         # none, from its training rows)
-        X_ref, y_ref = (X_real, y_real) if X_real is not None else (batch.X, batch.y)
-        state.source = self._synthetic_source(estimator, X_ref, y_ref, t)
+        X_ref, y_ref, sw_ref = ((X_real, y_real, sw_real) if X_real is not None
+                                else (batch.X, batch.y, batch.sample_weight))
+        state.source = self._synthetic_source(estimator, X_ref, y_ref, t, sw_ref)
         state.estimator = estimator
         if state.estimators is not None:
             state.estimators.append(estimator if self.keep_estimators else None)
         state.generation = t + 1
 
-    def _scores(self, plan, estimator, generation):
-        """History columns of one generation's validation scores (NaN without a validation set)."""
+    def _scores(self, plan, estimator, generation, rows=None):
+        """History columns of one generation's scores (NaN when there is nothing to score).
+
+        ``rows`` is ``(X, y, sample_weight)`` to score; None means the held-out rows.
+        """
         columns = _score_columns(plan.metric_names)
-        if plan.X_val is None:
+        X, y, sw = (plan.X_val, plan.y_val, plan.sw_val) if rows is None else rows
+        if X is None or estimator is None or plan.scorer is None:
+            return dict.fromkeys(columns, math.nan)
+        if sw is not None and not np.sum(sw) > 0:
+            # every scored row has weight zero: a weighted score is undefined
             return dict.fromkeys(columns, math.nan)
         view = self._scoring_view(estimator, plan.target_attrs)
-        args = (plan.X_val,) if plan.y_val is None else (plan.X_val, plan.y_val)
-        scores = plan.scorer(view, args, generation)  # finite numbers, or an error naming it
+        args = (X,) if y is None else (X, y)
+        # finite numbers, or an error naming the scorer
+        scores = plan.scorer(view, args, generation, sample_weight=sw)
         if plan.metric_names is None:
             return {"score": scores[None]}
         return {col: scores[name] for col, name in zip(columns, plan.metric_names, strict=True)}
@@ -766,27 +810,47 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         return self
 
     # ------------------------------------------------------ fit and partial_fit
-    def _fit(self, X, y):
+    def _fit(self, X, y, sample_weight=None, fit_params=None):
         """Validate once, step through every generation, then commit."""
-        plan, state, (X_pool, y_pool) = self._prepare(X, y, partial=False)
+        plan, state, (X_pool, y_pool, sw_pool) = self._prepare(
+            X, y, partial=False, sample_weight=sample_weight, fit_params=fit_params)
         batches = _RealBatches(X_pool, y_pool, plan.n_real, self.real_sampling == "disjoint",
-                               state.rng)
-        for t in _progress(range(self.n_generations + 1), self.verbose):
-            X_real, y_real = batches.rows(plan.strategy.real_batch(t))
-            self._step(plan, state, X_real, y_real)
+                               state.rng, sw_pool)
+        with _ConvergenceWarnings(self) as convergence:
+            for t in _progress(range(self.n_generations + 1), self.verbose):
+                self._step(plan, state, *batches.rows(plan.strategy.real_batch(t)))
+                convergence.seen(t)
         return self._commit(plan, state)
 
-    def _partial_fit(self, X, y, **target_kwargs):
+    def _partial_fit(self, X, y, sample_weight=None, fit_params=None, **target_kwargs):
         """Validate, advance exactly one generation with ``(X, y)`` as the fresh batch, commit."""
-        plan, state, (X, y) = self._prepare(X, y, partial=True, **target_kwargs)
-        self._step(plan, state, X, y)
+        plan, state, (X, y, sw) = self._prepare(X, y, partial=True, sample_weight=sample_weight,
+                                                fit_params=fit_params, **target_kwargs)
+        with _ConvergenceWarnings(self) as convergence:
+            self._step(plan, state, X, y, sw)
+            convergence.seen(state.generation - 1)
         return self._commit(plan, state)
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        The meta-estimator consumes ``sample_weight`` itself (its request is
+        set with ``set_fit_request``) and passes the combined weights on only
+        to a base model that takes them; other ``fit`` metadata are routed to
+        the base model's ``fit``. See :ref:`sklearn:metadata_routing`.
+
+        Returns
+        -------
+        routing : sklearn.utils.metadata_routing.MetadataRouter
+        """
+        return metadata_router(self, self._get_estimator())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        base_tags = get_tags(self._get_estimator())
+        base = self._get_estimator()
+        base_tags = get_tags(base)
         tags.input_tags.sparse = base_tags.input_tags.sparse
-        tags.input_tags.allow_nan = False
+        tags.input_tags.allow_nan = accepts_nan(base)
         tags.input_tags.categorical = base_tags.input_tags.categorical
         tags.input_tags.string = base_tags.input_tags.string
         return tags
@@ -806,22 +870,62 @@ def _same_scoring(previous, current):
         return False
 
 
-def _is_object_like(X):
-    dtype = getattr(X, "dtype", None)
-    if dtype is None:
-        try:
-            dtype = np.asarray(X).dtype
-        except (TypeError, ValueError):
-            return True
-    return dtype.kind in "OUS"
+class _ConvergenceWarnings:
+    """Collect a run's ``ConvergenceWarning``s into one warning that says what to do.
 
+    A base model that does not converge (the default ``LogisticRegression`` on
+    unscaled features) would otherwise warn once per generation. Other
+    warnings pass through unchanged.
+    """
 
-def _check_frame_finite(frame, name):
-    if frame.isna().to_numpy().any():
-        raise ValueError(f"Input {name} contains NaN or missing values.")
-    numeric = frame.select_dtypes(include="number")
-    if numeric.shape[1] and not np.isfinite(numeric.to_numpy(dtype=float)).all():
-        raise ValueError(f"Input {name} contains infinity.")
+    def __init__(self, owner):
+        self.owner = owner
+        self.generations = []
+        self.first = None
+
+    def __enter__(self):
+        self._context = warnings.catch_warnings(record=True)
+        self._caught = self._context.__enter__()
+        warnings.simplefilter("always", ConvergenceWarning)
+        self._n_seen = 0
+        return self
+
+    def seen(self, generation):
+        """Attribute the convergence warnings caught since the last call to ``generation``."""
+        new = [w for w in self._caught[self._n_seen:]
+               if issubclass(w.category, ConvergenceWarning)]
+        self._n_seen = len(self._caught)
+        if new:
+            self.generations.append(generation)
+            self.first = self.first or str(new[0].message).strip().splitlines()[0]
+
+    def __exit__(self, *exc_info):
+        caught = list(self._caught)
+        self._context.__exit__(*exc_info)
+        for w in caught:
+            if not issubclass(w.category, ConvergenceWarning):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno,
+                                       source=w.source)
+        if exc_info[0] is None and self.generations:
+            warnings.warn(self._message(), ConvergenceWarning, stacklevel=4)
+        return False
+
+    def _message(self):
+        owner = self.owner
+        base = owner._get_estimator()
+        name = type(base).__name__
+        if owner.estimator is None:
+            fix = (f"estimator=make_pipeline(StandardScaler(), {name}()) (the default "
+                   f"{name}() on unscaled features is the usual cause)")
+        else:
+            fix = f"estimator=make_pipeline(StandardScaler(), {name}(...))"
+        gens = self.generations
+        shown = ", ".join(map(str, gens[:5])) + (", ..." if len(gens) > 5 else "")
+        return (
+            f"The base model {name} did not converge in {len(gens)} generation(s) "
+            f"({shown}); the first said: {self.first!r}. To fix it, scale the "
+            f"features, e.g. {fix}, or raise its max_iter."
+        )
 
 
 def _progress(iterable, verbose):

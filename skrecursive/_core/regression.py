@@ -39,6 +39,11 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         ``<last step>__sample_weight`` for a ``Pipeline``); a model whose
         ``fit`` takes no ``sample_weight`` is fitted on a weighted resample
         of each mixed batch instead, announced by one ``UserWarning``.
+        With metadata routing enabled, the weights reach a model that
+        requests them (see :ref:`own-data`). Missing values in ``X`` are
+        accepted when this model accepts them (``HistGradientBoosting*``, a
+        ``Pipeline`` starting with an imputer), and refused before any fit
+        otherwise.
     [loop_parameters]
     scoring : str, callable, list, dict or None, default=None
         Scorer for the per-generation scores; None uses the base model's
@@ -155,11 +160,12 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
                 "noise='poisson' needs a non-negative target (counts); y has negative values."
             )
 
-    def _synthetic_source(self, estimator, X_real, y_real, generation):
-        return RegressionSource(estimator, self.noise, X_real, y_real, generation)
+    def _synthetic_source(self, estimator, X_real, y_real, generation, sample_weight=None):
+        return RegressionSource(estimator, self.noise, X_real, y_real, generation,
+                                sample_weight)
 
     # ---------------------------------------------------------- public API
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Run all generations on the pool ``(X, y)``.
 
         Parameters
@@ -169,15 +175,16 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
             out for the per-generation scores.
         y : array-like of shape (n_samples,)
             Real responses.
+        [fit_weights]
 
         Returns
         -------
         self : RecursiveWeightedRegressor
             Fitted estimator.
         """
-        return self._fit(X, y)
+        return self._fit(X, y, sample_weight, fit_params)
 
-    def partial_fit(self, X, y):
+    def partial_fit(self, X, y, sample_weight=None, **fit_params):
         """Advance exactly one generation with ``(X, y)`` as the fresh real batch.
 
         The first call fits generation 0 on the batch alone (see
@@ -186,7 +193,9 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         float) from the current model, covariates bootstrapped from this
         batch unless ``covariate_sampler`` is an object, and fits the next
         generation. ``n_real``, ``n_generations``, ``real_sampling`` and
-        ``validation_fraction`` are not used; the history's score is NaN.
+        ``validation_fraction`` are not used. The history's score is
+        prequential (test-then-train): the current model's score on this
+        batch before it is trained on, so it is NaN for the first call only.
         A call that fails (or is interrupted) leaves the estimator as it
         was, random state included, so it can be retried with the same
         batch.
@@ -197,12 +206,13 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
             Fresh real rows.
         y : array-like of shape (n_samples,)
             Their responses.
+        [partial_fit_weights]
 
         Returns
         -------
         self : RecursiveWeightedRegressor
         """
-        return self._partial_fit(X, y)
+        return self._partial_fit(X, y, sample_weight, fit_params)
 
     @available_if(_estimator_has("predict"))
     def predict(self, X):

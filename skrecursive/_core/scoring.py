@@ -18,6 +18,11 @@ before any fit, that it fits the task:
 The :class:`GenerationScorer` it returns accepts only finite numbers: a
 scorer returning None, an array, NaN or infinity is refused with its name and
 the generation, and an error raised inside a scorer is re-raised naming it.
+Given the scored rows' user weights, it passes them to every metric that
+takes them (scikit-learn's scorers whose metric has ``sample_weight``, a
+callable whose signature has it, the base model's ``score`` when it does) and
+scores the others unweighted; the weights are the loop's own, like the fit
+weights, so they reach the metric whatever metadata routing says.
 """
 
 import inspect
@@ -26,6 +31,7 @@ import warnings
 from numbers import Real
 
 import numpy as np
+from sklearn import config_context
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.metrics import check_scoring, log_loss, make_scorer
 
@@ -51,6 +57,13 @@ def _label(name, scorer):
     if isinstance(scorer, str):
         return f"scoring={scorer!r}"
     return f"scoring={getattr(scorer, '__name__', None) or repr(scorer)}"
+
+
+def _takes_sample_weight(function):
+    try:
+        return "sample_weight" in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _accepts(function, n_args):
@@ -108,22 +121,54 @@ class GenerationScorer:
     def __init__(self, base, parts, multi):
         self.parts = parts  # metric name (None for one metric) -> scorer
         self.multi = multi
+        self._base = base
         self._scorer = check_scoring(base, scoring=parts if multi else parts[None])
+        self._weighted = None  # metric name -> (scorer, takes sample_weight), on first use
+
+    def _weighted_parts(self):
+        if self._weighted is None:
+            self._weighted = {}
+            for name, part in self.parts.items():
+                scorer = check_scoring(self._base, scoring=part)
+                # scoring=None calls the model's own score, which says whether it takes them
+                takes = _takes_sample_weight(self._base.score if part is None else scorer)
+                self._weighted[name] = (scorer, takes)
+        return self._weighted
+
+    def _call_weighted(self, view, args, sample_weight):
+        out = {}
+        for name, (scorer, takes) in self._weighted_parts().items():
+            if not takes:
+                out[name] = scorer(view, *args)
+                continue
+            try:
+                with config_context(enable_metadata_routing=False):
+                    out[name] = scorer(view, *args, sample_weight=sample_weight)
+            except TypeError as exc:  # a scorer name whose metric takes no sample_weight
+                if "sample_weight" not in str(exc):
+                    raise
+                self._weighted[name] = (scorer, False)
+                out[name] = scorer(view, *args)
+        return out if self.multi else out[None]
 
     def labels(self):
         return {name: _label(name if self.multi else None, scorer)
                 for name, scorer in self.parts.items()}
 
-    def __call__(self, view, args, generation):
+    def __call__(self, view, args, generation, sample_weight=None):
         """Score one generation: ``{metric name or None: finite float}``.
 
+        ``sample_weight`` are the scored rows' user weights (None: unweighted).
         An error raised inside a scorer is re-raised as a ``ValueError``
         naming the scorer and the generation (the original is chained); a
         result that is not one finite number is refused the same way.
         """
         labels = self.labels()
         try:
-            result = self._scorer(view, *args)
+            if sample_weight is None:
+                result = self._scorer(view, *args)
+            else:
+                result = self._call_weighted(view, args, sample_weight)
         except _SCORER_ERRORS as exc:
             label = labels[None] if not self.multi else f"scoring {list(self.parts)}"
             if self.multi:  # find the metric that failed

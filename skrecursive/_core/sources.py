@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._utils.frames import frame_infinite_columns, frame_missing_columns, is_frame
 from .._utils.rows import concat_rows, n_rows, take_rows
 
 __all__ = [
@@ -42,12 +43,18 @@ class BootstrapRows:
     Parameters
     ----------
     X : array-like, sparse matrix or DataFrame
-        The rows to resample (a DataFrame keeps its column dtypes, categorical
-        columns included).
+        The rows to resample (a dataframe keeps its library, column names and
+        dtypes, categorical columns and missing values included).
+    weights : ndarray of shape (n_rows,), default=None
+        The user's row weights: rows are drawn with probabilities proportional
+        to them (as from a pool in which each row appears in proportion to its
+        weight). None draws every row with the same probability.
     """
 
-    def __init__(self, X):
+    def __init__(self, X, weights=None):
         self.X = X
+        self.weights = weights
+        self._p = None if weights is None else np.asarray(weights, float) / np.sum(weights)
         self._rng = None
 
     def sample(self, n, random_state):
@@ -60,7 +67,10 @@ class BootstrapRows:
                 self._rng = np.random.RandomState()
             rng = self._rng
             rng.seed(random_state)
-        idx = rng.randint(n_rows(self.X), size=n)
+        if self._p is None:
+            idx = rng.randint(n_rows(self.X), size=n)
+        else:
+            idx = rng.choice(n_rows(self.X), size=n, replace=True, p=self._p)
         return take_rows(self.X, idx)
 
 
@@ -108,7 +118,7 @@ _TAKES_RANDOM_STATE = weakref.WeakKeyDictionary()
 
 # ------------------------------------------------------------ checking
 def _container_kind(X):
-    if isinstance(X, pd.DataFrame):
+    if is_frame(X):
         return "frame"
     if sp.issparse(X):
         return "sparse"
@@ -117,21 +127,22 @@ def _container_kind(X):
     return None
 
 
-def _has_non_finite(X, kind):
+def _has_non_finite(X, kind, allow_nan=False):
+    """Whether ``X`` holds infinity, or a missing value unless ``allow_nan``."""
     if kind == "frame":
-        if X.isna().to_numpy().any():
-            return True
-        numeric = X.select_dtypes(include="number")
-        return bool(numeric.shape[1]) and not np.isfinite(numeric.to_numpy(dtype=float)).all()
+        return bool(frame_infinite_columns(X)) or (
+            not allow_nan and bool(frame_missing_columns(X)))
     values = X.data if kind == "sparse" else X
     if values.dtype.kind in "fc":
+        if allow_nan:
+            return bool(np.isinf(values).any())
         return not np.isfinite(values).all()
     if values.dtype.kind == "O":
-        return bool(pd.isna(values).any())
+        return not allow_nan and bool(pd.isna(values).any())
     return False
 
 
-def check_synthetic_rows(X, n, n_features, name, generation):
+def check_synthetic_rows(X, n, n_features, name, generation, *, allow_nan=False):
     """Refuse a batch of synthetic rows that cannot be trained on.
 
     Parameters
@@ -146,10 +157,13 @@ def check_synthetic_rows(X, n, n_features, name, generation):
         The call that produced ``X``, e.g. ``"covariate_sampler.sample"``.
     generation : int
         The generation the rows are for.
+    allow_nan : bool, default=False
+        Whether missing values are accepted (the base model takes them, and
+        bootstrapped covariates keep the pool's missing patterns).
 
     Returns
     -------
-    X : ndarray, sparse matrix or DataFrame
+    X : ndarray, sparse matrix or dataframe
         ``X`` itself.
 
     Raises
@@ -157,7 +171,7 @@ def check_synthetic_rows(X, n, n_features, name, generation):
     ValueError
         Naming ``name`` and ``generation``, when ``X`` is not a 2-D array,
         sparse matrix or DataFrame, has the wrong number of rows or columns,
-        or holds NaN or infinity.
+        or holds infinity (or NaN unless ``allow_nan``).
     """
     where = f"(synthetic rows for generation {generation})"
     kind = _container_kind(X)
@@ -166,7 +180,7 @@ def check_synthetic_rows(X, n, n_features, name, generation):
             f"{name}({n}) returned a {type(X).__name__}; synthetic rows must be a 2-D numpy "
             f"array, sparse matrix or DataFrame {where}."
         )
-    if X.ndim != 2:
+    if kind != "frame" and X.ndim != 2:
         raise ValueError(
             f"{name}({n}) returned an array of shape {X.shape}; synthetic rows must be 2-D, "
             f"one row per sample {where}."
@@ -178,8 +192,9 @@ def check_synthetic_rows(X, n, n_features, name, generation):
             f"{name}({n}) returned {X.shape[1]} columns, but the data have {n_features} "
             f"features {where}."
         )
-    if _has_non_finite(X, kind):
-        raise ValueError(f"{name}({n}) returned NaN or infinity {where}.")
+    if _has_non_finite(X, kind, allow_nan):
+        what = "infinity" if allow_nan else "NaN or infinity"
+        raise ValueError(f"{name}({n}) returned {what} {where}.")
     return X
 
 
@@ -241,12 +256,13 @@ class _Source:
     def responses(self, outputs, rng):
         return None
 
-    def sample(self, n, rng, covariates=None, *, n_features=None):
+    def sample(self, n, rng, covariates=None, *, n_features=None, allow_nan=False):
         """``n`` checked synthetic rows ``(X, y)`` (``y`` None for a density model)."""
-        return draw_synthetic(self, n, rng, covariates, n_features=n_features)
+        return draw_synthetic(self, n, rng, covariates, n_features=n_features,
+                              allow_nan=allow_nan)
 
 
-def draw_synthetic(source, n, rng, covariates=None, *, n_features=None):
+def draw_synthetic(source, n, rng, covariates=None, *, n_features=None, allow_nan=False):
     """Draw ``n`` synthetic rows from ``source`` and check every stage.
 
     Parameters
@@ -261,6 +277,8 @@ def draw_synthetic(source, n, rng, covariates=None, *, n_features=None):
         Sampler of synthetic covariates (unused by density sources).
     n_features : int or None
         Columns the rows must have (None: not checked).
+    allow_nan : bool, default=False
+        Whether the rows may hold missing values (see :func:`check_synthetic_rows`).
 
     Returns
     -------
@@ -277,7 +295,7 @@ def draw_synthetic(source, n, rng, covariates=None, *, n_features=None):
     """
     generation = source.generation + 1
     X = check_synthetic_rows(source.rows(n, rng, covariates), n, n_features,
-                             source.rows_name, generation)
+                             source.rows_name, generation, allow_nan=allow_nan)
     if source.output_name is None:
         return X, None
     outputs = check_outputs(source.outputs(X), source.output_shape(n), source.output_name,
@@ -305,13 +323,19 @@ class RegressionSource(_Source):
     X_real, y_real : the real rows that generation was fitted on.
     generation : int
         The generation ``estimator`` was fitted in, for error messages.
+    sample_weight : ndarray of shape (n_real,), default=None
+        The user's weights of those rows: the noise scale is then the
+        weighted root mean square residual, and ``"residual"`` resamples
+        residuals in proportion to them (as if each row appeared in
+        proportion to its weight).
     """
 
-    def __init__(self, estimator, noise, X_real, y_real, generation):
+    def __init__(self, estimator, noise, X_real, y_real, generation, sample_weight=None):
         super().__init__(estimator, generation)
         self.noise = noise
         self.output_name = self._model("predict")
         self.residuals = None
+        self._p = None
         self.scale = 0.0
         if noise in ("gaussian", "residual"):
             residuals = np.asarray(y_real, dtype=float) - estimator.predict(X_real)
@@ -322,6 +346,10 @@ class RegressionSource(_Source):
                 )
             if noise == "residual":
                 self.residuals = residuals
+                if sample_weight is not None and np.sum(sample_weight) > 0:
+                    self._p = np.asarray(sample_weight, float) / np.sum(sample_weight)
+            elif sample_weight is not None and np.sum(sample_weight) > 0:
+                self.scale = float(np.sqrt(np.average(residuals**2, weights=sample_weight)))
             else:
                 self.scale = float(np.sqrt(np.mean(residuals**2)))
 
@@ -333,6 +361,8 @@ class RegressionSource(_Source):
         if self.noise == "gaussian":
             return mean + self.scale * rng.standard_normal(n)
         if self.noise == "residual":
+            if self._p is not None:
+                return mean + self.residuals[rng.choice(len(self.residuals), size=n, p=self._p)]
             return mean + self.residuals[rng.randint(len(self.residuals), size=n)]
         if self.noise == "poisson":
             if np.any(mean < 0):

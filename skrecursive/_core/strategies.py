@@ -100,18 +100,26 @@ class Strategy(ABC):
         """Whether a generation with real weight ``w`` draws synthetic rows."""
         return 0.0 < w < 1.0 if self.uses_weight else True
 
-    def initial_training_set(self, X_real, y_real):
-        """The :class:`TrainingSet` of generation 0: the real rows alone."""
-        return TrainingSet(X_real, y_real, None, n_rows(X_real), 0, 1.0)
+    def initial_training_set(self, X_real, y_real, real_weights=None):
+        """The :class:`TrainingSet` of generation 0: the real rows alone.
+
+        ``real_weights`` are the user's weights of the real rows (None: equal).
+        """
+        n_real = n_rows(X_real)
+        sw = None if real_weights is None else row_weights(1.0, n_real, 0, real_weights)
+        return TrainingSet(X_real, y_real, sw, n_real, 0, 1.0)
 
     @abstractmethod
-    def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None):
+    def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None,
+                     real_weights=None):
         """The :class:`TrainingSet` of one generation after generation 0.
 
         ``draw()`` returns the synthetic ``(X, y)`` (``y`` None for density
         estimation); it is called at most once, and only when
         :meth:`needs_synthetic` says so, so that random streams do not move for
-        nothing.
+        nothing. ``real_weights`` are the user's weights of the real rows
+        (None: equal): they share the real part's total weight in proportion
+        (:func:`~skrecursive._core.weights.row_weights`).
         """
 
     def reported_weight(self, w, history_weights):
@@ -140,8 +148,9 @@ class _Fresh(Strategy):
     fresh_real = True
     streaming = True
 
-    def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None):
-        return _weighted_mix(X_real, y_real, draw, w)
+    def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None,
+                     real_weights=None):
+        return _weighted_mix(X_real, y_real, draw, w, real_weights)
 
     def limiting_risk(self, w, k):
         den = w * (2.0 - w)
@@ -156,18 +165,23 @@ class _Fresh(Strategy):
         return out
 
 
-def _weighted_mix(X_real, y_real, draw, w):
-    """Real rows weighted ``w`` in total against synthetic rows weighted ``1 - w``."""
+def _weighted_mix(X_real, y_real, draw, w, real_weights=None):
+    """Real rows weighted ``w`` in total against synthetic rows weighted ``1 - w``.
+
+    The real part's weight is shared in proportion to ``real_weights`` (the
+    user's weights; None shares it equally).
+    """
     n_real = n_rows(X_real)
     if w >= 1.0:  # synthetic rows would carry no weight: none are drawn
-        return TrainingSet(X_real, y_real, None, n_real, 0, 1.0)
+        sw = None if real_weights is None else row_weights(1.0, n_real, 0, real_weights)
+        return TrainingSet(X_real, y_real, sw, n_real, 0, 1.0)
     X_syn, y_syn = draw()
     n_syn = n_rows(X_syn)
     if w <= 0.0:  # fully synthetic generation
         return TrainingSet(X_syn, y_syn, None, n_real, n_syn, 0.0)
     X = concat_rows(X_real, X_syn)
     y = None if y_real is None else concat_rows(y_real, y_syn)
-    return TrainingSet(X, y, row_weights(w, n_real, n_syn), n_real, n_syn, w)
+    return TrainingSet(X, y, row_weights(w, n_real, n_syn, real_weights), n_real, n_syn, w)
 
 
 class _FixedReal(Strategy):
@@ -182,8 +196,9 @@ class _FixedReal(Strategy):
                 "validation_fraction): lower n_real."
             )
 
-    def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None):
-        return _weighted_mix(X_real, y_real, draw, w)
+    def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None,
+                     real_weights=None):
+        return _weighted_mix(X_real, y_real, draw, w, real_weights)
 
     def engine_form(self, w):
         # at w = 0 the reused real rows carry no weight: synthetic rows only after
@@ -212,7 +227,9 @@ class _Replace(Strategy):
     def real_batch(self, generation):
         return 0 if generation == 0 else None
 
-    def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None):
+    def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None,
+                     real_weights=None):
+        # synthetic rows only: the user's weights acted through generation 0
         X_syn, y_syn = draw()
         return TrainingSet(X_syn, y_syn, None, 0, n_rows(X_syn), 0.0)
 
@@ -259,7 +276,8 @@ class _Accumulate(Strategy):
     def new_state(self):
         return _AccumulateState()
 
-    def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None):
+    def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None,
+                     real_weights=None):
         state.add(*draw())
         X = concat_rows(X_real, state.X)
         y = None if y_real is None else concat_rows(y_real, state.y)
@@ -268,9 +286,16 @@ class _Accumulate(Strategy):
             keep = np.sort(rng.choice(n_total, size=max_accumulated, replace=False))
             X = take_rows(X, keep)
             y = None if y is None else take_rows(y, keep)
-            n_real = int(np.sum(keep < n_rows(X_real)))
+            kept_real = keep[keep < n_real]
+            if real_weights is not None:
+                real_weights = np.asarray(real_weights)[kept_real]
+            n_real = len(kept_real)
             n_total = max_accumulated
-        return TrainingSet(X, y, None, n_real, n_total - n_real, n_real / n_total)
+        share = n_real / n_total
+        # every row weighs the same; user weights only redistribute the real rows' share
+        sw = None if real_weights is None else row_weights(share, n_real, n_total - n_real,
+                                                           real_weights)
+        return TrainingSet(X, y, sw, n_real, n_total - n_real, share)
 
     def reported_weight(self, w, history_weights):
         return history_weights[-1] if len(history_weights) > 1 else w

@@ -30,7 +30,13 @@ _FRAGMENTS = {
     weight : {"optimal", "naive"} or float in [0, 1], default="optimal"
         Total weight on the real rows. ``"naive"`` is plain pooling,
         ``k / (1 + k)``; ``1`` ignores synthetic rows; ``0`` is the fully
-        synthetic loop that collapses.
+        synthetic loop that collapses. ``weight=1.0`` is still not the plain
+        base model fitted on ``X``: ``validation_fraction`` of the rows are
+        held out and never trained on, and each generation is fitted on one
+        real batch only (with the defaults, a bootstrap replicate of the
+        other 80%), so ``estimator_`` is a fit on a bootstrap replicate, as
+        one member of a bagging ensemble is. Fit the base model itself for
+        the fit on all rows.
     real_sampling : {"bootstrap", "disjoint"}, default="bootstrap"
         How each fresh real batch is drawn from the pool: with replacement,
         or as disjoint batches that never repeat a row.
@@ -135,6 +141,35 @@ _FRAGMENTS = {
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during ``fit``, when X has string column names.
 """,
+    "fit_weights": """\
+        sample_weight : array-like of shape (n_samples,), default=None
+            The user's row weights (survey weights such as Adult's
+            ``fnlwgt``, importances): finite, non-negative, not all zero. In
+            every generation the real rows drawn share the real part's total
+            weight ``w`` in proportion to their weights (the synthetic rows
+            keep ``1 - w``, spread evenly); bootstrapped synthetic covariates
+            are drawn in proportion to them; the held-out rows' weights
+            weight the per-generation scores where the scorer takes them.
+            Which rows each batch draws does not depend on them. Only ratios
+            matter: constant weights give exactly the unweighted fit. Read
+            more in :ref:`own-data`.
+        **fit_params : dict
+            Other parameters of the base model's ``fit``, accepted only with
+            metadata routing enabled
+            (``sklearn.set_config(enable_metadata_routing=True)``) and
+            requested by the base model; per-row values are refused, since
+            the synthetic rows have none.
+""",
+    "partial_fit_weights": """\
+        sample_weight : array-like of shape (n_samples,), default=None
+            The user's weights of this batch's rows: they share the real
+            part's total weight ``w`` in proportion, weight this batch's
+            prequential score where the scorer takes them, and (with
+            ``covariate_sampler="bootstrap"``) the synthetic covariates are
+            drawn from the batch in proportion to them.
+        **fit_params : dict
+            Other parameters of the base model's ``fit``, as for :meth:`fit`.
+""",
     "references": """\
     He, Xu & Cheng, "Recursive learning without collapse: a weighting-based
     stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
@@ -142,13 +177,23 @@ _FRAGMENTS = {
 }
 
 
-def fill_doc(cls):
-    """Class decorator: replace ``    [name]`` lines of the docstring by fragments."""
-    doc = cls.__doc__
+def _fill(doc, indent, owner):
     for name, text in _FRAGMENTS.items():
-        doc = doc.replace(f"    [{name}]\n", text)
-    left = re.search(r"^    \[([a-z_]+)\]$", doc, flags=re.MULTILINE)
+        doc = doc.replace(f"{indent}[{name}]\n", text)
+    left = re.search(rf"^{indent}\[([a-z_]+)\]$", doc, flags=re.MULTILINE)
     if left:
-        raise ValueError(f"unknown docstring fragment [{left.group(1)}] in {cls.__name__}")
-    cls.__doc__ = doc
+        raise ValueError(f"unknown docstring fragment [{left.group(1)}] in {owner}")
+    return doc
+
+
+def fill_doc(cls):
+    """Class decorator: replace ``[name]`` lines of the docstrings by fragments.
+
+    The class docstring's placeholders are indented by 4 spaces, those of
+    the docstrings of the methods the class defines by 8.
+    """
+    cls.__doc__ = _fill(cls.__doc__, "    ", cls.__name__)
+    for attr, func in vars(cls).items():
+        if callable(func) and getattr(func, "__doc__", None):
+            func.__doc__ = _fill(func.__doc__, "        ", f"{cls.__name__}.{attr}")
     return cls

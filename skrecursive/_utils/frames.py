@@ -9,6 +9,7 @@ scikit-learn pipeline would receive them. There is no converter per library.
 
 import narwhals.stable.v2 as nw
 import numpy as np
+import scipy.sparse as sp
 
 __all__ = [
     "is_frame",
@@ -20,13 +21,22 @@ __all__ = [
 ]
 
 
+def _plain(X):
+    """Arrays and sparse matrices, the loop's hot path: no need to ask narwhals."""
+    return isinstance(X, np.ndarray) or sp.issparse(X)
+
+
 def _frame(X):
     """The narwhals eager frame wrapping ``X``, or None when ``X`` is no dataframe."""
+    if _plain(X):
+        return None
     out = nw.from_native(X, eager_only=True, pass_through=True)
     return out if isinstance(out, nw.DataFrame) else None
 
 
 def _series(X):
+    if _plain(X):
+        return None
     out = nw.from_native(X, series_only=True, pass_through=True)
     return out if isinstance(out, nw.Series) else None
 
