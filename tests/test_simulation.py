@@ -114,6 +114,58 @@ def test_glm_settings_follow_theory(setting):
     _check_against_theory(df, setting, 400, 1.0, variance=0.5)
 
 
+def test_ecdf_engine_error_matches_the_weighted_cvm_with_ties():
+    from skrecursive.simulation._engines import _weighted_cvm
+
+    # real atoms then synthetic resamples of them (exact ties across the two parts)
+    rng = np.random.default_rng(0)
+    real = rng.random((50, 100))
+    syn = np.take_along_axis(real, rng.integers(0, 100, (50, 80)), axis=1)
+    pooled = np.concatenate([real, syn], axis=1)
+    for w in (0.0, 0.37, 1.0):
+        weights = np.where(np.arange(180) < 100, w / 100, (1 - w) / 80)
+        ref = cramer_von_mises_batch(pooled, np.broadcast_to(weights, pooled.shape))
+        np.testing.assert_allclose(_weighted_cvm(pooled, 100, w), ref, rtol=1e-11)
+    np.testing.assert_allclose(_weighted_cvm(real, 100, 1.0), cramer_von_mises_batch(real),
+                               rtol=1e-14)
+
+
+# ------------------------------------------------------------ exact Poisson labels
+
+
+def test_poisson_labels_are_exactly_poisson():
+    from skrecursive.simulation._engines import _POISSON_ARRIVALS, _arrivals, _poisson_labels
+
+    # one row per draw, four models per row sharing its arrivals; the means cover
+    # counts far below, around and beyond the shared arrivals (J = 8)
+    lams = np.array([0.3, 2.5, 7.9, 40.0])
+    rng = np.random.Generator(np.random.SFC64(11))
+    rows = 100_000
+    eta = np.broadcast_to(np.log(lams)[None, :, None], (1, lams.size, rows)).copy()
+    streams = [np.random.Generator(np.random.SFC64(20 + j)) for j in range(lams.size)]
+    y = _poisson_labels(eta, *_arrivals(rng, 1, rows), streams)[0]
+    for lam, counts in zip(lams, y, strict=True):
+        # chi-square goodness of fit against the Poisson pmf on the cells with an
+        # expected count >= 20 (tails pooled); its 1e-4 quantile bounds a false alarm
+        k = np.arange(int(lam + 12 * np.sqrt(lam) + 12))
+        expected = rows * stats.poisson.pmf(k, lam)
+        observed = np.bincount(counts.astype(int), minlength=k.size)[: k.size].astype(float)
+        keep = expected >= 20
+        exp_cells = np.r_[expected[keep], rows - expected[keep].sum()]
+        obs_cells = np.r_[observed[keep], rows - observed[keep].sum()]
+        chi2 = np.sum((obs_cells - exp_cells) ** 2 / exp_cells)
+        assert chi2 < stats.chi2.ppf(1 - 1e-4, exp_cells.size - 1), (lam, chi2)
+    # the last two means mostly count beyond the shared arrivals: the continuation is used
+    assert np.mean(y[3] > _POISSON_ARRIVALS) > 0.99
+    # a model's labels depend on its own stream and the shared arrivals only
+    rng_a, rng_b = (np.random.Generator(np.random.SFC64(5)) for _ in range(2))
+    both = _poisson_labels(eta[:, 2:], *_arrivals(rng_a, 1, rows),
+                           [np.random.Generator(np.random.SFC64(s)) for s in (1, 2)])
+    alone = _poisson_labels(eta[:, 3:], *_arrivals(rng_b, 1, rows),
+                            [np.random.Generator(np.random.SFC64(2))])
+    np.testing.assert_array_equal(both[:, 1], alone[:, 0])
+
+
 def test_fully_synthetic_gaussian_mean_is_a_random_walk():
     # w = 0: E||mu_t||^2 = (C/n)(1 + t k) exactly for every n (C = p * variance)
     n, k, T = 50, 2.0, 30

@@ -200,9 +200,12 @@ def newton_glm(
     return coef, converged
 
 
-def _mean_and_variance(neg_eta, family):
-    """Mean and variance from ``-eta`` (overwritten: it becomes the mean)."""
-    mu = neg_eta
+def _mean_and_variance(lin, family):
+    """Mean and variance from the linear predictors (overwritten: they become the mean).
+
+    ``lin`` holds ``-eta`` for ``"logistic"`` and ``eta`` for ``"poisson"``.
+    """
+    mu = lin
     if family == "logistic":
         # 1 / (1 + exp(-eta)) in place, with numpy's exp (faster than scipy's expit);
         # exp overflow gives 1 / inf = 0 exactly as expit does
@@ -212,7 +215,6 @@ def _mean_and_variance(neg_eta, family):
         var = 1.0 - mu
         var *= mu
         return mu, var
-    np.negative(mu, out=mu)
     np.exp(mu, out=mu)
     return mu, mu
 
@@ -242,13 +244,30 @@ def _solve(H, g):
             return out
 
 
+def _row_blocks(S, n_samples):
+    """Consecutive row blocks on which the row weights ``S`` of shape (1, N, K) are constant.
+
+    Returns ``[(rows, weights of shape (K,)), ...]`` when there are at most
+    two blocks (e.g. real rows then synthetic rows, as the engines weigh
+    them), else None. The weighted products then sum unweighted products over
+    each block, scaled afterwards, instead of multiplying every row.
+    """
+    if S.ndim != 3 or S.shape[0] != 1 or S.shape[1] != n_samples or n_samples < 2:
+        return None
+    change = np.flatnonzero(np.any(S[0, 1:] != S[0, :-1], axis=1)) + 1
+    if change.size > 1:
+        return None
+    edges = [0, *change.tolist(), n_samples]
+    return [(slice(a, b), S[0, a]) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+
+
 def _fast_newton(Z, Y, S, beta, penalty, family, tol, fast_iter):
     """Undamped Newton steps for every model; returns ``beta`` and the settled mask.
 
     ``Z`` (B, N, P), ``Y`` (B, N, K), ``S`` broadcastable to ``Y``, ``beta`` (B, K, P).
     Designs whose models have all settled leave the batch once they are the majority.
     """
-    B, _, P = Z.shape
+    B, N, P = Z.shape
     K = Y.shape[2]
     rows, cols = np.triu_indices(P)
     settled = np.zeros((B, K), dtype=bool)
@@ -259,26 +278,37 @@ def _fast_newton(Z, Y, S, beta, penalty, family, tol, fast_iter):
     # contiguous (B, P, N) and (B, q, N) operands: BLAS for every batched product
     Zt = np.ascontiguousarray(Z.transpose(0, 2, 1))
     Zt_unweighted = Zt
+    blocks = None
     if K == 1 and S.size > 1:
         # one model per design: fold the row weights into the products once
         Zt = Zt * np.broadcast_to(S, Y.shape)[..., 0][:, None, :]
         Si = np.ones((1, 1, 1))
-    Qt = np.empty((B, rows.size, Z.shape[1]))
+    else:
+        blocks = _row_blocks(S, N)
+    Qt = np.empty((B, rows.size, N))
     for c, (i, j) in enumerate(zip(rows, cols, strict=True)):
         np.multiply(Zt_unweighted[:, i], Zt[:, j], out=Qt[:, c])
     del Zt_unweighted
     Zi = Z
     H = np.empty((B, K, P, P))
     b = beta
+    sign = -1.0 if family == "logistic" else 1.0  # _mean_and_variance takes -eta or eta
     for _ in range(fast_iter):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            mu, var = _mean_and_variance(Zi @ -b.transpose(0, 2, 1), family)  # (B, N, K)
-            resid = mu - Yi
-            if Si.size > 1:
-                resid *= Si
-                var = var * Si
-            grad = (Zt @ resid).transpose(0, 2, 1) + penalty * b  # (B, K, P)
-            packed = Qt @ var  # (B, q, K)
+            mu, var = _mean_and_variance(Zi @ (sign * b.transpose(0, 2, 1)), family)
+            resid = mu - Yi  # (B, N, K)
+            if blocks is not None:
+                grad = sum(weight * (Zt[..., rows_] @ resid[:, rows_])
+                           for rows_, weight in blocks)
+                packed = sum(weight * (Qt[..., rows_] @ var[:, rows_])
+                             for rows_, weight in blocks)
+            else:
+                if Si.size > 1:
+                    resid *= Si
+                    var = var * Si
+                grad = Zt @ resid  # (B, P, K)
+                packed = Qt @ var  # (B, q, K)
+            grad = grad.transpose(0, 2, 1) + penalty * b  # (B, K, P)
             Hb = H[: len(idx)]
             Hb[..., rows, cols] = packed.transpose(0, 2, 1)
             Hb[..., cols, rows] = packed.transpose(0, 2, 1)
