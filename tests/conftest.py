@@ -49,6 +49,22 @@ def coef_error_monitor(beta):
     return monitor
 
 
+def linear_rows(n, coef, intercept=0.0, seed=0):
+    """``n`` rows of ``N(0, I_p)`` covariates and ``y = X coef + intercept + N(0, 1)`` noise."""
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((n, len(coef)))
+    y = X @ np.asarray(coef, dtype=float)
+    if intercept:
+        y = y + intercept
+    return X, y + rng.standard_normal(n)
+
+
+@pytest.fixture(scope="session")
+def linear_model_rows():
+    """:func:`linear_rows`: call it with ``n`` and the coefficients."""
+    return linear_rows
+
+
 @pytest.fixture(scope="session")
 def normal_covariates():
     """:class:`NormalCovariates`: call it with the number of features."""

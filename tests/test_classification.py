@@ -15,7 +15,6 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import LinearSVC
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skrecursive import RecursiveWeightedClassifier, limiting_risk, risk_trajectory
 from skrecursive._core.classification import _ClassesView
@@ -24,34 +23,6 @@ from skrecursive._core.sources import BootstrapRows, ClassificationSource, sampl
 
 def _blobs(n=300, centers=3, seed=2):
     return make_blobs(n_samples=n, centers=centers, cluster_std=1.5, random_state=seed)
-
-
-# ------------------------------------------------------------ estimator checks
-
-
-def _expected_failed_checks(estimator):
-    # The loop is randomised (bootstrap batches, synthetic rows), so integer weights
-    # match duplicated rows in distribution only, not fit for fit: see
-    # tests/test_tabular_workflows.py, which compares Monte Carlo means over seeds.
-    if not type(estimator).__name__.startswith("Recursive"):
-        return {}
-    reason = "randomised loop: weights equal repeated rows in distribution, not exactly"
-    return {f"check_sample_weight_equivalence_on_{kind}_data": reason
-            for kind in ("dense", "sparse")}
-
-
-@parametrize_with_checks(
-    [
-        RecursiveWeightedClassifier(n_generations=2, random_state=0),
-        RecursiveWeightedClassifier(
-            make_pipeline(StandardScaler(), LogisticRegression()), n_generations=1, random_state=0
-        ),
-    ],
-    expected_failed_checks=_expected_failed_checks,
-)
-def test_sklearn_compatible(estimator, check):
-    # Expected failures: only the exact sample_weight equivalence (see above).
-    check(estimator)
 
 
 # ------------------------------------------------------------ behaviour

@@ -22,10 +22,8 @@ from skrecursive import (
 
 
 @pytest.fixture
-def data():
-    rng = np.random.RandomState(0)
-    X = rng.standard_normal((200, 3))
-    return X, X @ np.array([1.0, -1.0, 0.5]) + rng.standard_normal(200)
+def data(linear_model_rows):
+    return linear_model_rows(200, [1.0, -1.0, 0.5])
 
 
 # ------------------------------------------------------------ faulty sources

@@ -14,10 +14,8 @@ from skrecursive import (
 
 
 @pytest.fixture
-def data():
-    rng = np.random.RandomState(0)
-    X = rng.standard_normal((300, 2))
-    return X, X @ np.array([1.0, -1.0]) + rng.standard_normal(300)
+def data(linear_model_rows):
+    return linear_model_rows(300, [1.0, -1.0])
 
 
 class Recorder:

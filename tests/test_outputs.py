@@ -145,24 +145,34 @@ def test_damaged_checkpoint_file_names_the_file(tmp_path):
 # ------------------------------------------------------------------ interrupt and resume
 
 
-def test_interrupted_reproduce_resumes_to_an_identical_csv(tmp_path, monkeypatch, capsys):
-    """Ctrl-C after some completed tasks, then --resume: byte-identical outputs."""
-    whole = tmp_path / "whole"
-    assert cli.main([*STRATEGIES, "--out", str(whole)]) == 0
+def _interrupt_after(patch, n_saved):
+    """Make ``Checkpoint.put`` raise KeyboardInterrupt (Ctrl-C) once ``n_saved`` tasks are saved.
 
-    parts = tmp_path / "parts"
+    ``patch`` is a ``monkeypatch.context()``: leaving it restores ``put``.
+    """
     original_put = io.Checkpoint.put
     saved = []
 
     def put_then_interrupt(self, key, result):
         original_put(self, key, result)
         saved.append(key)
-        if len(saved) == 13:  # the 10 engine tasks and 3 of the 10 KDE repeats are done
+        if len(saved) == n_saved:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(io.Checkpoint, "put", put_then_interrupt)
-    capsys.readouterr()
-    assert cli.main([*STRATEGIES, "--out", str(parts)]) == 130
+    patch.setattr(io.Checkpoint, "put", put_then_interrupt)
+
+
+def test_interrupted_reproduce_resumes_to_an_identical_csv(tmp_path, monkeypatch, capsys):
+    """Ctrl-C after some completed tasks, then --resume: byte-identical outputs."""
+    whole = tmp_path / "whole"
+    assert cli.main([*STRATEGIES, "--out", str(whole)]) == 0
+
+    parts = tmp_path / "parts"
+    with monkeypatch.context() as patch:
+        # the 10 engine tasks and 3 of the 10 KDE repeats are done
+        _interrupt_after(patch, 13)
+        capsys.readouterr()
+        assert cli.main([*STRATEGIES, "--out", str(parts)]) == 130
     err = capsys.readouterr().err
     assert err == "skrecursive: interrupted\n"
     # a consistent folder: the checkpoint and its 13 tasks, no partial file, no CSV
@@ -171,7 +181,6 @@ def test_interrupted_reproduce_resumes_to_an_identical_csv(tmp_path, monkeypatch
     assert sum(n.endswith(".npz") for n in names) == 13
     assert not any(n.endswith(".part") for n in names)
     assert not (parts / "strategies.csv").exists()
-    monkeypatch.setattr(io.Checkpoint, "put", original_put)
 
     # without --resume the interrupted run is not overwritten; with other parameters
     # it is not resumed
@@ -202,23 +211,14 @@ def test_interrupted_adult_synthesizer_resumes_to_an_identical_csv(tmp_path, mon
     assert cli.main([*args, "--out", str(whole)]) == 0
 
     parts = tmp_path / "parts"
-    original_put = io.Checkpoint.put
-    saved = []
-
-    def put_then_interrupt(self, key, result):
-        original_put(self, key, result)
-        saved.append(key)
-        if len(saved) == 3:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(io.Checkpoint, "put", put_then_interrupt)
-    capsys.readouterr()
-    assert cli.main([*args, "--out", str(parts)]) == 130
+    with monkeypatch.context() as patch:
+        _interrupt_after(patch, 3)
+        capsys.readouterr()
+        assert cli.main([*args, "--out", str(parts)]) == 130
     assert capsys.readouterr().err == "skrecursive: interrupted\n"
     checkpoint = parts / io.CHECKPOINT_DIR
     assert sum(n.endswith(".npz") for n in os.listdir(checkpoint)) == 3
     assert not (parts / "adult-synthesizer.csv").exists()
-    monkeypatch.setattr(io.Checkpoint, "put", original_put)
 
     assert cli.main([*args, "--out", str(parts), "--resume"]) == 0
     assert "resuming: 3 completed tasks" in capsys.readouterr().out

@@ -15,43 +15,13 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skrecursive import RecursiveWeightedRegressor, naive_weight, optimal_weight
 
 
-def _expected_failed_checks(estimator):
-    # The loop is randomised (bootstrap batches, synthetic rows), so integer weights
-    # match duplicated rows in distribution only, not fit for fit: see
-    # tests/test_tabular_workflows.py, which compares Monte Carlo means over seeds.
-    if not type(estimator).__name__.startswith("Recursive"):
-        return {}
-    reason = "randomised loop: weights equal repeated rows in distribution, not exactly"
-    return {f"check_sample_weight_equivalence_on_{kind}_data": reason
-            for kind in ("dense", "sparse")}
-
-
-# a fixed random_state: the checks fit with the estimator's own, and with None some
-# (check_dtype_object: is the corrupted row drawn?) would pass or fail by chance
-@parametrize_with_checks(
-    [
-        RecursiveWeightedRegressor(n_generations=3, random_state=0),
-        RecursiveWeightedRegressor(Ridge(), n_generations=3, random_state=0),
-        RecursiveWeightedRegressor(make_pipeline(StandardScaler(), Ridge()), n_generations=3,
-                                   random_state=0),
-    ],
-    expected_failed_checks=_expected_failed_checks,
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
-
-
 @pytest.fixture
-def linear_data():
-    rng = np.random.RandomState(0)
-    X = rng.standard_normal((300, 3))
-    y = X @ np.array([1.0, -2.0, 0.5]) + 0.3 + rng.standard_normal(300)
-    return X, y
+def linear_data(linear_model_rows):
+    return linear_model_rows(300, [1.0, -2.0, 0.5], intercept=0.3)
 
 
 class RecordingRidge(Ridge):

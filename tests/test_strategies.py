@@ -24,10 +24,8 @@ class RecordingRidge(Ridge):
 
 
 @pytest.fixture
-def pool():
-    rng = np.random.RandomState(0)
-    X = rng.standard_normal((400, 2))
-    return X, X @ np.array([1.0, -1.0]) + rng.standard_normal(400)
+def pool(linear_model_rows):
+    return linear_model_rows(400, [1.0, -1.0])
 
 
 class Normal2D:

@@ -13,10 +13,8 @@ matplotlib.use("Agg")
 
 
 @pytest.fixture(scope="module")
-def data():
-    rng = np.random.RandomState(0)
-    X = rng.standard_normal((300, 3))
-    return X, X @ [1.0, 2.0, 3.0] + rng.standard_normal(300)
+def data(linear_model_rows):
+    return linear_model_rows(300, [1.0, 2.0, 3.0])
 
 
 def _est(**params):

@@ -15,16 +15,17 @@ import numpy as np
 import pandas as pd
 from scipy import special
 from sklearn.base import BaseEstimator, DensityMixin
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils.validation import Interval, check_params
 from .distributions import (
     _aligned,
     _categories_of,
-    _check_n_samples,
+    _check_frame,
     _check_sample_weight,
     _NoDensity,
+    _sampling_start,
+    _smoothed_frequencies,
 )
 
 __all__ = ["GaussianCopula", "normal_scores"]
@@ -305,12 +306,7 @@ class GaussianCopula(DensityMixin, BaseEstimator):
     def _frame(self, X, *, reset):
         """X as a DataFrame of validated columns (arrays must be numeric)."""
         if isinstance(X, pd.DataFrame):
-            validate_data(self, X, reset=reset, skip_check_array=True)
-            if X.shape[0] == 0 or X.shape[1] == 0:
-                raise ValueError(
-                    f"Found array with shape {X.shape}: GaussianCopula needs at least one row "
-                    "and one column."
-                )
+            _check_frame(self, X, reset=reset)
             if reset:
                 for name in X.columns:
                     if X[name].isna().all():
@@ -384,9 +380,8 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         for j, kind in enumerate(kinds):
             col = columns[j] if keep.all() else columns[j][keep]
             levels, codes = self._levels(col, kind)
-            counts = np.bincount(codes, weights=weights, minlength=len(levels))
             alpha = 0.0 if kind == _NUMERIC else self.alpha
-            p = (counts + alpha) / (total + alpha * len(levels))
+            p = _smoothed_frequencies(codes, weights, len(levels), alpha, total)
             categories.append(levels)
             probabilities.append(p)
             scores[:, j] = normal_scores(p)[codes]
@@ -439,9 +434,7 @@ class GaussianCopula(DensityMixin, BaseEstimator):
             categories, or a float array when the model was fitted on an
             array.
         """
-        check_is_fitted(self)
-        n = _check_n_samples(self, n_samples)
-        rng = check_random_state(random_state)
+        n, rng = _sampling_start(self, n_samples, random_state)
         z = rng.standard_normal((n, len(self.categories_))) @ self._factor.T
         u = special.ndtr(z)
         data = {}

@@ -221,17 +221,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
     def partial_fit(self, X, y=None, sample_weight=None, **fit_params):
         """Advance exactly one generation with ``X`` as the fresh real batch.
 
-        The first call fits generation 0 on the batch alone (see
-        :ref:`streaming`). Each later call
-        draws ``n_synthetic`` rows (relative to this batch's size when a
-        float) from the current model and fits the next generation.
-        ``n_real``, ``n_generations``, ``real_sampling`` and
-        ``validation_fraction`` are not used. The history's score is
-        prequential (test-then-train): the current model's score on this
-        batch before it is trained on, so it is NaN for the first call only.
-        A call that fails (or is interrupted) leaves the estimator as it
-        was, random state included, so it can be retried with the same
-        batch.
+        [partial_fit_batch_density]
 
         Parameters
         ----------
@@ -259,8 +249,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         -------
         log_density : ndarray of shape (n_samples,)
         """
-        X = self._check_fitted_X(X)
-        return self.estimator_.score_samples(X)
+        return self._delegate("score_samples", X)
 
     @available_if(_estimator_has("score"))
     def score(self, X, y=None):
@@ -279,8 +268,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         -------
         score : float
         """
-        X = self._check_fitted_X(X)
-        return self.estimator_.score(X)
+        return self._delegate("score", X)
 
     @available_if(_estimator_has("cdf"))
     def cdf(self, X):
@@ -294,8 +282,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         -------
         F : ndarray of shape (n_samples,)
         """
-        X = self._check_fitted_X(X)
-        return self.estimator_.cdf(X)
+        return self._delegate("cdf", X)
 
     @available_if(_can_sample)
     def sample(self, n_samples=1, random_state=None):

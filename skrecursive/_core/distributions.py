@@ -38,13 +38,36 @@ def _check_sample_weight(sample_weight, n_samples):
     return np.ones(n_samples) if sw is None else sw
 
 
-def _check_n_samples(estimator, n_samples):
+def _sampling_start(estimator, n_samples, random_state):
+    """The checks every ``sample`` starts with: ``(n_samples as int, RandomState)``."""
+    check_is_fitted(estimator)
     if not Interval(Integral, 1, None, closed="left").is_satisfied_by(n_samples):
         raise InvalidParameterError(
             f"The 'n_samples' parameter of {type(estimator).__name__}.sample must be an int "
             f"in the range [1, inf). Got {n_samples!r} instead."
         )
-    return int(n_samples)
+    return int(n_samples), check_random_state(random_state)
+
+
+def _check_frame(estimator, X, *, reset):
+    """Check a DataFrame's columns (names, count) and refuse one without rows or columns."""
+    validate_data(estimator, X, reset=reset, skip_check_array=True)
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(
+            f"Found array with shape {X.shape}: {type(estimator).__name__} needs at least "
+            "one row and one column."
+        )
+
+
+def _smoothed_frequencies(codes, weights, n_levels, alpha, total):
+    """Weighted level frequencies with additive (Laplace) smoothing.
+
+    ``(count_j + alpha) / (total + alpha K)``, where ``count_j`` is the weight
+    of the rows whose code is ``j`` (codes in ``range(n_levels)``, ``K =
+    n_levels``) and ``total`` the rows' total weight.
+    """
+    counts = np.bincount(codes, weights=weights, minlength=n_levels)
+    return (counts + alpha) / (total + alpha * n_levels)
 
 
 class NoDensityError(AttributeError, TypeError):
@@ -211,9 +234,7 @@ class GaussianDensity(DensityMixin, BaseEstimator):
         -------
         X : ndarray of shape (n_samples, n_features)
         """
-        check_is_fitted(self)
-        n = _check_n_samples(self, n_samples)
-        rng = check_random_state(random_state)
+        n, rng = _sampling_start(self, n_samples, random_state)
         return self.mean_ + rng.standard_normal((n, self.mean_.shape[0])) @ self._chol.T
 
 
@@ -336,9 +357,7 @@ class EmpiricalDistribution(DensityMixin, BaseEstimator):
         -------
         X : ndarray of shape (n_samples, n_features)
         """
-        check_is_fitted(self)
-        n = _check_n_samples(self, n_samples)
-        rng = check_random_state(random_state)
+        n, rng = _sampling_start(self, n_samples, random_state)
         idx = rng.choice(len(self.weights_), size=n, replace=True, p=self.weights_)
         return self.atoms_[idx]
 
@@ -427,12 +446,7 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
     def _columns(self, X, *, reset):
         """Validate X and return a list of 1-D columns, plus the input's dtypes on reset."""
         if isinstance(X, pd.DataFrame):
-            validate_data(self, X, reset=reset, skip_check_array=True)
-            if X.shape[0] == 0 or X.shape[1] == 0:
-                raise ValueError(
-                    f"Found array with shape {X.shape}: CategoricalDistribution needs at least "
-                    "one row and one column."
-                )
+            _check_frame(self, X, reset=reset)
             columns = [X.iloc[:, j] for j in range(X.shape[1])]
             for col in columns:
                 if col.isna().any():
@@ -476,9 +490,8 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
                 values = np.asarray(col)
                 cats = _categories_of(values)
                 codes = pd.Index(cats).get_indexer(values)
-            counts = np.bincount(codes, weights=sw, minlength=len(cats))
             categories.append(cats)
-            probabilities.append((counts + self.alpha) / (total + self.alpha * len(cats)))
+            probabilities.append(_smoothed_frequencies(codes, sw, len(cats), self.alpha, total))
         self.categories_ = categories
         self.probabilities_ = probabilities
         self._unseen_probability = [
@@ -558,9 +571,7 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
             columns and dtypes (categorical columns included), or an array of
             the same dtype.
         """
-        check_is_fitted(self)
-        n = _check_n_samples(self, n_samples)
-        rng = check_random_state(random_state)
+        n, rng = _sampling_start(self, n_samples, random_state)
         codes = [
             rng.choice(len(p), size=n, replace=True, p=p / p.sum()) for p in self.probabilities_
         ]

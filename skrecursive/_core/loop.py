@@ -859,6 +859,11 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         check_is_fitted(self)
         return self._check_X(X, reset=False)
 
+    def _delegate(self, method, X):
+        """``estimator_.<method>(X)``: the final generation's model on checked input."""
+        X = self._check_fitted_X(X)
+        return getattr(self.estimator_, method)(X)
+
 
 def _same_scoring(previous, current):
     """Whether ``scoring`` is the one the recorded history was scored with."""

@@ -187,18 +187,7 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
     def partial_fit(self, X, y, sample_weight=None, **fit_params):
         """Advance exactly one generation with ``(X, y)`` as the fresh real batch.
 
-        The first call fits generation 0 on the batch alone (see
-        :ref:`streaming`). Each later call
-        draws ``n_synthetic`` rows (relative to this batch's size when a
-        float) from the current model, covariates bootstrapped from this
-        batch unless ``covariate_sampler`` is an object, and fits the next
-        generation. ``n_real``, ``n_generations``, ``real_sampling`` and
-        ``validation_fraction`` are not used. The history's score is
-        prequential (test-then-train): the current model's score on this
-        batch before it is trained on, so it is NaN for the first call only.
-        A call that fails (or is interrupted) leaves the estimator as it
-        was, random state included, so it can be retried with the same
-        batch.
+        [partial_fit_batch]
 
         Parameters
         ----------
@@ -226,5 +215,4 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        X = self._check_fitted_X(X)
-        return self.estimator_.predict(X)
+        return self._delegate("predict", X)

@@ -11,6 +11,22 @@ import re
 
 __all__ = ["fill_doc"]
 
+# partial_fit's description: how a call draws its synthetic rows (the
+# supervised estimators also draw covariates) and what it does not use
+_PARTIAL_FIT_DRAWS = """\
+        The first call fits generation 0 on the batch alone (see
+        :ref:`streaming`). Each later call draws ``n_synthetic`` rows
+        (relative to this batch's size when a float)
+"""
+_PARTIAL_FIT_NOTES = """\
+        ``validation_fraction`` are not used. The history's score is
+        prequential (test-then-train): the current model's score on this
+        batch before it is trained on, so it is NaN for the first call only.
+        A call that fails (or is interrupted) leaves the estimator as it
+        was, random state included, so it can be retried with the same
+        batch.
+"""
+
 _FRAGMENTS = {
     "loop_parameters": """\
     n_generations : int, default=20
@@ -170,6 +186,15 @@ _FRAGMENTS = {
         **fit_params : dict
             Other parameters of the base model's ``fit``, as for :meth:`fit`.
 """,
+    "partial_fit_batch": _PARTIAL_FIT_DRAWS + """\
+        from the current model, covariates bootstrapped from this batch
+        unless ``covariate_sampler`` is an object, and fits the next
+        generation. ``n_real``, ``n_generations``, ``real_sampling`` and
+""" + _PARTIAL_FIT_NOTES,
+    "partial_fit_batch_density": _PARTIAL_FIT_DRAWS + """\
+        from the current model and fits the next generation. ``n_real``,
+        ``n_generations``, ``real_sampling`` and
+""" + _PARTIAL_FIT_NOTES,
     "references": """\
     He, Xu & Cheng, "Recursive learning without collapse: a weighting-based
     stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.

@@ -88,6 +88,7 @@ _COMMON = {
 
 
 def _check(func, table, values):
+    """Check the arguments of ``func``; return the ``_COMMON`` ones as the engines take them."""
     check_args(func, table, values)
     if values["last"] > values["n_generations"]:
         raise InvalidParameterError(
@@ -102,10 +103,19 @@ def _check(func, table, values):
     check_memory(min(effective_n_jobs(values["n_jobs"]), n_weights * values["n_repeats"])
                  * per_task + 8 * 20 * n_weights * values["n_repeats"],
                  f"{func}(n={n}, k={values['k']}, n_repeats={values['n_repeats']})")
-
-
-def _weights(weights):
-    return PAPER_WEIGHTS.copy() if weights is None else weights
+    weights = PAPER_WEIGHTS.copy() if values["weights"] is None else values["weights"]
+    return dict(
+        n=values["n"],
+        k=float(values["k"]),
+        n_generations=values["n_generations"],
+        n_repeats=values["n_repeats"],
+        weights=np.asarray(weights, dtype=float),
+        last=values["last"],
+        drop_missing=bool(values["drop_missing"]),
+        random_state=values["random_state"],
+        n_jobs=values["n_jobs"],
+        progress=values["progress"],
+    )
 
 
 def adult_logistic(
@@ -207,21 +217,8 @@ def adult_logistic(
     table = dict(_COMMON)
     table["C"] = [Interval(Real, 0, None, closed="neither")]
     table["engine"] = [Options("batched", "sklearn")]
-    _check("adult_logistic", table, values)
-    return run_adult_logistic(
-        n=n,
-        k=float(k),
-        n_generations=n_generations,
-        n_repeats=n_repeats,
-        weights=np.asarray(_weights(weights), dtype=float),
-        last=last,
-        C=float(C),
-        drop_missing=bool(drop_missing),
-        random_state=random_state,
-        n_jobs=n_jobs,
-        progress=progress,
-        engine=engine,
-    )
+    common = _check("adult_logistic", table, values)
+    return run_adult_logistic(**common, C=float(C), engine=engine)
 
 
 def adult_categorical(
@@ -289,20 +286,8 @@ def adult_categorical(
     table = dict(_COMMON)
     table["columns"] = [_Columns()]
     values["columns"] = list(columns) if isinstance(columns, tuple) else columns
-    _check("adult_categorical", table, values)
-    return run_adult_categorical(
-        n=n,
-        k=float(k),
-        n_generations=n_generations,
-        n_repeats=n_repeats,
-        weights=np.asarray(_weights(weights), dtype=float),
-        last=last,
-        columns=list(columns),
-        drop_missing=bool(drop_missing),
-        random_state=random_state,
-        n_jobs=n_jobs,
-        progress=progress,
-    )
+    common = _check("adult_categorical", table, values)
+    return run_adult_categorical(**common, columns=list(columns))
 
 
 #: The loops of :func:`adult_classifier` by default: legend name -> ``weight`` of

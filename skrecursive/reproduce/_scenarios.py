@@ -288,6 +288,28 @@ def _grid(n_panels):
     return fig, axes.flat
 
 
+def _setting_panels(results, xlabel):
+    """One titled panel per setting of ``results`` (error against ``xlabel``).
+
+    Returns the figure and a list of ``(axes, setting, rows of that setting)``.
+    """
+    settings = list(dict.fromkeys(results["setting"]))
+    fig, axes = _grid(len(settings))
+    panels = []
+    for ax, s in zip(axes, settings, strict=False):
+        ax.set_title(s)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("error")
+        panels.append((ax, s, results[results.setting == s]))
+    return fig, panels
+
+
+def _finish(fig, title):
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def plot_scenario1(results):
     """Error vs generation of the fully synthetic loop, one panel per setting.
 
@@ -300,10 +322,8 @@ def plot_scenario1(results):
     -------
     matplotlib.figure.Figure
     """
-    settings = list(dict.fromkeys(results["setting"]))
-    fig, axes = _grid(len(settings))
-    for ax, s in zip(axes, settings, strict=False):
-        g = results[results.setting == s]
+    fig, panels = _setting_panels(results, "generation")
+    for ax, _, g in panels:
         ax.plot(g["generation"], g["error"], label="simulated (w = 0)")
         ax.fill_between(g["generation"], g["error"] - 2 * g["error_se"],
                         g["error"] + 2 * g["error_se"], alpha=0.3)
@@ -313,14 +333,9 @@ def plot_scenario1(results):
             ax.text(0.03, 0.95, f"{lost} of {int(g['n_repeats'].iloc[0])} repeats diverged "
                     "(fits separated) and left the average", transform=ax.transAxes,
                     fontsize="x-small", va="top")
-        ax.set_title(s)
-        ax.set_xlabel("generation")
-        ax.set_ylabel("error")
         ax.set_yscale("log")
-    axes[0].legend(fontsize="small")
-    fig.suptitle("Scenario 1: the fully synthetic loop collapses")
-    fig.tight_layout()
-    return fig
+    panels[0][0].legend(fontsize="small")
+    return _finish(fig, "Scenario 1: the fully synthetic loop collapses")
 
 
 def plot_scenario2(results):
@@ -335,24 +350,18 @@ def plot_scenario2(results):
     -------
     matplotlib.figure.Figure
     """
-    settings = list(dict.fromkeys(results["setting"]))
     summary = scenarios_summary(results).set_index("setting")
-    fig, axes = _grid(len(settings))
-    for ax, s in zip(axes, settings, strict=False):
-        g = results[results.setting == s].sort_values("weight")
+    fig, panels = _setting_panels(results, "weight w on real data")
+    for ax, s, g in panels:
+        g = g.sort_values("weight")
         ax.errorbar(g["weight"], g["error"], yerr=2 * g["error_se"], fmt="o", ms=3,
                     label="simulated")
         ax.plot(g["weight"], g["theory"], "k--", lw=1, label="(C/n) R(w, 1)")
         ax.axvline(summary.loc[s, "w_star"], color="C3", lw=1, label="w* = 0.618")
         wmin = summary.loc[s, "minimiser"]
         ax.axvline(wmin, color="C2", ls=":", lw=1.5, label=f"minimiser {wmin:.3f}")
-        ax.set_title(s)
-        ax.set_xlabel("weight w on real data")
-        ax.set_ylabel("error")
         ax.legend(fontsize="x-small")
-    fig.suptitle("Scenario 2 (k = 1): the golden-ratio weight minimises the error")
-    fig.tight_layout()
-    return fig
+    return _finish(fig, "Scenario 2 (k = 1): the golden-ratio weight minimises the error")
 
 
 def plot_scenario3(results):
@@ -367,18 +376,12 @@ def plot_scenario3(results):
     -------
     matplotlib.figure.Figure
     """
-    settings = list(dict.fromkeys(results["setting"]))
-    fig, axes = _grid(len(settings))
-    for ax, s in zip(axes, settings, strict=False):
+    fig, panels = _setting_panels(results, "k = n / m")
+    for ax, _, rows in panels:
         for rule, color in (("naive", "C0"), ("optimal", "C3")):
-            g = results[(results.setting == s) & (results.rule == rule)].sort_values("k")
+            g = rows[rows.rule == rule].sort_values("k")
             ax.errorbar(g["k"], g["error"], yerr=2 * g["error_se"], fmt="o-", ms=3,
                         color=color, label=rule)
             ax.plot(g["k"], g["theory"], "--", color=color, lw=1)
-        ax.set_title(s)
-        ax.set_xlabel("k = n / m")
-        ax.set_ylabel("error")
         ax.legend(fontsize="small")
-    fig.suptitle("Scenario 3: optimal weight vs naive pooling (dashed: first order)")
-    fig.tight_layout()
-    return fig
+    return _finish(fig, "Scenario 3: optimal weight vs naive pooling (dashed: first order)")
