@@ -23,9 +23,9 @@ CONFIDENCE = 0.95
 #: Repeats per weight of the default ``skrecursive adult`` run: the default of
 #: :func:`skrecursive.reproduce.adult_logistic` (the paper uses 1000). 30 weights x
 #: 100 repeats x 100 generations of the batched logistic engine plus the four
-#: classifier loops take about 35 CPU-seconds in all processes (``python
-#: benchmarks/bench_adult.py --main-job`` measures it), about 20 s on two idle
-#: cores. Repeats share their random draws across weights, so 100 of them
+#: classifier loops take about 30 CPU-seconds in all processes, about 15 s of
+#: wall time on two cores (``python benchmarks/bench_adult.py --main-job``
+#: measures both). Repeats share their random draws across weights, so 100 of them
 #: locate the minimum of the curve to about +-0.035 (95% bootstrap interval over
 #: repeats of the smoothed minimiser).
 ADULT_CLI_REPEATS = 100  # a test keeps it equal to reproduce's (imported lazily)
