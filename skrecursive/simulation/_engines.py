@@ -583,17 +583,6 @@ class Engine:
             )
         return loop, w_run
 
-    def __call__(self, rng, R, n, m, p, w, T, variance, strategy="fresh"):
-        """Run ``strategy`` (a name or a strategy object) at one weight, in its engine form.
-
-        Returns errors of shape ``(R, T)`` and failures of shape ``(R,)`` per setting.
-        """
-        loop, w_run = self.loop(strategy, w)
-        if not self.weights_at_once:
-            return self.run(rng, R, n, m, p, w_run, T, variance, loop)
-        out = self.run(rng, R, n, m, p, np.array([w_run]), T, variance, loop)
-        return {s: (errors[:, 0], failed[:, 0]) for s, (errors, failed) in out.items()}
-
 
 #: Every engine runs the fresh loop, generation 0's real rows reused
 #: ("fixed-real") and accumulation; "replace" is the fresh loop at w = 0.
