@@ -17,7 +17,6 @@ as inside ``setting="all"``.
 
 from dataclasses import dataclass
 from functools import cache
-from numbers import Integral
 
 import numpy as np
 
@@ -60,20 +59,17 @@ class SeedRoot:
     spawn_key: tuple = ()
 
     @classmethod
-    def from_random_state(cls, random_state, param="random_state"):
-        """Check ``random_state`` (None, an int >= 0 or a ``SeedSequence``) and wrap it."""
+    def from_random_state(cls, random_state):
+        """Wrap ``random_state`` (None, an int >= 0 or a ``SeedSequence``).
+
+        Callers check it first with the ``SEED`` constraint of
+        :mod:`skrecursive._utils.validation`, the one home of that check.
+        """
         if isinstance(random_state, np.random.SeedSequence):
             return cls(random_state.entropy, tuple(random_state.spawn_key))
         if random_state is None:
             return cls(np.random.SeedSequence().entropy)
-        if isinstance(random_state, Integral) and not isinstance(random_state, bool):
-            if random_state < 0:
-                raise ValueError(f"{param} must be a non-negative int; got {random_state}.")
-            return cls(int(random_state))
-        raise TypeError(
-            f"{param} must be None, a non-negative int or a numpy.random.SeedSequence; "
-            f"got {random_state!r}."
-        )
+        return cls(int(random_state))
 
     def seed(self, cell, chunk):
         """The ``SeedSequence`` of chunk ``chunk`` of ``cell`` (a tuple of ints)."""
