@@ -289,8 +289,8 @@ def _poisson_labels(eta, log_arrivals, last, streams):
     drawn from ``streams[j]`` for model ``j``. Each count is therefore
     exactly Poisson; the models of a row are coupled through its process
     (common random numbers), and a model's labels depend on no other model.
-    About three times cheaper than ``Generator.poisson`` (which draws
-    ``lambda + 1`` uniforms per label below ``lambda = 10``).
+    Cheaper than ``Generator.poisson``, which draws ``lambda + 1`` uniforms
+    per label below ``lambda = 10``.
     """
     J = log_arrivals.shape[0]
     count = np.zeros(eta.shape, dtype=np.uint8)

@@ -345,7 +345,7 @@ def _fast_newton(Z, Y, S, beta, penalty, family, tol, fast_iter):
 
 def _loss_terms(eta, y, family):
     if family == "logistic":
-        # log(1 + exp(eta)) computed stably (twice as fast as np.logaddexp)
+        # log(1 + exp(eta)) computed stably (cheaper than np.logaddexp)
         return np.log1p(np.exp(-np.abs(eta))) + np.maximum(eta, 0.0) - y * eta
     return np.exp(eta) - y * eta
 
