@@ -260,7 +260,6 @@ class _State:
     source: Any = None  # synthetic source of the last fitted generation
     memory: Any = None  # the strategy's own state (the accumulate buffer)
     estimators: Any = None  # every generation's model, when kept
-    not_converged: Any = None  # (generation, message) of each fit that did not converge
 
 
 class _RealBatches:
