@@ -240,12 +240,13 @@ class _Plan:
     # fitted attributes the validation defined (classes_, n_features_in_, ...)
     target_attrs: Any = None
     reset: bool = True  # whether the feature attributes are replaced on commit
-    strict_monitor: bool = True  # fit: the monitor's keys must not change
     y_pool: Any = None  # the real rows' target, for the messages of a failed fit
     sw_val: Any = None  # the user's weights of the held-out rows (None: equal)
     fit_params: Any = None  # other fit parameters routed to every base fit
     allow_nan: bool = False  # the base model accepts missing values in X
-    prequential: bool = False  # partial_fit: score each new batch before training on it
+    # partial_fit: score each new batch before training on it (test-then-train), and let
+    # the monitor's keys change between calls (fit: they must stay the same)
+    partial: bool = False
 
 
 @dataclass
@@ -665,12 +666,11 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             max_accumulated=self.max_accumulated,
             target_attrs=attrs,
             reset=reset,
-            strict_monitor=not partial,
             y_pool=y,
             sw_val=sw_val,
             fit_params=routed,
             allow_nan=accepts_nan(base),
-            prequential=partial,
+            partial=partial,
         )
         if reset:
             history, kept = _History(metric_names), None
@@ -709,7 +709,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         next generation.
         """
         t, rng = state.generation, state.rng
-        if plan.prequential:
+        if plan.partial:
             # test-then-train: the current model meets the new batch before learning it
             scores = (self._scores(plan, None, t) if state.estimator is None else
                       self._scores(plan, state.estimator, t, (X_real, y_real, sw_real)))
@@ -739,12 +739,12 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
 
         record = {"generation": t, "n_real": batch.n_real, "n_synthetic": batch.n_synthetic,
                   "weight": batch.weight, "fit_time": fit_time}
-        if not plan.prequential:
+        if not plan.partial:
             scores = self._scores(plan, estimator, t)
         record.update(scores)
         monitored = {} if self.monitor is None else _monitor_record(
             self.monitor(t, estimator, batch.X, batch.y, batch.sample_weight), t)
-        state.history.append(record, monitored, t, plan.strict_monitor)
+        state.history.append(record, monitored, t, strict=not plan.partial)
 
         # the next source learns its noise from this generation's real rows (or, with
         # none, from its training rows)
