@@ -17,12 +17,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._utils.frames import frame_infinite_columns, frame_missing_columns, is_frame
-from .._utils.rows import concat_rows, n_rows, take_rows
+from .._utils.rows import n_rows, take_rows
 
 __all__ = [
-    "take_rows",
-    "concat_rows",
-    "n_rows",
     "BootstrapRows",
     "sample_rows",
     "check_synthetic_rows",
