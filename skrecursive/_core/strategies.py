@@ -97,8 +97,12 @@ class Strategy(ABC):
         return None
 
     def needs_synthetic(self, w):
-        """Whether a generation with real weight ``w`` draws synthetic rows."""
-        return 0.0 < w < 1.0 if self.uses_weight else True
+        """Whether a generation with real weight ``w`` draws synthetic rows.
+
+        A weighted loop draws none only at ``w = 1``, where they would carry no
+        weight; at ``w = 0`` it trains on synthetic rows alone.
+        """
+        return w < 1.0 if self.uses_weight else True
 
     def initial_training_set(self, X_real, y_real, real_weights=None):
         """The :class:`TrainingSet` of generation 0: the real rows alone.
