@@ -442,8 +442,11 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         return y, {}
 
     @abstractmethod
-    def _synthetic_source(self, estimator, X_real, y_real, generation):
-        """Synthetic source (see :mod:`skrecursive._core.sources`) of the next generation."""
+    def _synthetic_source(self, estimator, X_real, y_real, generation, sample_weight=None):
+        """Synthetic source (see :mod:`skrecursive._core.sources`) of the next generation.
+
+        ``sample_weight`` are the user's weights of ``X_real`` (None: equal).
+        """
 
     def _covariate_sampler(self, X_pool, sample_weight=None):
         """Sampler of synthetic covariates given the rows available as real data.
