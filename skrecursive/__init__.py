@@ -13,9 +13,9 @@ __version__ = "0.1.0"
 
 # Public names are imported on first use (PEP 562), so that ``import skrecursive``
 # and the ``skrecursive`` command start in milliseconds: the command installs its
-# Ctrl-C handling before scikit-learn, pandas and matplotlib load, and a bare
-# ``skrecursive theory`` never loads them. ``from skrecursive import X`` works as
-# with eager imports.
+# Ctrl-C handling before scikit-learn, pandas and matplotlib load, and ``--help``,
+# ``--version`` and usage errors never load them. ``from skrecursive import X``
+# works as with eager imports.
 _PUBLIC = {
     "CategoricalDistribution": "._core.density",
     "EmpiricalDistribution": "._core.density",

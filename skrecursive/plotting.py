@@ -563,8 +563,7 @@ def _from_search(search, confidence):
             "search with refit=True so that best_estimator_.k_ is available."
         )
     k = float(search.best_estimator_.k_) if hasattr(search, "best_estimator_") else None
-    resolved = np.array([resolve_weight(w, k) if isinstance(w, str) else float(w)
-                         for w in labels])
+    resolved = np.array([resolve_weight(w, k) for w in labels])
     mean = -np.asarray(results[key], dtype=float)
     sd = np.asarray(results[std_key], dtype=float)
     n_splits = search.n_splits_

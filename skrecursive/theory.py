@@ -40,11 +40,6 @@ _WEIGHT = [ArrayOf(Interval(Real, 0, 1, closed="both"))]
 _GENERATIONS = [Interval(Integral, 0, None, closed="left")]
 
 
-def _strategy(strategy):
-    # the closed forms live with the loops they describe, in the strategy registry
-    return get_strategy(strategy)
-
-
 def _scalar_or_array(x):
     return float(x) if np.ndim(x) == 0 else x
 
@@ -164,7 +159,7 @@ def limiting_risk(w, k, *, strategy="fresh"):
     1.6449
     """
     check_args("limiting_risk", {"w": _WEIGHT, "k": _RATIO}, locals())
-    strategy = _strategy(strategy)
+    strategy = get_strategy(strategy)  # the closed forms live in the registry
     w, k = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(k, dtype=float))
     risk = strategy.limiting_risk(w, k)
     return _scalar_or_array(np.asarray(risk, dtype=float))
@@ -223,7 +218,7 @@ def risk_trajectory(w, k, n_generations, *, strategy="fresh"):
     """
     check_args("risk_trajectory", {"w": _WEIGHT, "k": _RATIO, "n_generations": _GENERATIONS},
                locals())
-    strategy = _strategy(strategy)
+    strategy = get_strategy(strategy)  # the closed forms live in the registry
     w, k = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(k, dtype=float))
     out = np.empty((n_generations + 1,) + w.shape)
     out[0] = 1.0

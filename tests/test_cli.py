@@ -81,3 +81,12 @@ def test_adult_small_n_fails_up_front(tmp_path, capsys):
 def test_adult_duplicate_weights_fail_up_front(tmp_path, capsys):
     assert main(["adult", "--weights", "0.5", "0.5", "--out", str(tmp_path)]) == 2
     assert "--weights must be distinct" in capsys.readouterr().err
+
+
+def test_building_the_parser_does_not_import_scikit_learn():
+    # --help, --version and usage errors answer in a tenth of a second; the subcommands
+    # import the library (scikit-learn alone takes about a second) when they run
+    code = ("import sys; from skrecursive.cli import build_parser; build_parser(); "
+            "print('sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -10,6 +10,7 @@ only take observed values and categorical columns only declared categories.
 """
 
 from numbers import Real
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -191,6 +192,75 @@ def _column_kind(name, col):
     )
 
 
+def _levels(col, kind):
+    """(levels, integer code of every value) of one column."""
+    if kind == _NUMERIC:
+        levels, codes = np.unique(col.to_numpy(), return_inverse=True)
+        return levels, codes.reshape(-1)
+    missing = col.isna().to_numpy()
+    if kind == _CATEGORY:
+        levels = np.asarray(col.dtype.categories, dtype=object)
+        codes = col.cat.codes.to_numpy().astype(np.intp)
+    elif kind == _BOOL:
+        levels = np.array([False, True], dtype=object)
+        codes = np.where(missing, -1, col.fillna(False).to_numpy(dtype=bool).astype(np.intp))
+    else:
+        values = col.to_numpy(dtype=object)
+        levels = np.asarray(_categories_of(values[~missing]), dtype=object)
+        codes = pd.Index(levels).get_indexer(values)
+    if missing.any():
+        levels = np.append(levels, np.nan).astype(object)
+        codes = np.where(missing, len(levels) - 1, codes)
+    return levels, codes
+
+
+class _Summary(NamedTuple):
+    """What the fidelity distances compare: a copula's margins and normal-score correlation.
+
+    The same attribute names as a fitted :class:`GaussianCopula`, so the
+    distances take either.
+    """
+
+    column_kinds_: list
+    categories_: list
+    probabilities_: list
+    correlation_: np.ndarray
+
+
+def _check_some_values(frame):
+    for name in frame.columns:
+        if frame[name].isna().all():
+            raise ValueError(f"Column {name!r} of X has only missing values: nothing to model.")
+
+
+def _summarise(frame, sw, alpha):
+    """The :class:`_Summary` of a validated frame with row weights ``sw``."""
+    columns = [frame.iloc[:, j] for j in range(frame.shape[1])]
+    kinds = [_column_kind(name, col) for name, col in zip(frame.columns, columns, strict=True)]
+    missing = frame.isna().any().to_numpy()
+    for j, kind in enumerate(kinds):
+        if kind == _NUMERIC and missing[j]:
+            raise ValueError(
+                f"Input X contains missing values in numeric column {frame.columns[j]!r}; "
+                "missing values are modelled in non-numeric columns only."
+            )
+        if kind == _NUMERIC and not np.isfinite(columns[j].to_numpy(dtype=float)).all():
+            raise ValueError(f"Input X contains infinity in column {frame.columns[j]!r}.")
+    keep = sw > 0
+    weights = sw[keep]
+    total = weights.sum()
+    categories, probabilities, scores = [], [], np.empty((int(keep.sum()), len(kinds)))
+    for j, kind in enumerate(kinds):
+        col = columns[j] if keep.all() else columns[j][keep]
+        levels, codes = _levels(col, kind)
+        p = _smoothed_frequencies(codes, weights, len(levels),
+                                  0.0 if kind == _NUMERIC else alpha, total)
+        categories.append(levels)
+        probabilities.append(p)
+        scores[:, j] = normal_scores(p)[codes]
+    return _Summary(kinds, categories, probabilities, _weighted_correlation(scores, weights))
+
+
 class GaussianCopula(DensityMixin, BaseEstimator):
     """Weighted Gaussian copula of a mixed-type table, with weighted empirical margins.
 
@@ -308,11 +378,7 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         if isinstance(X, pd.DataFrame):
             _check_frame(self, X, reset=reset)
             if reset:
-                for name in X.columns:
-                    if X[name].isna().all():
-                        raise ValueError(
-                            f"Column {name!r} of X has only missing values: nothing to model."
-                        )
+                _check_some_values(X)
             return X
         X = validate_data(self, X, reset=reset, dtype=np.float64)
         return pd.DataFrame(X, copy=False)
@@ -362,61 +428,20 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         check_params(self, self._parameter_table)
         frame = self._frame(X, reset=True)
         sw = _check_sample_weight(sample_weight, frame.shape[0])
-        columns = [frame.iloc[:, j] for j in range(frame.shape[1])]
-        kinds = [_column_kind(name, col) for name, col in zip(frame.columns, columns, strict=True)]
-        missing = frame.isna().any().to_numpy()
-        for j, kind in enumerate(kinds):
-            if kind == _NUMERIC and missing[j]:
-                raise ValueError(
-                    f"Input X contains missing values in numeric column {frame.columns[j]!r}; "
-                    "missing values are modelled in non-numeric columns only."
-                )
-            if kind == _NUMERIC and not np.isfinite(columns[j].to_numpy(dtype=float)).all():
-                raise ValueError(f"Input X contains infinity in column {frame.columns[j]!r}.")
-        keep = sw > 0
-        weights = sw[keep]
-        total = weights.sum()
-        categories, probabilities, scores = [], [], np.empty((int(keep.sum()), len(kinds)))
-        for j, kind in enumerate(kinds):
-            col = columns[j] if keep.all() else columns[j][keep]
-            levels, codes = self._levels(col, kind)
-            alpha = 0.0 if kind == _NUMERIC else self.alpha
-            p = _smoothed_frequencies(codes, weights, len(levels), alpha, total)
-            categories.append(levels)
-            probabilities.append(p)
-            scores[:, j] = normal_scores(p)[codes]
-        self.categories_ = categories
-        self.probabilities_ = probabilities
-        self.correlation_ = _weighted_correlation(scores, weights)
-        self.column_kinds_ = kinds
-        self.latent_correlation_ = _latent_correlation(self.correlation_, probabilities)
-        self._factor = _sampling_factor(self.latent_correlation_)
+        summary = _summarise(frame, sw, self.alpha)
+        latent = _latent_correlation(summary.correlation_, summary.probabilities_)
+        factor = _sampling_factor(latent)
+        # fitted attributes only once every step has succeeded
+        self.categories_ = summary.categories_
+        self.probabilities_ = summary.probabilities_
+        self.correlation_ = summary.correlation_
+        self.column_kinds_ = summary.column_kinds_
+        self.latent_correlation_ = latent
+        self._factor = factor
         self._input_dtypes = list(frame.dtypes)
         self._input_frame = isinstance(X, pd.DataFrame)
         self._columns = list(frame.columns)
         return self
-
-    @staticmethod
-    def _levels(col, kind):
-        """(levels, integer code of every value) of one column."""
-        if kind == _NUMERIC:
-            levels, codes = np.unique(col.to_numpy(), return_inverse=True)
-            return levels, codes.reshape(-1)
-        missing = col.isna().to_numpy()
-        if kind == _CATEGORY:
-            levels = np.asarray(col.dtype.categories, dtype=object)
-            codes = col.cat.codes.to_numpy().astype(np.intp)
-        elif kind == _BOOL:
-            levels = np.array([False, True], dtype=object)
-            codes = np.where(missing, -1, col.fillna(False).to_numpy(dtype=bool).astype(np.intp))
-        else:
-            values = col.to_numpy(dtype=object)
-            levels = np.asarray(_categories_of(values[~missing]), dtype=object)
-            codes = pd.Index(levels).get_indexer(values)
-        if missing.any():
-            levels = np.append(levels, np.nan).astype(object)
-            codes = np.where(missing, len(levels) - 1, codes)
-        return levels, codes
 
     # ---------------------------------------------------------------- sample
     def sample(self, n_samples=1, random_state=None):
@@ -487,7 +512,7 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         return -(float(np.mean(marginal_distances(self, real))) + association_gap(self, real))
 
     def _reference(self, X):
-        """A GaussianCopula fitted on ``X`` after checking it matches this model's columns."""
+        """The :class:`_Summary` of ``X`` (unweighted, unsmoothed), checked against this model."""
         check_is_fitted(self)
         frame = self._frame(X, reset=False)
         if not isinstance(X, pd.DataFrame):
@@ -500,7 +525,9 @@ class GaussianCopula(DensityMixin, BaseEstimator):
             for j, name in enumerate(frame.columns):
                 if self.column_kinds_[j] == _CATEGORY:
                     frame[name] = frame[name].astype(self._input_dtypes[j])
-        return GaussianCopula().fit(frame)
+        _check_some_values(frame)
+        # only the margins and the correlation are compared: no sampling factor is needed
+        return _summarise(frame, np.ones(frame.shape[0]), 0.0)
 
 
 def _step_cdf(levels, p, x):

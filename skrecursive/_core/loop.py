@@ -240,12 +240,13 @@ class _Plan:
     # fitted attributes the validation defined (classes_, n_features_in_, ...)
     target_attrs: Any = None
     reset: bool = True  # whether the feature attributes are replaced on commit
-    strict_monitor: bool = True  # fit: the monitor's keys must not change
     y_pool: Any = None  # the real rows' target, for the messages of a failed fit
     sw_val: Any = None  # the user's weights of the held-out rows (None: equal)
     fit_params: Any = None  # other fit parameters routed to every base fit
     allow_nan: bool = False  # the base model accepts missing values in X
-    prequential: bool = False  # partial_fit: score each new batch before training on it
+    # partial_fit: score each new batch before training on it (test-then-train), and let
+    # the monitor's keys change between calls (fit: they must stay the same)
+    partial: bool = False
 
 
 @dataclass
@@ -260,7 +261,6 @@ class _State:
     source: Any = None  # synthetic source of the last fitted generation
     memory: Any = None  # the strategy's own state (the accumulate buffer)
     estimators: Any = None  # every generation's model, when kept
-    not_converged: Any = None  # (generation, message) of each fit that did not converge
 
 
 class _RealBatches:
@@ -442,8 +442,11 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         return y, {}
 
     @abstractmethod
-    def _synthetic_source(self, estimator, X_real, y_real, generation):
-        """Synthetic source (see :mod:`skrecursive._core.sources`) of the next generation."""
+    def _synthetic_source(self, estimator, X_real, y_real, generation, sample_weight=None):
+        """Synthetic source (see :mod:`skrecursive._core.sources`) of the next generation.
+
+        ``sample_weight`` are the user's weights of ``X_real`` (None: equal).
+        """
 
     def _covariate_sampler(self, X_pool, sample_weight=None):
         """Sampler of synthetic covariates given the rows available as real data.
@@ -666,12 +669,11 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             max_accumulated=self.max_accumulated,
             target_attrs=attrs,
             reset=reset,
-            strict_monitor=not partial,
             y_pool=y,
             sw_val=sw_val,
             fit_params=routed,
             allow_nan=accepts_nan(base),
-            prequential=partial,
+            partial=partial,
         )
         if reset:
             history, kept = _History(metric_names), None
@@ -710,7 +712,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         next generation.
         """
         t, rng = state.generation, state.rng
-        if plan.prequential:
+        if plan.partial:
             # test-then-train: the current model meets the new batch before learning it
             scores = (self._scores(plan, None, t) if state.estimator is None else
                       self._scores(plan, state.estimator, t, (X_real, y_real, sw_real)))
@@ -740,12 +742,12 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
 
         record = {"generation": t, "n_real": batch.n_real, "n_synthetic": batch.n_synthetic,
                   "weight": batch.weight, "fit_time": fit_time}
-        if not plan.prequential:
+        if not plan.partial:
             scores = self._scores(plan, estimator, t)
         record.update(scores)
         monitored = {} if self.monitor is None else _monitor_record(
             self.monitor(t, estimator, batch.X, batch.y, batch.sample_weight), t)
-        state.history.append(record, monitored, t, plan.strict_monitor)
+        state.history.append(record, monitored, t, strict=not plan.partial)
 
         # the next source learns its noise from this generation's real rows (or, with
         # none, from its training rows)

@@ -124,6 +124,9 @@ class GenerationScorer:
         self._base = base
         self._scorer = check_scoring(base, scoring=parts if multi else parts[None])
         self._weighted = None  # metric name -> (scorer, takes sample_weight), on first use
+        # how messages name each metric, fixed once rather than rebuilt every generation
+        self._labels = {name: _label(name if multi else None, scorer)
+                        for name, scorer in parts.items()}
 
     def _weighted_parts(self):
         if self._weighted is None:
@@ -151,10 +154,6 @@ class GenerationScorer:
                 out[name] = scorer(view, *args)
         return out if self.multi else out[None]
 
-    def labels(self):
-        return {name: _label(name if self.multi else None, scorer)
-                for name, scorer in self.parts.items()}
-
     def __call__(self, view, args, generation, sample_weight=None):
         """Score one generation: ``{metric name or None: finite float}``.
 
@@ -163,7 +162,7 @@ class GenerationScorer:
         naming the scorer and the generation (the original is chained); a
         result that is not one finite number is refused the same way.
         """
-        labels = self.labels()
+        labels = self._labels
         try:
             if sample_weight is None:
                 result = self._scorer(view, *args)

@@ -17,12 +17,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._utils.frames import frame_infinite_columns, frame_missing_columns, is_frame
-from .._utils.rows import concat_rows, n_rows, take_rows
+from .._utils.rows import n_rows, take_rows
 
 __all__ = [
-    "take_rows",
-    "concat_rows",
-    "n_rows",
     "BootstrapRows",
     "sample_rows",
     "check_synthetic_rows",
@@ -256,6 +253,12 @@ class _Source:
     def responses(self, outputs, rng):
         return None
 
+    def draw_labels(self, X, rng):
+        """Synthetic targets for the covariate rows ``X``: the checked outputs, then responses."""
+        outputs = check_outputs(self.outputs(X), self.output_shape(n_rows(X)), self.output_name,
+                                self.generation + 1, nonnegative=self.nonnegative)
+        return self.responses(outputs, rng)
+
     def sample(self, n, rng, covariates=None, *, n_features=None, allow_nan=False):
         """``n`` checked synthetic rows ``(X, y)`` (``y`` None for a density model)."""
         return draw_synthetic(self, n, rng, covariates, n_features=n_features,
@@ -293,14 +296,11 @@ def draw_synthetic(source, n, rng, covariates=None, *, n_features=None, allow_na
         ``estimator.predict``, ``estimator.predict_proba``,
         ``estimator.sample``) and the generation.
     """
-    generation = source.generation + 1
     X = check_synthetic_rows(source.rows(n, rng, covariates), n, n_features,
-                             source.rows_name, generation, allow_nan=allow_nan)
+                             source.rows_name, source.generation + 1, allow_nan=allow_nan)
     if source.output_name is None:
         return X, None
-    outputs = check_outputs(source.outputs(X), source.output_shape(n), source.output_name,
-                            generation, nonnegative=source.nonnegative)
-    return X, source.responses(outputs, rng)
+    return X, source.draw_labels(X, rng)
 
 
 class RegressionSource(_Source):
@@ -472,12 +472,6 @@ class ClassificationSource(_Source):
         if self.labels == "argmax":
             return np.asarray(outputs)
         return np.asarray(self.estimator.classes_)[sample_categorical(outputs, rng)]
-
-    def draw_labels(self, X, rng):
-        """Synthetic labels for the covariate rows ``X`` (checked as in :func:`draw_synthetic`)."""
-        outputs = check_outputs(self.outputs(X), self.output_shape(n_rows(X)), self.output_name,
-                                self.generation + 1, nonnegative=self.nonnegative)
-        return self.responses(outputs, rng)
 
 
 class PipelineSampler:

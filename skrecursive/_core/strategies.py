@@ -97,17 +97,19 @@ class Strategy(ABC):
         return None
 
     def needs_synthetic(self, w):
-        """Whether a generation with real weight ``w`` draws synthetic rows."""
-        return 0.0 < w < 1.0 if self.uses_weight else True
+        """Whether a generation with real weight ``w`` draws synthetic rows.
+
+        A weighted loop draws none only at ``w = 1``, where they would carry no
+        weight; at ``w = 0`` it trains on synthetic rows alone.
+        """
+        return w < 1.0 if self.uses_weight else True
 
     def initial_training_set(self, X_real, y_real, real_weights=None):
         """The :class:`TrainingSet` of generation 0: the real rows alone.
 
         ``real_weights`` are the user's weights of the real rows (None: equal).
         """
-        n_real = n_rows(X_real)
-        sw = None if real_weights is None else row_weights(1.0, n_real, 0, real_weights)
-        return TrainingSet(X_real, y_real, sw, n_real, 0, 1.0)
+        return _real_only(X_real, y_real, real_weights)
 
     @abstractmethod
     def training_set(self, state, X_real, y_real, draw, w, rng, max_accumulated=None,
@@ -165,16 +167,22 @@ class _Fresh(Strategy):
         return out
 
 
+def _real_only(X_real, y_real, real_weights=None):
+    """The real rows alone, carrying all the weight (shared as the user's weights say)."""
+    n_real = n_rows(X_real)
+    sw = None if real_weights is None else row_weights(1.0, n_real, 0, real_weights)
+    return TrainingSet(X_real, y_real, sw, n_real, 0, 1.0)
+
+
 def _weighted_mix(X_real, y_real, draw, w, real_weights=None):
     """Real rows weighted ``w`` in total against synthetic rows weighted ``1 - w``.
 
     The real part's weight is shared in proportion to ``real_weights`` (the
     user's weights; None shares it equally).
     """
-    n_real = n_rows(X_real)
     if w >= 1.0:  # synthetic rows would carry no weight: none are drawn
-        sw = None if real_weights is None else row_weights(1.0, n_real, 0, real_weights)
-        return TrainingSet(X_real, y_real, sw, n_real, 0, 1.0)
+        return _real_only(X_real, y_real, real_weights)
+    n_real = n_rows(X_real)
     X_syn, y_syn = draw()
     n_syn = n_rows(X_syn)
     if w <= 0.0:  # fully synthetic generation

@@ -9,9 +9,6 @@ turn, and the command prints the time it took.
 import math
 import os
 
-import numpy as np
-
-from ..theory import optimal_weight
 from ._common import RunOutputs, add_run_options, dry_run, number, progress
 from ._errors import CLIError
 
@@ -134,10 +131,12 @@ def _expected_seconds(settings):
 
 def _logistic_section(settings, outputs, expected):
     """The logistic experiment: what the error is, the table, the minimiser and its interval."""
+    import numpy as np
     from scipy.stats import norm
 
     from ..reproduce import adult_logistic, minimiser_interval
     from ..simulation._adult_engines import ADULT_LOGISTIC_FEATURES
+    from ..theory import optimal_weight
 
     per_pair, expected, workers = expected
     n_weights = len(settings["weights"])

@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .._utils.validation import Interval, InvalidParameterError
+from .._utils.validation import Interval, check_args
 
 __all__ = ["vertex_minimiser", "minimiser_interval"]
 
@@ -99,16 +99,11 @@ def minimiser_interval(results, *, confidence=0.95, n_resamples=2000, random_sta
     >>> bool(s["low"] < 0.618 < s["high"]), bool(s["high"] - s["low"] < 0.1)
     (True, True)
     """
-    for name, value, constraint in (
-        ("confidence", confidence, Interval(Real, 0, 1, closed="neither")),
-        ("n_resamples", n_resamples, Interval(Integral, 1, None, closed="left")),
-        ("random_state", random_state, Interval(Integral, 0, None, closed="left")),
-    ):
-        if not constraint.is_satisfied_by(value):
-            raise InvalidParameterError(
-                f"The {name!r} parameter of minimiser_interval must be {constraint}. "
-                f"Got {value!r} instead."
-            )
+    check_args("minimiser_interval", {
+        "confidence": [Interval(Real, 0, 1, closed="neither")],
+        "n_resamples": [Interval(Integral, 1, None, closed="left")],
+        "random_state": [Interval(Integral, 0, None, closed="left")],
+    }, locals())
     missing = {"weight", "repeat", "error"} - set(getattr(results, "columns", ()))
     if missing:
         raise ValueError(

@@ -24,7 +24,7 @@ from .._utils.validation import (
     check_memory,
 )
 from ..simulation import error_constant, simulate
-from ..theory import naive_weight, optimal_weight, risk_trajectory
+from ..theory import resolve_weight, risk_trajectory
 
 __all__ = ["STRATEGY_LOOPS", "strategies", "plot_strategies"]
 
@@ -46,7 +46,7 @@ KDE_EVALUATION_SAMPLES = 4000
 def _weight(rule, k):
     if rule is None:
         return np.nan
-    return float(optimal_weight(k) if rule == "optimal" else naive_weight(k))
+    return float(resolve_weight(rule, k))
 
 
 def _engine_loops(settings, k, *, n, p, n_generations, n_repeats, random_state, n_jobs,
