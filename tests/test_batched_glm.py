@@ -53,6 +53,21 @@ def test_warm_start_reaches_same_optimum(logistic_batch):
     np.testing.assert_allclose(warm, cold, atol=1e-7)
 
 
+def test_overshooting_fast_phase_is_recovered_by_the_damped_phase():
+    # Poisson log-rates up to about 4 |x|: undamped Newton steps from zero overshoot to
+    # non-finite values in two of the four members; the damped phase must restart from
+    # zero (not from those values) and reach scikit-learn's optimum
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((4, 200, 1))
+    y = rng.poisson(np.exp(4.0 * X[..., 0])).astype(float)
+    coef, ok = newton_glm(X, y, family="poisson", fit_intercept=False, fast_iter=3)
+    assert ok.all()
+    for b in range(4):
+        ref = PoissonRegressor(alpha=0.0, fit_intercept=False, tol=1e-12, max_iter=10_000,
+                               solver="newton-cholesky").fit(X[b], y[b])
+        np.testing.assert_allclose(coef[b], ref.coef_, atol=1e-7)
+
+
 def test_separable_batch_is_reported_not_returned():
     rng = np.random.default_rng(3)
     X = rng.standard_normal((4, 60, 1))

@@ -289,8 +289,8 @@ def _poisson_labels(eta, log_arrivals, last, streams):
     drawn from ``streams[j]`` for model ``j``. Each count is therefore
     exactly Poisson; the models of a row are coupled through its process
     (common random numbers), and a model's labels depend on no other model.
-    About three times cheaper than ``Generator.poisson`` (which draws
-    ``lambda + 1`` uniforms per label below ``lambda = 10``).
+    Cheaper than ``Generator.poisson``, which draws ``lambda + 1`` uniforms
+    per label below ``lambda = 10``.
     """
     J = log_arrivals.shape[0]
     count = np.zeros(eta.shape, dtype=np.uint8)
@@ -388,6 +388,13 @@ def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
     b = record(0, np.repeat(b0, ws.size, axis=1), np.repeat(ok0, ws.size, axis=1))
     kept = X, y[..., None]  # generation 0's rows (reused), or every row so far (accumulated)
     group = max(1, _GLM_GROUP_ELEMENTS // (R * (n + m)))
+    groups = [slice(start, start + group) for start in range(0, ws.size, group)]
+    # n real rows then m synthetic rows in every generation: the same row weights
+    sample_weights = [
+        None if strategy.accumulates
+        else np.stack([row_weights(w, n, m) for w in ws[sl]], axis=1)
+        for sl in groups
+    ]
     for t in range(1, T):
         if strategy.fresh_real:
             X_real, y_real = real_rows()
@@ -408,8 +415,7 @@ def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
             arrivals = _arrivals(rng, R, m)
             X_syn_t = np.ascontiguousarray(X_syn.transpose(0, 2, 1))
         new_b, new_ok = np.empty_like(b), np.empty((R, ws.size), dtype=bool)
-        for start in range(0, ws.size, group):
-            sl = slice(start, start + group)
+        for sl, sample_weight in zip(groups, sample_weights, strict=True):
             Y = np.empty((R, X.shape[1], b[:, sl].shape[1]))
             Y[:, : X_real.shape[1]] = y_real
             if family == "logistic":
@@ -422,9 +428,6 @@ def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
                 Y[:, X_real.shape[1]:] = _poisson_labels(
                     eta_syn, *arrivals, label_streams[sl]
                 ).transpose(0, 2, 1)
-            sample_weight = None if strategy.accumulates else np.stack(
-                [row_weights(w, X_real.shape[1], m) for w in ws[sl]], axis=1
-            )
             new_b[:, sl], new_ok[:, sl] = fit(X, Y, sample_weight, b[:, sl], row_norm)
         if strategy.accumulates:
             kept = X, Y
@@ -582,17 +585,6 @@ class Engine:
                 f"{', '.join(map(repr, self.strategies))})."
             )
         return loop, w_run
-
-    def __call__(self, rng, R, n, m, p, w, T, variance, strategy="fresh"):
-        """Run ``strategy`` (a name or a strategy object) at one weight, in its engine form.
-
-        Returns errors of shape ``(R, T)`` and failures of shape ``(R,)`` per setting.
-        """
-        loop, w_run = self.loop(strategy, w)
-        if not self.weights_at_once:
-            return self.run(rng, R, n, m, p, w_run, T, variance, loop)
-        out = self.run(rng, R, n, m, p, np.array([w_run]), T, variance, loop)
-        return {s: (errors[:, 0], failed[:, 0]) for s, (errors, failed) in out.items()}
 
 
 #: Every engine runs the fresh loop, generation 0's real rows reused

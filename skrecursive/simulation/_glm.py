@@ -177,16 +177,15 @@ def newton_glm(
     else:
         beta = np.array(coef_init, dtype=float).reshape(n_batch, n_models, n_coef) * scale
 
+    initial = beta
     beta, settled = _fast_newton(Z, Y, S, beta.copy(), penalty, family, tol, fast_iter)
     converged = settled.copy()
     if not settled.all():
         bi, mi = np.nonzero(~settled)
         Sb = np.broadcast_to(S, Y.shape)
-        start = (
-            beta[bi, mi] * 0.0 if coef_init is None
-            else np.array(coef_init, dtype=float).reshape(n_batch, n_models, n_coef)[bi, mi]
-            * scale
-        )
+        # the damped phase restarts from coef_init, or from zero (not from where the fast
+        # phase ended, which may be non-finite)
+        start = np.zeros((bi.size, n_coef)) if coef_init is None else initial[bi, mi]
         coef_d, conv_d = _damped_newton(
             Z[bi], Y[bi, :, mi], Sb[bi, :, mi], start, penalty, family, max_iter, tol,
             max_halvings,
@@ -346,7 +345,7 @@ def _fast_newton(Z, Y, S, beta, penalty, family, tol, fast_iter):
 
 def _loss_terms(eta, y, family):
     if family == "logistic":
-        # log(1 + exp(eta)) computed stably (twice as fast as np.logaddexp)
+        # log(1 + exp(eta)) computed stably (cheaper than np.logaddexp)
         return np.log1p(np.exp(-np.abs(eta))) + np.maximum(eta, 0.0) - y * eta
     return np.exp(eta) - y * eta
 

@@ -17,7 +17,6 @@ as inside ``setting="all"``.
 
 from dataclasses import dataclass
 from functools import cache
-from numbers import Integral
 
 import numpy as np
 
@@ -36,10 +35,10 @@ def prime_allocator():
     the system when they are freed, and trims the top of its heap above twice
     that; both thresholds rise to the size of the largest mmapped block freed
     so far. The engines' temporaries of a few MB would otherwise be mapped,
-    page-faulted in and unmapped at every numpy operation: measured on a
-    (10, 1000, 30) array, ``np.exp(-x)`` costs 5.3 ns per element in a fresh
-    process and 1.5 ns after this call (``MALLOC_TOP_PAD_`` gives the same
-    gain). Freeing one 16 MB mmapped block raises the thresholds to 16 and
+    page-faulted in and unmapped at every numpy operation, which makes an
+    elementwise operation on such an array several times slower per element
+    in a fresh process than after this call (``MALLOC_TOP_PAD_`` has the same
+    effect). Freeing one 16 MB mmapped block raises the thresholds to 16 and
     32 MB for the rest of the process. On other allocators it is a harmless
     allocation.
     """
@@ -60,20 +59,17 @@ class SeedRoot:
     spawn_key: tuple = ()
 
     @classmethod
-    def from_random_state(cls, random_state, param="random_state"):
-        """Check ``random_state`` (None, an int >= 0 or a ``SeedSequence``) and wrap it."""
+    def from_random_state(cls, random_state):
+        """Wrap ``random_state`` (None, an int >= 0 or a ``SeedSequence``).
+
+        Callers check it first with the ``SEED`` constraint of
+        :mod:`skrecursive._utils.validation`, the one home of that check.
+        """
         if isinstance(random_state, np.random.SeedSequence):
             return cls(random_state.entropy, tuple(random_state.spawn_key))
         if random_state is None:
             return cls(np.random.SeedSequence().entropy)
-        if isinstance(random_state, Integral) and not isinstance(random_state, bool):
-            if random_state < 0:
-                raise ValueError(f"{param} must be a non-negative int; got {random_state}.")
-            return cls(int(random_state))
-        raise TypeError(
-            f"{param} must be None, a non-negative int or a numpy.random.SeedSequence; "
-            f"got {random_state!r}."
-        )
+        return cls(int(random_state))
 
     def seed(self, cell, chunk):
         """The ``SeedSequence`` of chunk ``chunk`` of ``cell`` (a tuple of ints)."""
@@ -84,8 +80,8 @@ class SeedRoot:
     def rng(self, cell, chunk):
         """The generator of chunk ``chunk`` of ``cell``.
 
-        SFC64: numpy's fastest bit generator (about twice PCG64's speed for the
-        uniforms and normals that dominate the row-level engines).
+        SFC64: numpy's fastest bit generator, for the uniforms and normals that
+        dominate the row-level engines.
         """
         return np.random.Generator(np.random.SFC64(self.seed(cell, chunk)))
 
@@ -100,7 +96,7 @@ def split_repeats(n_repeats, chunk):
 CHUNK_SIZE = {"gaussian": 2000, "linear": 2000, "categorical": 2000}
 #: Row-level engines (logistic, Poisson, empirical CDF) take as many repeats as
 #: keep a (repeats x rows) array near this many elements: cache-friendly, and
-#: 1.3 to 1.7 times faster per row than 250 repeats when m = 10,000.
+#: cheaper per row than a fixed 250 repeats when m is in the thousands.
 ROW_ELEMENTS_PER_CHUNK = 200_000
 
 
