@@ -56,7 +56,7 @@ def _strategies(args):
 def _adult_synthesizer(args):
     from .. import reproduce
 
-    # --repeats N: N repeats of each loop (default 3, about a minute on two cores)
+    # --repeats N: N repeats of each loop (default 3; the command prints its time)
     df = reproduce.adult_synthesizer(n_repeats=args.repeats or 3, random_state=args.seed,
                                      n_jobs=args.jobs, progress=progress(args))
     summary = reproduce.summarize_adult_synthesizer(df)
