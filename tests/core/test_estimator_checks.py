@@ -2,7 +2,7 @@
 
 The regressor and the classifier fail the same check for the same reason, so
 their checks run here, with that reason stated once. (The density estimators
-pass every check: see tests/test_density_recursive.py and tests/test_copula.py.)
+pass every check: see tests/core/test_density_recursive.py and tests/core/test_copula.py.)
 """
 
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -16,7 +16,7 @@ from skrecursive import RecursiveWeightedClassifier, RecursiveWeightedRegressor
 def _expected_failed_checks(estimator):
     # The loop is randomised (bootstrap batches, synthetic rows), so integer weights
     # match duplicated rows in distribution only, not fit for fit: see
-    # tests/test_tabular_workflows.py, which compares Monte Carlo means over seeds.
+    # tests/core/test_tabular_workflows.py, which compares Monte Carlo means over seeds.
     if not type(estimator).__name__.startswith("Recursive"):
         return {}
     reason = "randomised loop: weights equal repeated rows in distribution, not exactly"
