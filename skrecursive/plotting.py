@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._core.loop import BaseRecursiveEstimator
 from ._core.weight_curve import weight_curve
-from .theory import optimal_weight, resolve_weight
+from ._core.weight_rule import optimal_weight, resolve_weight
 
 __all__ = ["GenerationCurveDisplay", "WeightCurveDisplay"]
 

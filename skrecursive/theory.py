@@ -17,7 +17,9 @@ with ``k = n / m``. Its limit is
 Every function checks its arguments with the package's declarative checker
 (an invalid ``k``, ``w`` or ``n_generations`` raises a ``ValueError`` that is
 also a ``TypeError``, naming the argument) and is exact over the whole float
-range: ``optimal_weight(1e308)`` is 1, not an overflow.
+range: ``optimal_weight(1e308)`` is 1, not an overflow. The two weights live in
+the core with the rest of the weight rule (``skrecursive._core.weight_rule``)
+and are re-exported here.
 
 References
 ----------
@@ -31,88 +33,13 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._core.strategies import get_strategy
+from ._core.weight_rule import RATIO, naive_weight, optimal_weight, scalar_or_array
 from ._utils.validation import ArrayOf, Interval, check_args
 
 __all__ = ["optimal_weight", "naive_weight", "limiting_risk", "risk_trajectory"]
 
-_RATIO = [ArrayOf(Interval(Real, 0, None, closed="neither"))]
 _WEIGHT = [ArrayOf(Interval(Real, 0, 1, closed="both"))]
 _GENERATIONS = [Interval(Integral, 0, None, closed="left")]
-
-
-def _scalar_or_array(x):
-    return float(x) if np.ndim(x) == 0 else x
-
-
-def optimal_weight(k):
-    """Weight on the real data that minimises the limiting risk.
-
-    ``w*(k) = (sqrt(k^2 + 4k) - k) / 2``, the positive root of
-    ``w^2 + k w - k = 0`` (He, Xu & Cheng 2026, doi:10.1093/jrsssb/qkag099).
-    At ``k = 1`` it is ``1 / phi``, the reciprocal of the golden ratio.
-
-    Parameters
-    ----------
-    k : float or array-like of float
-        Ratio of fresh real rows to synthetic rows per generation, ``n / m``;
-        must be > 0.
-
-    Returns
-    -------
-    w : float or ndarray
-        Optimal total weight on the real rows, in ``(0, 1)``; a float for a
-        scalar ``k``, otherwise an array of the broadcast shape.
-
-    See Also
-    --------
-    naive_weight : the weight of plain pooling, ``k / (1 + k)``.
-    limiting_risk : the risk this weight minimises; ``limiting_risk(w*, k) == w*``.
-
-    Examples
-    --------
-    >>> from skrecursive import optimal_weight
-    >>> round(optimal_weight(1.0), 4)
-    0.618
-    >>> optimal_weight([0.5, 2.0]).round(4)
-    array([0.5   , 0.7321])
-    """
-    check_args("optimal_weight", {"k": _RATIO}, locals())
-    k = np.asarray(k, dtype=float)
-    # (sqrt(k^2 + 4k) - k) / 2 rewritten as 2 sqrt(k) / (sqrt(k) + sqrt(k + 4)):
-    # no cancellation for large k and no overflow of k^2 (or of 4 / k) at either
-    # end of the float range, so w* -> 1 as k -> inf and w* ~ sqrt(k) as k -> 0.
-    root = np.sqrt(k)
-    w = 2.0 * root / (root + np.sqrt(k + 4.0))
-    return _scalar_or_array(w)
-
-
-def naive_weight(k):
-    """Weight on the real data implied by plain pooling, ``k / (1 + k)``.
-
-    Giving every row weight one puts total mass ``n / (n + m)`` on the real
-    rows; this is the baseline the optimal weight improves on.
-
-    Parameters
-    ----------
-    k : float or array-like of float
-        Ratio of fresh real rows to synthetic rows per generation, > 0.
-
-    Returns
-    -------
-    w : float or ndarray
-        ``k / (1 + k)``.
-
-    Examples
-    --------
-    >>> from skrecursive import naive_weight
-    >>> naive_weight(1.0)
-    0.5
-    >>> naive_weight([0.1, 2.0]).round(4)
-    array([0.0909, 0.6667])
-    """
-    check_args("naive_weight", {"k": _RATIO}, locals())
-    k = np.asarray(k, dtype=float)
-    return _scalar_or_array(k / (1.0 + k))
 
 
 def limiting_risk(w, k, *, strategy="fresh"):
@@ -158,11 +85,11 @@ def limiting_risk(w, k, *, strategy="fresh"):
     >>> round(limiting_risk(0.5, 1.0, strategy="accumulate"), 4)  # pi^2 / 6
     1.6449
     """
-    check_args("limiting_risk", {"w": _WEIGHT, "k": _RATIO}, locals())
+    check_args("limiting_risk", {"w": _WEIGHT, "k": RATIO}, locals())
     strategy = get_strategy(strategy)  # the closed forms live in the registry
     w, k = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(k, dtype=float))
     risk = strategy.limiting_risk(w, k)
-    return _scalar_or_array(np.asarray(risk, dtype=float))
+    return scalar_or_array(np.asarray(risk, dtype=float))
 
 
 def risk_trajectory(w, k, n_generations, *, strategy="fresh"):
@@ -216,7 +143,7 @@ def risk_trajectory(w, k, n_generations, *, strategy="fresh"):
     >>> risk_trajectory(0.5, 1.0, 2, strategy="accumulate")  # 1 + 1/4 + 1/9
     array([1.        , 1.25      , 1.36111111])
     """
-    check_args("risk_trajectory", {"w": _WEIGHT, "k": _RATIO, "n_generations": _GENERATIONS},
+    check_args("risk_trajectory", {"w": _WEIGHT, "k": RATIO, "n_generations": _GENERATIONS},
                locals())
     strategy = get_strategy(strategy)  # the closed forms live in the registry
     w, k = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(k, dtype=float))
@@ -225,21 +152,3 @@ def risk_trajectory(w, k, n_generations, *, strategy="fresh"):
     out[1:] = strategy.risk_trajectory(w, k, n_generations)
     return out
 
-
-def resolve_weight(weight, k):
-    """Total weight on the real rows for a ``weight`` parameter and ratio ``k`` (private).
-
-    Parameters
-    ----------
-    weight : {"optimal", "naive"} or float in [0, 1]
-        ``"optimal"`` is ``w*(k)``, ``"naive"`` is ``k / (1 + k)``.
-    k : float
-        Real rows per synthetic row, ``n / m``.
-
-    Returns
-    -------
-    w : float
-    """
-    if isinstance(weight, str):
-        return optimal_weight(k) if weight == "optimal" else naive_weight(k)
-    return float(weight)

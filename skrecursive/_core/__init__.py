@@ -1,7 +1,9 @@
-"""The library core: the generation loop and its strategies, weights, synthetic sources,
-the three meta-estimators and the density models.
+"""The library core: the generation loop and its strategies, the weight rule and row
+weights, synthetic sources, the three meta-estimators, the density models, the copula and
+the measured weight curve.
 
 The public core modules :mod:`skrecursive.theory`, :mod:`skrecursive.metrics`,
-:mod:`skrecursive.plotting` and :mod:`skrecursive.datasets` sit beside this package.
-The core imports only :mod:`skrecursive._utils` and itself.
+:mod:`skrecursive.plotting` and :mod:`skrecursive.datasets` sit beside this package and
+import from it; the core imports only :mod:`skrecursive._utils` and itself (``theory``
+re-exports the weight rule from :mod:`skrecursive._core.weight_rule`, never the reverse).
 """

@@ -48,11 +48,11 @@ from .._utils.validation import (
     check_memory,
     check_params,
 )
-from ..theory import optimal_weight, resolve_weight
 from .inputs import accepts_nan, check_X
 from .scoring import generation_scorer
 from .sources import BootstrapRows, draw_synthetic
 from .strategies import STRATEGY_NAMES, Strategy, get_strategy
+from .weight_rule import WEIGHT, optimal_weight, real_to_synthetic_ratio, resolve_weight
 from .weights import (
     fit_weighted,
     metadata_router,
@@ -414,7 +414,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
             Interval(Integral, 1, None, closed="left"),
             Interval(Real, 0, None, closed="neither"),
         ],
-        "weight": [Interval(Real, 0, 1, closed="both"), Options("optimal", "naive")],
+        "weight": [WEIGHT],
         "real_sampling": [Options("bootstrap", "disjoint")],
         "strategy": [Options(*STRATEGY_NAMES)],
         "max_accumulated": [NONE, Interval(Integral, 1, None, closed="left")],
@@ -648,7 +648,7 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
                           strategy, n_real=n_real, n_synthetic=n_syn,
                           n_features=X.shape[1], n_steps=1 if partial else self.n_generations,
                           max_accumulated=self.max_accumulated)
-        k = n_real / n_syn
+        k = real_to_synthetic_ratio(n_real, n_syn)
         metric_names = self._metric_names()
         plan = _Plan(
             strategy=strategy,

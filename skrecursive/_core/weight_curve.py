@@ -17,13 +17,12 @@ from sklearn.utils import check_random_state
 from .._utils.parallel import run_in_order
 from .loop import BaseRecursiveEstimator
 from .strategies import get_strategy
+from .weight_rule import WEIGHT
 
 __all__ = ["weight_curve", "CURVE_COLUMNS"]
 
 #: columns of the table :func:`weight_curve` returns
 CURVE_COLUMNS = ("weight", "label", "score_mean", "score_se", "diff_mean", "diff_se", "n_repeats")
-
-_NAMED = ("optimal", "naive")
 
 
 def _check_weights(weights):
@@ -41,12 +40,12 @@ def _check_weights(weights):
     labels = []
     for w in weights:
         if isinstance(w, str):
-            if w not in _NAMED:
+            if not WEIGHT.rule.is_satisfied_by(w):
                 raise ValueError(
                     f"weights must hold floats in [0, 1], 'optimal' or 'naive'; got {w!r}."
                 )
             labels.append(w)
-        elif isinstance(w, Real) and not isinstance(w, (bool, np.bool_)) and 0.0 <= w <= 1.0:
+        elif WEIGHT.number.is_satisfied_by(w):
             labels.append(float(w))
         else:
             raise ValueError(

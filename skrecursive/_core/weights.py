@@ -1,7 +1,9 @@
-"""Resolving the ``weight`` parameter and turning it into per-row sample weights.
+"""Turning the total weight on the real rows into per-row sample weights.
 
-This is the only place that knows how the total weight ``w`` on the real rows
-and the user's own row weights become one ``sample_weight`` vector, and how
+The total weight ``w`` itself comes from the weight rule
+(:mod:`skrecursive._core.weight_rule`). This is the only place that knows how
+the total weight ``w`` on the real rows and the user's own row weights become
+one ``sample_weight`` vector, and how
 that vector reaches a base model (directly, through a ``Pipeline``, by
 metadata routing, or by weighted resampling for models whose ``fit`` takes no
 ``sample_weight``).

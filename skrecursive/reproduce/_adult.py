@@ -20,6 +20,7 @@ import pandas as pd
 from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .._core.weight_rule import WEIGHT
 from .._utils.parallel import run_in_order
 from .._utils.validation import (
     BOOLEAN,
@@ -78,7 +79,7 @@ _COMMON = {
     "k": [Interval(Real, 0, None, closed="neither")],
     "n_generations": [Interval(Integral, 1, None, closed="left")],
     "n_repeats": [Interval(Integral, 1, None, closed="left")],
-    "weights": [ListOf(Interval(Real, 0, 1, closed="both")), NONE],
+    "weights": [ListOf(WEIGHT.number), NONE],
     "last": [Interval(Integral, 1, None, closed="left")],
     "drop_missing": [BOOLEAN],
     "random_state": [SEED],
@@ -306,10 +307,7 @@ class _Loops:
             return False
         return all(
             isinstance(name, str)
-            and (
-                w in ("naive", "optimal")
-                or (isinstance(w, Real) and not isinstance(w, bool) and 0 <= w <= 1)
-            )
+            and WEIGHT.is_satisfied_by(w)
             for name, w in value.items()
         )
 

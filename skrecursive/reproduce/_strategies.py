@@ -13,6 +13,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
+from .._core.weight_rule import resolve_weight
 from .._utils.parallel import run_in_order
 from .._utils.validation import (
     BOOLEAN,
@@ -24,7 +25,7 @@ from .._utils.validation import (
     check_memory,
 )
 from ..simulation import error_constant, simulate
-from ..theory import resolve_weight, risk_trajectory
+from ..theory import risk_trajectory
 
 __all__ = ["STRATEGY_LOOPS", "strategies", "plot_strategies"]
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .._core.strategies import STRATEGY_NAMES as STRATEGIES
 from .._core.strategies import get_strategy
+from .._core.weight_rule import WEIGHT, resolve_weight
 from .._utils.validation import (
     BOOLEAN,
     N_JOBS,
@@ -20,7 +21,6 @@ from .._utils.validation import (
     check_args,
     check_memory,
 )
-from ..theory import naive_weight, optimal_weight
 from ._engines import _GLM_GROUP_ELEMENTS, ENGINES, FAMILY, FAMILY_ORDER
 from ._parallel import SeedRoot, chunk_size, make_tasks, run_tasks
 
@@ -33,8 +33,7 @@ _REGRESSIONS = ("linear", "logistic", "poisson")
 
 _SIMULATE_PARAMETERS = {
     "setting": [Options("all"), ListOf(Options(*SETTINGS), single=True)],
-    "weights": [Options("optimal", "naive"),
-                ListOf(Interval(Real, 0, 1, closed="both"), single=True)],
+    "weights": [WEIGHT.rule, ListOf(WEIGHT.number, single=True)],
     "k": [ListOf(Interval(Real, 0, None, closed="neither"), single=True)],
     "strategy": [ListOf(Options(*STRATEGIES), single=True)],
     "n": [Interval(Integral, 2, None, closed="left")],
@@ -251,8 +250,7 @@ def simulate(
     strategies = list(dict.fromkeys(_as_list(strategy)))
     ks = [float(v) for v in _as_list(k)]
     if isinstance(weights, str):
-        rule = optimal_weight if weights == "optimal" else naive_weight
-        weight_lists = [[float(rule(kk))] for kk in ks]
+        weight_lists = [[float(resolve_weight(weights, kk))] for kk in ks]
     else:
         weight_lists = [[float(w) for w in _as_list(weights)] for _ in ks]
     last = max(1, (n_generations + 1) // 4) if last is None else int(last)

@@ -24,6 +24,7 @@ from skrecursive._core.sources import (
     draw_synthetic,
     sample_rows,
 )
+from skrecursive._core.weight_rule import resolve_weight
 from skrecursive._core.weights import (
     fit_weighted,
     row_weights,
@@ -41,7 +42,6 @@ from skrecursive._utils.validation import (
     Options,
     check_params,
 )
-from skrecursive.theory import resolve_weight
 
 
 # ------------------------------------------------------------------ weights
