@@ -10,7 +10,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from .._utils.docstrings import fill_doc
 from .._utils.validation import HasMethods, Options
-from .loop import BaseRecursiveEstimator, _estimator_has
+from .loop import BaseRecursiveEstimator, estimator_has
 from .sources import ClassificationSource
 
 __all__ = ["RecursiveWeightedClassifier"]
@@ -398,7 +398,7 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         """
         return self._partial_fit(X, y, sample_weight, fit_params, classes=classes)
 
-    @available_if(_estimator_has("predict"))
+    @available_if(estimator_has("predict"))
     def predict(self, X):
         """Predict class labels with the final generation's model.
 
@@ -412,7 +412,7 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         """
         return self._delegate("predict", X)
 
-    @available_if(_estimator_has("predict_proba"))
+    @available_if(estimator_has("predict_proba"))
     def predict_proba(self, X):
         """Class probabilities of the final generation's model.
 
@@ -429,7 +429,7 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         X = self._check_fitted_X(X)
         return _proba_in(self.classes_, self.estimator_, X)
 
-    @available_if(_estimator_has("predict_proba"))
+    @available_if(estimator_has("predict_proba"))
     def predict_log_proba(self, X):
         """Log of :meth:`predict_proba` (``-inf`` for a class never seen).
 
@@ -444,7 +444,7 @@ class RecursiveWeightedClassifier(ClassifierMixin, BaseRecursiveEstimator):
         X = self._check_fitted_X(X)
         return _log_proba_in(self.classes_, self.estimator_, X)
 
-    @available_if(_estimator_has("decision_function"))
+    @available_if(estimator_has("decision_function"))
     def decision_function(self, X):
         """Decision scores of the final generation's model.
 

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._utils.docstrings import fill_doc
 from .distributions import CategoricalDistribution, EmpiricalDistribution, GaussianDensity
-from .loop import BaseRecursiveEstimator, _estimator_has
+from .loop import BaseRecursiveEstimator, estimator_has
 from .sources import DensitySource, PipelineSampler, pipeline_without_inverse, sample_rows
 
 __all__ = [
@@ -237,7 +237,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         """
         return self._partial_fit(X, None, sample_weight, fit_params)
 
-    @available_if(_estimator_has("score_samples"))
+    @available_if(estimator_has("score_samples"))
     def score_samples(self, X):
         """Log density of each row under the final generation's model.
 
@@ -251,7 +251,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         """
         return self._delegate("score_samples", X)
 
-    @available_if(_estimator_has("score"))
+    @available_if(estimator_has("score"))
     def score(self, X, y=None):
         """The final generation's ``score``: total log-likelihood for the bundled models.
 
@@ -270,7 +270,7 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         """
         return self._delegate("score", X)
 
-    @available_if(_estimator_has("cdf"))
+    @available_if(estimator_has("cdf"))
     def cdf(self, X):
         """Distribution function of the final generation's model.
 

@@ -7,7 +7,7 @@ from sklearn.utils.metaestimators import available_if
 
 from .._utils.docstrings import fill_doc
 from .._utils.validation import HasMethods, Options
-from .loop import BaseRecursiveEstimator, _estimator_has
+from .loop import BaseRecursiveEstimator, estimator_has
 from .sources import RegressionSource
 
 __all__ = ["RecursiveWeightedRegressor"]
@@ -203,7 +203,7 @@ class RecursiveWeightedRegressor(RegressorMixin, BaseRecursiveEstimator):
         """
         return self._partial_fit(X, y, sample_weight, fit_params)
 
-    @available_if(_estimator_has("predict"))
+    @available_if(estimator_has("predict"))
     def predict(self, X):
         """Predict with the final generation's model.
 

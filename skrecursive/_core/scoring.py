@@ -23,6 +23,10 @@ takes them (scikit-learn's scorers whose metric has ``sample_weight``, a
 callable whose signature has it, the base model's ``score`` when it does) and
 scores the others unweighted; the weights are the loop's own, like the fit
 weights, so they reach the metric whatever metadata routing says.
+
+The ``scoring`` parameter's constraint (:data:`SCORING`), its metric names
+and the scores of one generation as history columns
+(:func:`generation_scores`) live here too.
 """
 
 import inspect
@@ -33,9 +37,15 @@ from numbers import Real
 import numpy as np
 from sklearn import config_context
 from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.metrics import check_scoring, log_loss, make_scorer
+from sklearn.metrics import check_scoring, get_scorer_names, log_loss, make_scorer
 
-__all__ = ["GenerationScorer", "generation_scorer"]
+from .._utils.validation import CALLABLE, NONE
+from .history import score_columns
+
+__all__ = [
+    "GenerationScorer", "generation_scorer", "SCORING", "metric_names", "same_scoring",
+    "generation_scores",
+]
 
 # what a scorer raises when it does not fit the model or the target
 _SCORER_ERRORS = (ValueError, TypeError, AttributeError, IndexError, KeyError)
@@ -262,3 +272,75 @@ def _finite(value, label, generation):
             "(NaN marks the generations that were not scored)."
         )
     return number
+
+
+# -------------------------------------------- the scoring parameter, one generation's scores
+class _ScorerName:
+    def is_satisfied_by(self, value):
+        return isinstance(value, str) and value in get_scorer_names()
+
+    def __str__(self):
+        return "a scorer name from sklearn.metrics.get_scorer_names()"
+
+
+class _MultiScoring:
+    """Several metrics at once, as in ``sklearn.model_selection.cross_validate``."""
+
+    def is_satisfied_by(self, value):
+        names = _ScorerName()
+        if isinstance(value, (list, tuple)):
+            return (len(value) > 0 and len(set(value)) == len(value)
+                    and all(names.is_satisfied_by(v) for v in value))
+        if isinstance(value, dict):
+            return len(value) > 0 and all(
+                isinstance(key, str) and (names.is_satisfied_by(v) or CALLABLE.is_satisfied_by(v))
+                for key, v in value.items()
+            )
+        return False
+
+    def __str__(self):
+        return "a list of distinct scorer names or a dict of name -> scorer"
+
+
+#: the constraint of the meta-estimators' ``scoring`` parameter
+SCORING = [NONE, _ScorerName(), CALLABLE, _MultiScoring()]
+
+
+def metric_names(scoring):
+    """Names of the metrics of a multi-metric ``scoring``, else None."""
+    if isinstance(scoring, (dict, list, tuple)):
+        return list(scoring)
+    return None
+
+
+def same_scoring(previous, current):
+    """Whether ``scoring`` is the one the recorded history was scored with."""
+    if previous is current:
+        return True
+    try:
+        return bool(previous == current)
+    except Exception:  # objects without a usable ==
+        return False
+
+
+def generation_scores(plan, estimator, generation, rows=None, *, view):
+    """History columns of one generation's scores (NaN when there is nothing to score).
+
+    ``rows`` is ``(X, y, sample_weight)`` to score; None means the plan's
+    held-out rows. ``view(estimator, plan.target_attrs)`` is what the scorer
+    sees of the fitted model (the meta-estimator's ``_scoring_view`` hook).
+    """
+    columns = score_columns(plan.metric_names)
+    X, y, sw = (plan.X_val, plan.y_val, plan.sw_val) if rows is None else rows
+    if X is None or estimator is None or plan.scorer is None:
+        return dict.fromkeys(columns, math.nan)
+    if sw is not None and not np.sum(sw) > 0:
+        # every scored row has weight zero: a weighted score is undefined
+        return dict.fromkeys(columns, math.nan)
+    view = view(estimator, plan.target_attrs)
+    args = (X,) if y is None else (X, y)
+    # finite numbers, or an error naming the scorer
+    scores = plan.scorer(view, args, generation, sample_weight=sw)
+    if plan.metric_names is None:
+        return {"score": scores[None]}
+    return {col: scores[name] for col, name in zip(columns, plan.metric_names, strict=True)}

@@ -16,6 +16,7 @@ from sklearn.utils import check_random_state
 
 from .._utils.parallel import run_in_order
 from .loop import BaseRecursiveEstimator
+from .scoring import metric_names
 from .strategies import get_strategy
 from .weight_rule import WEIGHT
 
@@ -80,7 +81,7 @@ def _check_estimator(estimator, last):
             "estimator has validation_fraction=0: the curve needs held-out rows to score "
             "each generation; set validation_fraction > 0."
         )
-    if estimator._metric_names() is not None:
+    if metric_names(estimator.scoring) is not None:
         raise ValueError(
             "estimator has a multi-metric scoring; the curve needs one score: set scoring "
             "to a single scorer."

@@ -17,7 +17,7 @@ from skrecursive import (
     RecursiveWeightedClassifier,
     RecursiveWeightedRegressor,
 )
-from skrecursive._core.loop import _fit_memory
+from skrecursive._core.sizes import fit_memory as _fit_memory
 from skrecursive._core.strategies import get_strategy
 from skrecursive._utils import validation
 from skrecursive.metrics import neg_cramer_von_mises_scorer
