@@ -23,8 +23,13 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
-from ._core.copula import GaussianCopula, association_gap, marginal_distances
-from ._core.distributions import _aligned
+from ._core.copula import (
+    GaussianCopula,
+    association_gap,
+    marginal_distances,
+    reference_summary,
+)
+from ._core.distributions import aligned
 from ._utils.cvm import cramer_von_mises_batch, cramer_von_mises_samples, weighted_ecdf
 from ._utils.validation import (
     BOOLEAN,
@@ -238,7 +243,7 @@ def distribution_mse(model_or_probabilities, reference):
         )
     errors = []
     for (cats_a, p_a), (cats_b, p_b) in zip(a, b, strict=True):
-        pa, pb = _aligned(cats_a, p_a, cats_b, p_b)
+        pa, pb = aligned(cats_a, p_a, cats_b, p_b)
         errors.append(np.mean((pa - pb) ** 2))
     return float(np.mean(errors))
 
@@ -291,7 +296,7 @@ def neg_distribution_mse_scorer(estimator, X, y=None):
     errors = []
     for j, (cats, p) in enumerate(zip(model.categories_, model.probabilities_, strict=True)):
         freq = frame.iloc[:, j].astype(object).value_counts(normalize=True)
-        a, b = _aligned(np.asarray(cats, dtype=object), p, freq.index.to_numpy(), freq.to_numpy())
+        a, b = aligned(np.asarray(cats, dtype=object), p, freq.index.to_numpy(), freq.to_numpy())
         errors.append(np.mean((a - b) ** 2))
     return -float(np.mean(errors))
 
@@ -322,7 +327,7 @@ def _tabular_pair(model_or_rows, X, n_samples, random_state):
                 f"{_column_names(model)} ({model.column_kinds_})."
             )
         return model, X
-    return model, model._reference(X)
+    return model, reference_summary(model, X)
 
 
 def _synthetic_rows(model_or_rows, X, n_samples, random_state):
@@ -499,7 +504,7 @@ def category_coverage(model_or_rows, X, y=None, *, per_column=False, n_samples=N
     for j, kind in enumerate(syn.column_kinds_):
         if kind == "numeric":
             continue
-        a, b = _aligned(syn.categories_[j], syn.probabilities_[j],
+        a, b = aligned(syn.categories_[j], syn.probabilities_[j],
                         real.categories_[j], real.probabilities_[j])
         names.append(_column_names(syn)[j])
         present.append(int(np.sum(b > 0)))

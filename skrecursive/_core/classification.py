@@ -8,8 +8,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 
-from .._utils.docstrings import fill_doc
 from .._utils.validation import HasMethods, Options
+from .docstrings import fill_doc
 from .loop import BaseRecursiveEstimator, estimator_has
 from .sources import ClassificationSource
 

@@ -20,13 +20,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils.validation import Interval, check_params
 from .distributions import (
-    _aligned,
-    _categories_of,
-    _check_frame,
-    _check_sample_weight,
-    _NoDensity,
-    _sampling_start,
-    _smoothed_frequencies,
+    NoDensity,
+    aligned,
+    categories_of,
+    check_frame,
+    sampling_start,
+    smoothed_frequencies,
+    weights_or_ones,
 )
 
 __all__ = ["GaussianCopula", "normal_scores"]
@@ -206,7 +206,7 @@ def _levels(col, kind):
         codes = np.where(missing, -1, col.fillna(False).to_numpy(dtype=bool).astype(np.intp))
     else:
         values = col.to_numpy(dtype=object)
-        levels = np.asarray(_categories_of(values[~missing]), dtype=object)
+        levels = np.asarray(categories_of(values[~missing]), dtype=object)
         codes = pd.Index(levels).get_indexer(values)
     if missing.any():
         levels = np.append(levels, np.nan).astype(object)
@@ -253,7 +253,7 @@ def _summarise(frame, sw, alpha):
     for j, kind in enumerate(kinds):
         col = columns[j] if keep.all() else columns[j][keep]
         levels, codes = _levels(col, kind)
-        p = _smoothed_frequencies(codes, weights, len(levels),
+        p = smoothed_frequencies(codes, weights, len(levels),
                                   0.0 if kind == _NUMERIC else alpha, total)
         categories.append(levels)
         probabilities.append(p)
@@ -362,7 +362,7 @@ class GaussianCopula(DensityMixin, BaseEstimator):
 
     _parameter_table = {"alpha": [Interval(Real, 0, None, closed="left")]}
 
-    score_samples = _NoDensity()
+    score_samples = NoDensity()
 
     def __init__(self, alpha=0.0):
         self.alpha = alpha
@@ -376,7 +376,7 @@ class GaussianCopula(DensityMixin, BaseEstimator):
     def _frame(self, X, *, reset):
         """X as a DataFrame of validated columns (arrays must be numeric)."""
         if isinstance(X, pd.DataFrame):
-            _check_frame(self, X, reset=reset)
+            check_frame(self, X, reset=reset)
             if reset:
                 _check_some_values(X)
             return X
@@ -427,7 +427,7 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         """
         check_params(self, self._parameter_table)
         frame = self._frame(X, reset=True)
-        sw = _check_sample_weight(sample_weight, frame.shape[0])
+        sw = weights_or_ones(sample_weight, frame.shape[0])
         summary = _summarise(frame, sw, self.alpha)
         latent = _latent_correlation(summary.correlation_, summary.probabilities_)
         factor = _sampling_factor(latent)
@@ -459,7 +459,7 @@ class GaussianCopula(DensityMixin, BaseEstimator):
             categories, or a float array when the model was fitted on an
             array.
         """
-        n, rng = _sampling_start(self, n_samples, random_state)
+        n, rng = sampling_start(self, n_samples, random_state)
         z = rng.standard_normal((n, len(self.categories_))) @ self._factor.T
         u = special.ndtr(z)
         data = {}
@@ -560,7 +560,7 @@ def marginal_distances(syn, real, numeric="ks"):
         if kind == _NUMERIC:
             out.append(_numeric_distance(la, pa, lb, pb, numeric))
         else:
-            a, b = _aligned(la, pa, lb, pb)
+            a, b = aligned(la, pa, lb, pb)
             out.append(0.5 * float(np.abs(a - b).sum()))
     return out
 
@@ -575,3 +575,12 @@ def association_gap(syn, real):
         return 0.0
     upper = np.triu_indices(p, k=1)
     return float(np.mean(np.abs(syn.correlation_[upper] - real.correlation_[upper])))
+
+
+def reference_summary(model, X):
+    """The summary of the real rows ``X`` (unweighted, unsmoothed), checked against ``model``.
+
+    ``model`` is a fitted :class:`GaussianCopula`; what the metrics compare it
+    with: the margins and the correlation of ``X``.
+    """
+    return model._reference(X)

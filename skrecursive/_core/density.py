@@ -11,8 +11,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from .._utils.docstrings import fill_doc
 from .distributions import CategoricalDistribution, EmpiricalDistribution, GaussianDensity
+from .docstrings import fill_doc
 from .loop import BaseRecursiveEstimator, estimator_has
 from .sources import DensitySource, PipelineSampler, pipeline_without_inverse, sample_rows
 

@@ -32,13 +32,13 @@ __all__ = ["GaussianDensity", "EmpiricalDistribution", "CategoricalDistribution"
 
 
 # ---------------------------------------------------------------- helpers
-def _check_sample_weight(sample_weight, n_samples):
+def weights_or_ones(sample_weight, n_samples):
     """Validated weights (see :func:`check_sample_weight`); None means all ones."""
     sw = check_sample_weight(sample_weight, n_samples)
     return np.ones(n_samples) if sw is None else sw
 
 
-def _sampling_start(estimator, n_samples, random_state):
+def sampling_start(estimator, n_samples, random_state):
     """The checks every ``sample`` starts with: ``(n_samples as int, RandomState)``."""
     check_is_fitted(estimator)
     if not Interval(Integral, 1, None, closed="left").is_satisfied_by(n_samples):
@@ -49,7 +49,7 @@ def _sampling_start(estimator, n_samples, random_state):
     return int(n_samples), check_random_state(random_state)
 
 
-def _check_frame(estimator, X, *, reset):
+def check_frame(estimator, X, *, reset):
     """Check a DataFrame's columns (names, count) and refuse one without rows or columns."""
     validate_data(estimator, X, reset=reset, skip_check_array=True)
     if X.shape[0] == 0 or X.shape[1] == 0:
@@ -59,7 +59,7 @@ def _check_frame(estimator, X, *, reset):
         )
 
 
-def _smoothed_frequencies(codes, weights, n_levels, alpha, total):
+def smoothed_frequencies(codes, weights, n_levels, alpha, total):
     """Weighted level frequencies with additive (Laplace) smoothing.
 
     ``(count_j + alpha) / (total + alpha K)``, where ``count_j`` is the weight
@@ -78,7 +78,7 @@ class NoDensityError(AttributeError, TypeError):
     """
 
 
-class _NoDensity:
+class NoDensity:
     """Descriptor standing in for ``score_samples`` on a model without a density."""
 
     def __get__(self, obj, owner=None):
@@ -166,7 +166,7 @@ class GaussianDensity(DensityMixin, BaseEstimator):
         """
         check_params(self, self._parameter_table)
         X = validate_data(self, X, dtype=np.float64, reset=True)
-        sw = _check_sample_weight(sample_weight, X.shape[0])
+        sw = weights_or_ones(sample_weight, X.shape[0])
         p = sw / sw.sum()
         mean = p @ X
         D = X - mean
@@ -234,7 +234,7 @@ class GaussianDensity(DensityMixin, BaseEstimator):
         -------
         X : ndarray of shape (n_samples, n_features)
         """
-        n, rng = _sampling_start(self, n_samples, random_state)
+        n, rng = sampling_start(self, n_samples, random_state)
         return self.mean_ + rng.standard_normal((n, self.mean_.shape[0])) @ self._chol.T
 
 
@@ -277,7 +277,7 @@ class EmpiricalDistribution(DensityMixin, BaseEstimator):
     (4, 1)
     """
 
-    score_samples = _NoDensity()
+    score_samples = NoDensity()
 
     def __init__(self):
         pass
@@ -298,7 +298,7 @@ class EmpiricalDistribution(DensityMixin, BaseEstimator):
         self : EmpiricalDistribution
         """
         X = validate_data(self, X, dtype=np.float64, reset=True)
-        sw = _check_sample_weight(sample_weight, X.shape[0])
+        sw = weights_or_ones(sample_weight, X.shape[0])
         keep = sw > 0
         self.atoms_ = X[keep].copy()
         self.weights_ = sw[keep] / sw[keep].sum()
@@ -357,7 +357,7 @@ class EmpiricalDistribution(DensityMixin, BaseEstimator):
         -------
         X : ndarray of shape (n_samples, n_features)
         """
-        n, rng = _sampling_start(self, n_samples, random_state)
+        n, rng = sampling_start(self, n_samples, random_state)
         idx = rng.choice(len(self.weights_), size=n, replace=True, p=self.weights_)
         return self.atoms_[idx]
 
@@ -367,7 +367,7 @@ def _is_missing(values):
     return np.asarray(pd.isna(values), dtype=bool)
 
 
-def _categories_of(values):
+def categories_of(values):
     try:
         return np.unique(values)
     except TypeError:  # mixed types that do not sort, or unhashable values
@@ -446,7 +446,7 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
     def _columns(self, X, *, reset):
         """Validate X and return a list of 1-D columns, plus the input's dtypes on reset."""
         if isinstance(X, pd.DataFrame):
-            _check_frame(self, X, reset=reset)
+            check_frame(self, X, reset=reset)
             columns = [X.iloc[:, j] for j in range(X.shape[1])]
             for col in columns:
                 if col.isna().any():
@@ -479,7 +479,7 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
         """
         check_params(self, self._parameter_table)
         columns, kind = self._columns(X, reset=True)
-        sw = _check_sample_weight(sample_weight, len(columns[0]))
+        sw = weights_or_ones(sample_weight, len(columns[0]))
         total = sw.sum()
         categories, probabilities = [], []
         for col in columns:
@@ -488,10 +488,10 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
                 codes = col.cat.codes.to_numpy()
             else:
                 values = np.asarray(col)
-                cats = _categories_of(values)
+                cats = categories_of(values)
                 codes = pd.Index(cats).get_indexer(values)
             categories.append(cats)
-            probabilities.append(_smoothed_frequencies(codes, sw, len(cats), self.alpha, total))
+            probabilities.append(smoothed_frequencies(codes, sw, len(cats), self.alpha, total))
         self.categories_ = categories
         self.probabilities_ = probabilities
         self._unseen_probability = [
@@ -571,7 +571,7 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
             columns and dtypes (categorical columns included), or an array of
             the same dtype.
         """
-        n, rng = _sampling_start(self, n_samples, random_state)
+        n, rng = sampling_start(self, n_samples, random_state)
         codes = [
             rng.choice(len(p), size=n, replace=True, p=p / p.sum()) for p in self.probabilities_
         ]
@@ -590,7 +590,11 @@ class CategoricalDistribution(DensityMixin, BaseEstimator):
         return out
 
 
-def _aligned(cats_a, p_a, cats_b, p_b):
+def aligned(cats_a, p_a, cats_b, p_b):
+    """Two probability vectors over the union of their categories (0 where one lacks one).
+
+    Without categories (None) the vectors must already be over the same ones.
+    """
     if cats_a is None or cats_b is None:
         if len(p_a) != len(p_b):
             raise ValueError(

@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from .._utils.rows import take_rows
 from .copies import reseed
 from .history import History, monitor_record
+from .rows import take_rows
 from .scoring import generation_scores
 from .sources import draw_synthetic
 from .weight_rule import optimal_weight

@@ -18,7 +18,7 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import get_tags
 from sklearn.utils.validation import validate_data
 
-from .._utils.frames import frame_infinite_columns, frame_missing_columns, is_frame
+from .frames import frame_infinite_columns, frame_missing_columns, is_frame
 
 __all__ = ["accepts_nan", "check_X", "nan_refused_message"]
 

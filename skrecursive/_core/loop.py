@@ -34,7 +34,6 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
-from .._utils.rows import n_rows, take_rows
 from .._utils.validation import (
     BOOLEAN,
     CALLABLE,
@@ -49,12 +48,13 @@ from .convergence import ConvergenceWarnings
 from .generation import commit, step
 from .inputs import accepts_nan, check_X
 from .plan import Hooks, Stream, plan_fit, plan_partial_fit
+from .rows import n_rows, take_rows
 from .scoring import SCORING
 from .strategies import STRATEGY_NAMES
 from .weight_rule import WEIGHT
 from .weights import metadata_router
 
-__all__ = ["BaseRecursiveEstimator", "RealBatches", "estimator_has"]
+__all__ = ["BaseRecursiveEstimator", "RealBatches", "estimator_has", "validate_params"]
 
 
 def estimator_has(attr):
@@ -245,6 +245,11 @@ class BaseRecursiveEstimator(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMet
         """``estimator_.<method>(X)``: the final generation's model on checked input."""
         X = self._check_fitted_X(X)
         return getattr(self.estimator_, method)(X)
+
+
+def validate_params(estimator):
+    """Check a meta-estimator's parameters and base model as ``fit`` does, before any work."""
+    estimator._check_params()
 
 
 def _hooks(estimator):

@@ -21,11 +21,11 @@ import pandas as pd
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from .._utils.rows import n_rows, take_rows
 from .copies import copy_rng, random_state_keys, unfitted_copies
 from .generation import FEATURE_ATTRS, State
 from .history import History
 from .inputs import accepts_nan, check_X
+from .rows import n_rows, take_rows
 from .scoring import generation_scorer, metric_names, same_scoring
 from .sizes import check_fit_memory, resolve_count, resolve_sizes
 from .sources import BootstrapRows

@@ -5,8 +5,8 @@ from sklearn.base import RegressorMixin, is_classifier, is_regressor
 from sklearn.linear_model import LinearRegression
 from sklearn.utils.metaestimators import available_if
 
-from .._utils.docstrings import fill_doc
 from .._utils.validation import HasMethods, Options
+from .docstrings import fill_doc
 from .loop import BaseRecursiveEstimator, estimator_has
 from .sources import RegressionSource
 

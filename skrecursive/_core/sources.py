@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .._utils.frames import frame_infinite_columns, frame_missing_columns, is_frame
-from .._utils.rows import n_rows, take_rows
+from .frames import frame_infinite_columns, frame_missing_columns, is_frame
+from .rows import n_rows, take_rows
 
 __all__ = [
     "BootstrapRows",

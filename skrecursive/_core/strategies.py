@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from scipy.special import polygamma
 
-from .._utils.rows import concat_rows, n_rows, take_rows
+from .rows import concat_rows, n_rows, take_rows
 from .weights import row_weights
 
 __all__ = ["Strategy", "TrainingSet", "STRATEGIES", "STRATEGY_NAMES", "get_strategy"]

@@ -15,7 +15,7 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from .._utils.parallel import run_in_order
-from .loop import BaseRecursiveEstimator
+from .loop import BaseRecursiveEstimator, validate_params
 from .scoring import metric_names
 from .strategies import get_strategy
 from .weight_rule import WEIGHT
@@ -65,7 +65,7 @@ def _check_estimator(estimator, last):
             f"RecursiveDensityEstimator); got {type(estimator).__name__}. For any other "
             "estimator, use sklearn.model_selection.validation_curve."
         )
-    estimator._check_params()
+    validate_params(estimator)
     if not get_strategy(estimator.strategy).uses_weight:
         raise ValueError(
             f"estimator has strategy={estimator.strategy!r}, whose rows are not weighted: "

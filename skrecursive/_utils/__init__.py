@@ -1,5 +1,6 @@
-"""Private helpers that every layer uses: parameter checking, docstring fragments,
-the joblib runner and the Cramer-von Mises kernel.
+"""Private helpers that more than one layer uses: parameter checking, the joblib runner
+and the Cramer-von Mises kernel.
 
-Nothing here imports any other part of skrecursive.
+Nothing here imports any other part of skrecursive. A helper only one layer uses
+lives in that layer.
 """

@@ -78,10 +78,10 @@ def cramer_von_mises_batch(atoms, weights=None, cdf=None, *, assume_sorted=False
             u = np.take_along_axis(u, order, axis=-1)
             wt = np.take_along_axis(wt, order, axis=-1)
         wt = wt / wt.sum(axis=-1, keepdims=True)
-    return _cvm_sorted(u, wt)
+    return cvm_sorted(u, wt)
 
 
-def _cvm_sorted(u, wt):
+def cvm_sorted(u, wt):
     """The exact error for sorted ``u`` and atom weights ``wt`` summing to one.
 
     Summing the interval terms by parts gives the single pass

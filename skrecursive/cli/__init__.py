@@ -101,7 +101,7 @@ def _main(argv):
         print(f"{exc.command or command}: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        from ..datasets._adult import ChecksumError
+        from ..datasets import ChecksumError
 
         if not isinstance(exc, ChecksumError):
             raise

@@ -68,7 +68,7 @@ def configure(parser):
 
 def _adult_settings(args):
     """The run's settings from the parsed (already range-checked) arguments."""
-    from ..simulation._adult_engines import PAPER_WEIGHTS
+    from ..simulation import PAPER_WEIGHTS
 
     low = min_real_rows(args.generations)
     if args.n < low:
@@ -135,7 +135,7 @@ def _logistic_section(settings, outputs, expected):
     from scipy.stats import norm
 
     from ..reproduce import adult_logistic, minimiser_interval
-    from ..simulation._adult_engines import ADULT_LOGISTIC_FEATURES
+    from ..simulation import ADULT_LOGISTIC_FEATURES
     from ..theory import optimal_weight
 
     per_pair, expected, workers = expected

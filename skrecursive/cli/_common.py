@@ -146,7 +146,7 @@ class RunOutputs:
     """
 
     def __init__(self, folder, names):
-        from .._utils.io import OutputError, check_target, prepare_output_dir
+        from ._io import OutputError, check_target, prepare_output_dir
 
         try:
             prepare_output_dir(folder)
@@ -165,7 +165,7 @@ class RunOutputs:
         import numpy as np
 
         from .. import __version__
-        from .._utils.io import Checkpoint, CheckpointError, OutputError
+        from ._io import Checkpoint, CheckpointError, OutputError
 
         manifest = {"parameters": parameters, "skrecursive": __version__,
                     "numpy": np.__version__}
@@ -179,7 +179,7 @@ class RunOutputs:
         return self.checkpoint
 
     def write_csv(self, table, name):
-        from .._utils.io import atomic_write
+        from ._io import atomic_write
 
         path = self.path(name)
         with atomic_write(path) as fh:
@@ -187,7 +187,7 @@ class RunOutputs:
         return path
 
     def save_figure(self, fig, name, **kwargs):
-        from .._utils.io import atomic_write
+        from ._io import atomic_write
 
         path = self.path(name)
         with atomic_write(path, "wb") as fh:

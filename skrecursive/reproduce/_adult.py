@@ -34,7 +34,7 @@ from .._utils.validation import (
     check_args,
     check_memory,
 )
-from ..simulation._adult_engines import (
+from ..simulation import (
     ADULT_CATEGORICAL_COLUMNS,
     PAPER_WEIGHTS,
     run_adult_categorical,

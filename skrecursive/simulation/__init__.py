@@ -11,7 +11,16 @@ tests check them against the meta-estimators and against the theory.
 """
 
 from .._utils.cvm import cramer_von_mises_batch
+
+# The Adult engines, re-exported for the layers above (the reproduce functions and the
+# command wrap them): the package's own names, not public API, hence not in __all__.
+from ._adult_engines import ADULT_CATEGORICAL_COLUMNS as ADULT_CATEGORICAL_COLUMNS
+from ._adult_engines import ADULT_LOGISTIC_FEATURES as ADULT_LOGISTIC_FEATURES
+from ._adult_engines import PAPER_WEIGHTS as PAPER_WEIGHTS
+from ._adult_engines import run_adult_categorical as run_adult_categorical
+from ._adult_engines import run_adult_logistic as run_adult_logistic
 from ._constants import error_constant
 from ._simulate import SETTINGS, simulate
 
 __all__ = ["simulate", "SETTINGS", "error_constant", "cramer_von_mises_batch"]
+

@@ -53,7 +53,7 @@ import numpy as np
 
 from .._core.strategies import STRATEGIES, get_strategy
 from .._core.weights import row_weights
-from .._utils.cvm import _cvm_sorted
+from .._utils.cvm import cvm_sorted
 from ._glm import newton_glm
 
 __all__ = [
@@ -240,7 +240,7 @@ def _linear_accumulate(rng, R, m, p, T, s, B0, z0, err):
 
 #: elements of the (repeats, rows, weights) arrays one group of weights of the GLM
 #: engine works on: the weights of a task are fitted in groups of this size
-_GLM_GROUP_ELEMENTS = 400_000
+GLM_GROUP_ELEMENTS = 400_000
 
 
 def _weight_stream(rng, w):
@@ -387,7 +387,7 @@ def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
     b0, ok0 = fit(X, y[..., None], None, np.broadcast_to(beta, (R, 1, p)), max_row_norm(X))
     b = record(0, np.repeat(b0, ws.size, axis=1), np.repeat(ok0, ws.size, axis=1))
     kept = X, y[..., None]  # generation 0's rows (reused), or every row so far (accumulated)
-    group = max(1, _GLM_GROUP_ELEMENTS // (R * (n + m)))
+    group = max(1, GLM_GROUP_ELEMENTS // (R * (n + m)))
     groups = [slice(start, start + group) for start in range(0, ws.size, group)]
     # n real rows then m synthetic rows in every generation: the same row weights
     sample_weights = [
@@ -455,7 +455,7 @@ def _weighted_cvm(pooled, n_real, w):
     """
     N = pooled.shape[1]
     if n_real in (0, N):
-        return _cvm_sorted(np.sort(pooled, axis=1), np.full(pooled.shape, 1.0 / N))
+        return cvm_sorted(np.sort(pooled, axis=1), np.full(pooled.shape, 1.0 / N))
     # one integer sort carries each atom's flag (real or synthetic) along: the
     # float64 bit patterns of numbers in [0, 1) are non-negative, ordered like the
     # numbers and below 2**62, so (bits << 1) | is_real sorts as (value, flag);
@@ -466,7 +466,7 @@ def _weighted_cvm(pooled, n_real, w):
     weight_of_flag = np.array([(1.0 - w) / (N - n_real), w / n_real])
     weights = weight_of_flag[key & 1]
     key >>= 1
-    return _cvm_sorted(key.view(np.float64), weights)
+    return cvm_sorted(key.view(np.float64), weights)
 
 
 def ecdf(rng, R, n, m, p, w, T, variance, strategy):

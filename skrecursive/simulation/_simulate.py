@@ -21,7 +21,7 @@ from .._utils.validation import (
     check_args,
     check_memory,
 )
-from ._engines import _GLM_GROUP_ELEMENTS, ENGINES, FAMILY, FAMILY_ORDER
+from ._engines import ENGINES, FAMILY, FAMILY_ORDER, GLM_GROUP_ELEMENTS
 from ._parallel import SeedRoot, chunk_size, make_tasks, run_tasks
 
 __all__ = ["simulate", "SETTINGS"]
@@ -80,7 +80,7 @@ def _estimate_bytes(families, strategies, ms, n_weights, *, n, p, n_generations,
                 if family in ("gaussian", "linear", "categorical"):
                     work = R * (4 * p * p + 4 * p + 16)
                 else:
-                    group = min(n_weights, max(1, _GLM_GROUP_ELEMENTS // (R * rows)))
+                    group = min(n_weights, max(1, GLM_GROUP_ELEMENTS // (R * rows)))
                     work = R * rows * (p + 6) * (group if at_once else 1)
                 models = n_weights if at_once else 1
                 peak = max(peak, 8 * (work + 4 * R * T * models))

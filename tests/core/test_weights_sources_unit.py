@@ -14,6 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skrecursive import GaussianDensity, naive_weight, optimal_weight
+from skrecursive._core.rows import take_rows
 from skrecursive._core.sources import (
     BootstrapRows,
     ClassificationSource,
@@ -31,7 +32,6 @@ from skrecursive._core.weights import (
     warn_resampling,
     weight_routing,
 )
-from skrecursive._utils.rows import take_rows
 from skrecursive._utils.validation import (
     CALLABLE,
     NONE,

@@ -60,7 +60,7 @@ def take_frame_rows(X, idx):
     Examples
     --------
     >>> import pandas as pd
-    >>> from skrecursive._utils.frames import take_frame_rows
+    >>> from skrecursive._core.frames import take_frame_rows
     >>> df = pd.DataFrame({"a": pd.array([1, None, 3], dtype="Int64")})
     >>> take_frame_rows(df, [2, 0, 2])["a"].tolist()
     [3, 1, 3]
@@ -117,7 +117,7 @@ def concat_frame_rows(first, second):
     Examples
     --------
     >>> import pandas as pd
-    >>> from skrecursive._utils.frames import concat_frame_rows
+    >>> from skrecursive._core.frames import concat_frame_rows
     >>> df = pd.DataFrame({"c": pd.Categorical(["x", "y"]), "b": pd.array([True, None])})
     >>> out = concat_frame_rows(df, df.iloc[[1]])
     >>> out["c"].tolist(), str(out["c"].dtype), str(out["b"].dtype), list(out.index)

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from skrecursive._utils.frames import frame_infinite_columns, frame_missing_columns
-from skrecursive._utils.rows import concat_rows, n_rows, take_rows
+from skrecursive._core.frames import frame_infinite_columns, frame_missing_columns
+from skrecursive._core.rows import concat_rows, n_rows, take_rows
 
 pl = pytest.importorskip("polars")
 

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from skrecursive import cli
-from skrecursive._utils import io
 from skrecursive._utils.parallel import run_in_order, task_store
+from skrecursive.cli import _io as io
 
 STRATEGIES = ["reproduce", "strategies", "--repeats", "2", "--jobs", "1", "--quiet"]
 
@@ -77,7 +77,7 @@ def test_unwritable_folder_is_refused_before_work(tmp_path, capsys, monkeypatch)
     if os.name != "posix" or os.geteuid() == 0:
         # Permission bits bind neither root (CI runs as root) nor Windows folders, so
         # there the refusal the operating system gives a normal user is simulated where
-        # _utils/io.py meets it: prepare_output_dir probes the folder by creating a
+        # cli/_io.py meets it: prepare_output_dir probes the folder by creating a
         # temporary file in it with tempfile.mkstemp, which then fails with EACCES for
         # this folder only. The command's own checks and messages still run unchanged.
         real_mkstemp = tempfile.mkstemp

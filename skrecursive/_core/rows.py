@@ -1,6 +1,6 @@
 """Row utilities for every container the library accepts: numpy arrays, sparse
 matrices, and any dataframe or series narwhals supports (pandas, polars, ...),
-which stay native (see :mod:`skrecursive._utils.frames`)."""
+which stay native (see :mod:`skrecursive._core.frames`)."""
 
 import numpy as np
 import scipy.sparse as sp
