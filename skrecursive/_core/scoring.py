@@ -13,8 +13,7 @@ before any fit, that it fits the task:
   a continuous target or a regression metric on string labels fails there,
   with a message naming ``scoring``, not after the first generation;
 * ``"neg_log_loss"`` is computed over the classes of the whole pool, so a
-  held-out split lacking a rare class is still scored.
-
+  held-out split lacking a rare class is still scored;
 * scores are greater-is-better, as in scikit-learn: a callable that declares
   ``greater_is_better = False`` (the distances of :mod:`skrecursive.metrics`,
   also inside :func:`functools.partial`) is refused with a message naming its
