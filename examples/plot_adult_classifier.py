@@ -55,7 +55,8 @@ for name, weight in (("weight=0", 0.0), ("optimal", "optimal"), ("real only", 1.
     ).fit(X, y)
 
 display = GenerationCurveDisplay.from_estimator(
-    list(fits.values()), labels=list(fits), negate_score=True, score_name="held-out log loss"
+    list(fits.values()), labels=list(fits), negate_score=True,
+    score_name="held-out log loss (lower is better)",
 )
 plt.show()
 

@@ -19,7 +19,10 @@ real rows.
 # ---------
 # Each generation draws 300 fresh real rows and 300 rows from the previous
 # generation's copula. The four scorers are called with each generation's
-# fitted copula and the held-out rows.
+# fitted copula and the held-out rows. Scores are greater-is-better, as in
+# scikit-learn, so the two distances (lower is better) are scored by their
+# ``neg_`` scorers; passing ``marginal_distance`` itself as ``scoring`` is
+# refused with a message naming ``neg_marginal_distance_scorer``.
 import functools
 
 import matplotlib.pyplot as plt
@@ -27,20 +30,23 @@ import matplotlib.pyplot as plt
 from skrecursive import GaussianCopula, RecursiveDensityEstimator
 from skrecursive.datasets import load_adult
 from skrecursive.metrics import (
-    association_distance,
     category_coverage,
-    marginal_distance,
+    neg_association_distance_scorer,
+    neg_marginal_distance_scorer,
     synthetic_utility,
 )
 
 adult = load_adult().frame
 scoring = {
-    "marginal distance": marginal_distance,
-    "association distance": association_distance,
+    "marginal distance": neg_marginal_distance_scorer,
+    "association distance": neg_association_distance_scorer,
     "category coverage": category_coverage,
     "utility (accuracy on real rows)": functools.partial(
         synthetic_utility, target="income", n_samples=300, random_state=0),
 }
+# plotted as the metrics themselves: minus the two scores of the distances
+sign = {"marginal distance": -1, "association distance": -1, "category coverage": 1,
+        "utility (accuracy on real rows)": 1}
 fits = {
     label: RecursiveDensityEstimator(
         GaussianCopula(), n_generations=15, n_real=300, weight=weight,
@@ -52,8 +58,10 @@ fits = {
 fig, axes = plt.subplots(1, 4, figsize=(16, 3.6), constrained_layout=True)
 for ax, metric in zip(axes, scoring, strict=True):
     for label, fit in fits.items():
-        ax.plot(fit.history_["generation"], fit.generation_scores_[metric], label=label)
-    ax.set_title(metric, fontsize=10)
+        ax.plot(fit.history_["generation"], sign[metric] * fit.generation_scores_[metric],
+                label=label)
+    better = "lower" if sign[metric] < 0 else "higher"
+    ax.set_title(f"{metric} ({better} is better)", fontsize=10)
     ax.set_xlabel("generation")
 axes[0].legend()
 plt.show()
@@ -66,7 +74,7 @@ plt.show()
 for label, fit in fits.items():
     scores = fit.generation_scores_
     print(f"{label:6s} generation 15: coverage {scores['category coverage'][-1]:.2f}, "
-          f"marginal distance {scores['marginal distance'][-1]:.3f}")
+          f"marginal distance {-scores['marginal distance'][-1]:.3f} (lower is better)")
 
 # %%
 # A synthetic Adult table

@@ -8,14 +8,24 @@
   the same, negated (greater is better), with the scorer signature
   ``(estimator, X, y=None)`` of ``scoring=`` in scikit-learn and in
   :class:`~skrecursive.RecursiveDensityEstimator`.
-* Tabular fidelity of a synthesizer against real rows, each usable as a
-  per-generation ``scoring=`` callable ``(fitted model, held-out rows)``:
+* Tabular fidelity of a synthesizer against real rows, each a function of
+  ``(fitted model or synthetic rows, real rows)``:
   :func:`marginal_distance` (per column, Kolmogorov-Smirnov or
   Cramer-von Mises for numeric columns, total variation for the others),
   :func:`association_distance` (normal-score correlations),
   :func:`category_coverage` (share of the real categories the model can
   still produce) and :func:`synthetic_utility` (train on synthetic, test on
   real). Distances are lower-is-better; coverage and utility higher-is-better.
+* :func:`neg_marginal_distance_scorer`, :func:`neg_association_distance_scorer`:
+  the two tabular distances negated (greater is better), for ``scoring=``.
+
+Every metric declares its direction as scikit-learn's ``make_scorer`` does:
+its ``greater_is_better`` attribute is False for the distances and True for
+the scores. The recursive meta-estimators record scores, greater is better,
+and refuse a metric whose ``greater_is_better`` is False with a message naming
+its ``neg_`` scorer, so that the history, :func:`~skrecursive.weight_curve`,
+the displays and a search over ``weight`` never pick the weight with the
+largest distance.
 """
 
 from numbers import Integral
@@ -48,6 +58,8 @@ __all__ = [
     "neg_distribution_mse_scorer",
     "marginal_distance",
     "association_distance",
+    "neg_marginal_distance_scorer",
+    "neg_association_distance_scorer",
     "category_coverage",
     "synthetic_utility",
 ]
@@ -368,9 +380,9 @@ def marginal_distance(model_or_rows, X, y=None, *, numeric="ks", per_column=Fals
     the real rows as reference). Categorical, boolean and string columns:
     the total variation distance ``(1/2) sum_j |p_j - q_j|`` over the union
     of categories (a missing value is a category). Lower is better; 0 when
-    the margins agree. Usable as ``scoring=`` of
-    :class:`~skrecursive.RecursiveDensityEstimator` (called with the fitted
-    model and the held-out rows).
+    the margins agree. As ``scoring=`` of
+    :class:`~skrecursive.RecursiveDensityEstimator`, which takes the largest
+    score as the best, use :func:`neg_marginal_distance_scorer`.
 
     Parameters
     ----------
@@ -397,6 +409,10 @@ def marginal_distance(model_or_rows, X, y=None, *, numeric="ks", per_column=Fals
     Returns
     -------
     distance : float or pandas.Series
+
+    See Also
+    --------
+    neg_marginal_distance_scorer : the same, negated, for ``scoring=``.
 
     Examples
     --------
@@ -426,8 +442,9 @@ def association_distance(model_or_rows, X, y=None, *, n_samples=None, random_sta
     rows: every level of every column is scored ``Phi^{-1}`` of the mid-point
     of its step of the column's cumulative distribution, categories in their
     declared (or sorted) order. In [0, 2]; lower is better; 0 for a single
-    column. Usable as ``scoring=`` of
-    :class:`~skrecursive.RecursiveDensityEstimator`.
+    column. As ``scoring=`` of
+    :class:`~skrecursive.RecursiveDensityEstimator`, use
+    :func:`neg_association_distance_scorer`.
 
     Parameters
     ----------
@@ -444,6 +461,10 @@ def association_distance(model_or_rows, X, y=None, *, n_samples=None, random_sta
     -------
     distance : float
 
+    See Also
+    --------
+    neg_association_distance_scorer : the same, negated, for ``scoring=``.
+
     Examples
     --------
     >>> import numpy as np
@@ -457,6 +478,82 @@ def association_distance(model_or_rows, X, y=None, *, n_samples=None, random_sta
     check_args("association_distance", _DRAWS, locals())
     syn, real = _tabular_pair(model_or_rows, X, n_samples, random_state)
     return association_gap(syn, real)
+
+
+def neg_marginal_distance_scorer(estimator, X, y=None, *, numeric="ks", n_samples=None,
+                                 random_state=None):
+    """Scorer: ``-marginal_distance(estimator, X)``, greater is better.
+
+    The ``scoring=`` form of :func:`marginal_distance` for
+    :class:`~skrecursive.RecursiveDensityEstimator`,
+    :func:`~skrecursive.weight_curve` and a
+    :class:`~sklearn.model_selection.GridSearchCV` over ``weight``, which all
+    take the largest score as the best; the keyword arguments are those of
+    :func:`marginal_distance` (bind them with :func:`functools.partial`).
+
+    Parameters
+    ----------
+    estimator : fitted model
+        As ``model_or_rows`` of :func:`marginal_distance`.
+    X : DataFrame or array-like of shape (n_samples, n_features), or GaussianCopula
+        The real (held-out) rows.
+    y : None
+        Ignored.
+    numeric : {"ks", "cvm"}, default="ks"
+    n_samples : int or None, default=None
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    score : float
+        Minus the marginal distance: at most 0, and 0 at best.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skrecursive import GaussianCopula
+    >>> from skrecursive.metrics import marginal_distance, neg_marginal_distance_scorer
+    >>> real = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "c": ["a", "a", "b", "b"]})
+    >>> model = GaussianCopula().fit(real.iloc[:3])
+    >>> neg_marginal_distance_scorer(model, real) == -marginal_distance(model, real)
+    True
+    """
+    return -marginal_distance(estimator, X, numeric=numeric, n_samples=n_samples,
+                              random_state=random_state)
+
+
+def neg_association_distance_scorer(estimator, X, y=None, *, n_samples=None,
+                                    random_state=None):
+    """Scorer: ``-association_distance(estimator, X)``, greater is better.
+
+    The ``scoring=`` form of :func:`association_distance`, as
+    :func:`neg_marginal_distance_scorer` is of :func:`marginal_distance`.
+
+    Parameters
+    ----------
+    estimator : fitted model
+        As ``model_or_rows`` of :func:`association_distance`.
+    X : DataFrame or array-like of shape (n_samples, n_features)
+        The real (held-out) rows.
+    y : None
+        Ignored.
+    n_samples : int or None, default=None
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    score : float
+        Minus the association distance, in [-2, 0]; 0 at best.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrecursive.metrics import neg_association_distance_scorer
+    >>> X = np.random.RandomState(0).normal(size=(500, 2)) @ [[1.0, 0.8], [0.0, 0.6]]
+    >>> round(neg_association_distance_scorer(X[:, [1, 0]] * [1, -1], X), 1)
+    -1.6
+    """
+    return -association_distance(estimator, X, n_samples=n_samples, random_state=random_state)
 
 
 def category_coverage(model_or_rows, X, y=None, *, per_column=False, n_samples=None,
@@ -619,3 +716,19 @@ def synthetic_utility(model_or_rows, X, y=None, *, target, estimator=None,
         clf = clone(_utility_classifier(X_syn) if estimator is None else estimator)
         clf.fit(X_syn, y_syn)
     return float(check_scoring(clf, scoring=scoring)(clf, X_real, y_real))
+
+
+# ------------------------------------------------------------------ directions
+# Every metric says which way is better, as scikit-learn's make_scorer(greater_is_better=)
+# does; a lower-is-better metric names its negated scorer, which the message refusing it
+# as scoring= suggests.
+for _metric, _negated in ((cramer_von_mises, neg_cramer_von_mises_scorer),
+                          (distribution_mse, neg_distribution_mse_scorer),
+                          (marginal_distance, neg_marginal_distance_scorer),
+                          (association_distance, neg_association_distance_scorer)):
+    _metric.greater_is_better = False
+    _metric.neg_scorer = _negated
+    _negated.greater_is_better = True
+category_coverage.greater_is_better = True
+synthetic_utility.greater_is_better = True
+del _metric, _negated

@@ -14,6 +14,7 @@ the drawn artists as ``lines_``, ``ax_`` and ``figure_``. matplotlib is
 imported only when something is drawn.
 """
 
+import functools
 from numbers import Real
 
 import numpy as np
@@ -22,6 +23,7 @@ from scipy import stats
 from sklearn.utils.validation import check_is_fitted
 
 from ._core.loop import BaseRecursiveEstimator
+from ._core.scoring import check_greater_is_better
 from ._core.weight_curve import weight_curve
 from ._core.weight_rule import optimal_weight, resolve_weight
 
@@ -36,17 +38,39 @@ def _axes(ax):
     return ax
 
 
+#: what the y axis says about its direction: scores are greater-is-better, as in
+#: scikit-learn, and minus a score (an error) is lower-is-better
+_DIRECTION = {False: " (higher is better)", True: " (lower is better)"}
+
+
+def _scoring_name(scoring):
+    """The name of a ``scoring`` (a scorer name, or a callable's, inside partials too)."""
+    while isinstance(scoring, functools.partial):
+        scoring = scoring.func
+    if scoring is None or isinstance(scoring, str):
+        return scoring
+    name = getattr(scoring, "__name__", None)
+    if name is None or name == "<lambda>":
+        return None
+    return name[:-len("_scorer")] if name.endswith("_scorer") else name
+
+
 def _score_name(scoring, negate_score):
-    """Axis label from a ``scoring`` parameter, as scikit-learn's curve displays do."""
-    if scoring is None:
-        return "Negative score" if negate_score else "Score"
-    name = scoring if isinstance(scoring, str) else getattr(scoring, "__name__", "Score")
-    if name.startswith("neg_"):
+    """Axis label from a ``scoring`` parameter, as scikit-learn's curve displays do.
+
+    Scores are greater-is-better; the label says so in words, and says
+    "lower is better" for minus a score (``neg_log_loss`` plotted negated is
+    the log loss, lower is better).
+    """
+    name = _scoring_name(scoring)
+    if name is None:
+        name = "Negative score" if negate_score else "Score"
+    elif name.startswith("neg_"):
         name = name[4:] if negate_score else "Negative " + name[4:]
     elif negate_score:
         name = "Negative " + name
     name = name.replace("_", " ")
-    return name[:1].upper() + name[1:]
+    return name[:1].upper() + name[1:] + _DIRECTION[bool(negate_score)]
 
 
 class GenerationCurveDisplay:
@@ -65,7 +89,7 @@ class GenerationCurveDisplay:
     labels : list of str or None, default=None
         Legend names; None numbers the estimators.
     score_name : str, default=None
-        Label of the y axis; None means ``"Score"``.
+        Label of the y axis; None means ``"Score (higher is better)"``.
 
     Attributes
     ----------
@@ -131,9 +155,8 @@ class GenerationCurveDisplay:
             (line,) = ax.plot(gens, sign * np.asarray(scores), label=legend, **(line_kw or {}))
             self.lines_.append(line)
         if score_name is None:
-            score_name = self.score_name if self.score_name is not None else "Score"
-            if negate_score and self.score_name is None:
-                score_name = "Negative score"
+            score_name = (self.score_name if self.score_name is not None
+                          else _score_name(None, negate_score))
         ax.set_xlabel("Generation")
         ax.set_ylabel(score_name)
         ax.legend()
@@ -160,9 +183,11 @@ class GenerationCurveDisplay:
             Where to draw; None creates a new figure.
         score_name : str, default=None
             y-axis label; None derives it from the first estimator's
-            ``scoring`` (e.g. ``"neg_log_loss"`` -> ``"Negative log loss"``).
+            ``scoring`` and says which way is better (e.g. ``"neg_log_loss"``
+            -> ``"Negative log loss (higher is better)"``, or ``"Log loss
+            (lower is better)"`` with ``negate_score=True``).
         negate_score : bool, default=False
-            Plot minus the scores.
+            Plot minus the scores (an error, lower is better).
         line_kw : dict, default=None
             Passed to ``ax.plot``.
         metric : str, default=None
@@ -362,9 +387,15 @@ class WeightCurveDisplay:
     @classmethod
     def from_results(
         cls, df, *, weight_col="weight", error_col="error", k=None, ax=None, confidence=0.95,
-        error_name=None, line_kw=None, fill_between_kw=None,
+        error_name=None, line_kw=None, fill_between_kw=None, greater_is_better=False,
     ):
         """Summarise a tidy table of runs and plot error against weight.
+
+        The display marks the weight with the *smallest* mean: ``error_col``
+        is an error, lower is better. For a score (greater is better, such
+        as a column of ``history_`` scores or a coverage) pass
+        ``greater_is_better=True``: minus the score is plotted, so the marker
+        is at the largest mean score.
 
         Parameters
         ----------
@@ -382,14 +413,22 @@ class WeightCurveDisplay:
             (``mean +- t * sd / sqrt(repeats)``; a weight with a single
             repeat gets the mean as both bounds).
         error_name : str, default=None
-            y-axis label; None uses ``error_col``.
+            y-axis label; None uses ``error_col`` and says which way is better
+            (``"error (lower is better)"``, or ``"Negative coverage (lower is
+            better)"`` for a score ``coverage``).
         line_kw, fill_between_kw : dict, default=None
             Passed to :meth:`plot`.
+        greater_is_better : bool, default=False
+            Whether ``error_col`` is a score (greater is better) rather than
+            an error; as ``greater_is_better`` of
+            :func:`sklearn.metrics.make_scorer`.
 
         Returns
         -------
         display : WeightCurveDisplay
         """
+        if not isinstance(greater_is_better, (bool, np.bool_)):
+            raise TypeError(f"greater_is_better must be a bool; got {greater_is_better!r}.")
         if not isinstance(df, pd.DataFrame):
             raise TypeError(f"df must be a pandas DataFrame; got {type(df).__name__}.")
         for name, col in (("weight_col", weight_col), ("error_col", error_col)):
@@ -404,6 +443,11 @@ class WeightCurveDisplay:
         data = df[[weight_col, error_col]].astype(float)
         if data.isna().to_numpy().any():
             raise ValueError(f"Columns {weight_col!r} and {error_col!r} must not hold NaN.")
+        if greater_is_better:  # minus a score is an error: the marker goes to its largest mean
+            data[error_col] = -data[error_col]
+        if error_name is None:
+            error_name = (f"Negative {error_col}" if greater_is_better
+                          else str(error_col)) + _DIRECTION[True]
         grouped = data.groupby(weight_col, sort=True)[error_col]
         mean = grouped.mean().to_numpy()
         sd = grouped.std(ddof=1).to_numpy()
@@ -419,7 +463,7 @@ class WeightCurveDisplay:
             upper=mean + half,
             minimiser=weights[int(np.argmin(mean))],
             optimal_weight=None if k is None else optimal_weight(k),
-            error_name=error_col if error_name is None else error_name,
+            error_name=error_name,
             confidence=confidence,
         )
         return disp.plot(ax=ax, line_kw=line_kw, fill_between_kw=fill_between_kw)
@@ -464,8 +508,11 @@ class WeightCurveDisplay:
         confidence : float in (0, 1), default=0.95
             Level of the band.
         error_name : str, default=None
-            y-axis label; None derives it from the estimator's ``scoring``
-            (e.g. ``"neg_log_loss"`` -> ``"Log loss"``).
+            y-axis label; None derives it from the estimator's (or the
+            search's) ``scoring`` and says that lower is better (e.g.
+            ``"neg_log_loss"`` -> ``"Log loss (lower is better)"``,
+            :func:`~skrecursive.metrics.neg_marginal_distance_scorer` ->
+            ``"Marginal distance (lower is better)"``).
         line_kw, fill_between_kw : dict, default=None
             Passed to :meth:`plot`.
 
@@ -488,7 +535,7 @@ class WeightCurveDisplay:
         >>> disp = WeightCurveDisplay.from_estimator(
         ...     est, X, y, weights=[0.3, 0.5, 0.9], n_repeats=4, last=3, random_state=0)
         >>> round(disp.optimal_weight, 3), disp.ax_.get_ylabel()
-        (0.618, 'Mean squared error')
+        (0.618, 'Mean squared error (lower is better)')
         >>> disp.curve["label"].tolist()
         [0.3, 0.5, 'optimal', 0.9]
         """
@@ -548,11 +595,14 @@ def _from_search(search, confidence):
             "The search does not vary 'weight'; put 'weight' in its parameter grid."
         )
     scoring = search.scoring
-    if isinstance(scoring, (list, tuple, dict)) or callable(scoring):
-        refit = search.refit if isinstance(search.refit, str) else None
+    refit = search.refit if isinstance(search.refit, str) else None
+    # the search keeps the largest mean test score: a distance there picks the worst weight
+    plotted = scoring[refit] if isinstance(scoring, dict) and refit in scoring else scoring
+    check_greater_is_better(plotted if callable(plotted) else None, type(search).__name__)
+    if isinstance(scoring, (list, tuple, dict)) or (callable(scoring) and refit):
         key = f"mean_test_{refit}" if refit else "mean_test_score"
         std_key = f"std_test_{refit}" if refit else "std_test_score"
-        scoring = refit
+        scoring = refit if refit else plotted
     else:
         key, std_key = "mean_test_score", "std_test_score"
     labels = list(results["param_weight"])
@@ -574,5 +624,5 @@ def _from_search(search, confidence):
         "weights": resolved[order], "mean": mean[order], "lower": (mean - half)[order],
         "upper": (mean + half)[order],
         "optimal_weight": None if k is None else optimal_weight(k),
-        "scoring": scoring if isinstance(scoring, str) else None,
+        "scoring": scoring,
     }

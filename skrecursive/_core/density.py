@@ -94,7 +94,8 @@ class RecursiveDensityEstimator(DensityMixin, BaseRecursiveEstimator):
         :class:`CategoricalDistribution` and ``KernelDensity`` (the mean for
         ``GaussianMixture``), and the negated Cramer-von Mises distance for
         :class:`EmpiricalDistribution`, which has no density. See
-        :mod:`skrecursive.metrics` for distance-based scorers.
+        :mod:`skrecursive.metrics` for distance-based scorers (negated,
+        greater is better, e.g. ``neg_marginal_distance_scorer``).
     [scoring_checks]
     [monitor]
     [random_state_verbose]

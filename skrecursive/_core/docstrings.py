@@ -81,7 +81,10 @@ _FRAGMENTS = {
         ``scoring`` is checked against the task before any fit (a scorer
         name is tried on a constant model of the target, so e.g. a
         classification metric on a continuous target is refused, naming
-        ``scoring``). Every score must be one finite number: a scorer
+        ``scoring``). Scores are greater-is-better, as in scikit-learn: a
+        callable declaring ``greater_is_better = False`` (the distances of
+        :mod:`skrecursive.metrics`) is refused with the name of its ``neg_``
+        scorer. Every score must be one finite number: a scorer
         returning None, an array, NaN or infinity, or raising, stops the
         fit with an error naming the scorer and the generation.
 """,

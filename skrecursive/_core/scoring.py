@@ -13,7 +13,13 @@ before any fit, that it fits the task:
   a continuous target or a regression metric on string labels fails there,
   with a message naming ``scoring``, not after the first generation;
 * ``"neg_log_loss"`` is computed over the classes of the whole pool, so a
-  held-out split lacking a rare class is still scored.
+  held-out split lacking a rare class is still scored;
+* scores are greater-is-better, as in scikit-learn: a callable that declares
+  ``greater_is_better = False`` (the distances of :mod:`skrecursive.metrics`,
+  also inside :func:`functools.partial`) is refused with a message naming its
+  ``neg_`` scorer (:func:`check_greater_is_better`), since every consumer of
+  the scores (the history, ``weight_curve``, the displays, a search over
+  ``weight``) takes the largest as the best.
 
 The :class:`GenerationScorer` it returns accepts only finite numbers: a
 scorer returning None, an array, NaN or infinity is refused with its name and
@@ -29,6 +35,7 @@ and the scores of one generation as history columns
 (:func:`generation_scores`) live here too.
 """
 
+import functools
 import inspect
 import math
 import warnings
@@ -44,7 +51,7 @@ from .history import score_columns
 
 __all__ = [
     "GenerationScorer", "generation_scorer", "SCORING", "metric_names", "same_scoring",
-    "generation_scores",
+    "generation_scores", "check_greater_is_better",
 ]
 
 # what a scorer raises when it does not fit the model or the target
@@ -67,6 +74,58 @@ def _label(name, scorer):
     if isinstance(scorer, str):
         return f"scoring={scorer!r}"
     return f"scoring={getattr(scorer, '__name__', None) or repr(scorer)}"
+
+
+def _declared(scorer):
+    """``(greater_is_better, metric)`` a callable declares, looking inside partials; else None."""
+    while scorer is not None:
+        declared = getattr(scorer, "greater_is_better", None)
+        if isinstance(declared, bool):
+            return declared, scorer
+        scorer = scorer.func if isinstance(scorer, functools.partial) else None
+    return None
+
+
+def check_greater_is_better(scoring, owner):
+    """Refuse a ``scoring`` callable (or dict entry) that declares lower-is-better.
+
+    Parameters
+    ----------
+    scoring : str, callable, list, dict or None
+        The meta-estimator's parameter.
+    owner : str
+        Who asks, for the message.
+
+    Raises
+    ------
+    ValueError
+        Naming the metric and the fix: its ``neg_`` scorer, or a callable
+        returning minus the metric.
+    """
+    named = _named(scoring)
+    items = [(None, scoring)] if named is None else list(named.items())
+    for name, scorer in items:
+        if isinstance(scorer, str) or scorer is None:
+            continue  # scikit-learn's scorer names are all greater-is-better (neg_...)
+        declared = _declared(scorer)
+        if declared is None or declared[0]:
+            continue
+        metric = declared[1]
+        metric_name = getattr(metric, "__name__", None) or type(metric).__name__
+        fix = getattr(metric, "neg_scorer", None)
+        if fix is not None:
+            keywords = (" (it takes the same keyword arguments)"
+                        if isinstance(scorer, functools.partial) else "")
+            fix = f"pass {fix.__module__}.{fix.__name__} instead{keywords}"
+        else:
+            fix = (f"pass a callable returning minus it, e.g. lambda estimator, X: "
+                   f"-{metric_name}(estimator, X)")
+        raise ValueError(
+            f"{_label(name, scorer)} is lower-is-better ({metric_name} declares "
+            f"greater_is_better=False), but {owner} records scores that are greater-is-better, "
+            f"as scikit-learn does, and the best weight is the one with the largest score: "
+            f"{fix}."
+        )
 
 
 def _takes_sample_weight(function):
@@ -221,8 +280,10 @@ def generation_scorer(base, scoring, *, owner, supervised, y=None, classes=None)
     Raises
     ------
     ValueError
-        Naming ``scoring`` (and the metric) when it cannot score this task.
+        Naming ``scoring`` (and the metric) when it cannot score this task or
+        declares lower-is-better.
     """
+    check_greater_is_better(scoring, owner)
     named = _named(scoring)
     items = [(None, scoring)] if named is None else list(named.items())
     parts = {}

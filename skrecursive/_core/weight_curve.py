@@ -16,7 +16,7 @@ from sklearn.utils import check_random_state
 
 from .._utils.parallel import run_in_order
 from .loop import BaseRecursiveEstimator, validate_params
-from .scoring import metric_names
+from .scoring import check_greater_is_better, metric_names
 from .strategies import get_strategy
 from .weight_rule import WEIGHT
 
@@ -66,6 +66,8 @@ def _check_estimator(estimator, last):
             "estimator, use sklearn.model_selection.validation_curve."
         )
     validate_params(estimator)
+    # the curve's best weight is the largest score: refuse a distance before any fit
+    check_greater_is_better(estimator.scoring, "weight_curve")
     if not get_strategy(estimator.strategy).uses_weight:
         raise ValueError(
             f"estimator has strategy={estimator.strategy!r}, whose rows are not weighted: "
@@ -166,10 +168,11 @@ def weight_curve(
         One row per weight, sorted by weight: ``weight`` (the resolved
         number), ``label`` (as given: ``"optimal"``, ``"naive"`` or the
         float), ``score_mean`` and ``score_se`` (mean late-generation
-        validation score over repeats and its standard error),
-        ``diff_mean`` and ``diff_se`` (the per-repeat difference
-        ``score(weight) - score("optimal")``, positive when the weight does
-        better, and its standard error), ``n_repeats``. ``curve.attrs``
+        validation score over repeats and its standard error; scores are
+        greater-is-better, as in scikit-learn, so a distance is scored by its
+        ``neg_`` scorer), ``diff_mean`` and ``diff_se`` (the per-repeat
+        difference ``score(weight) - score("optimal")``, positive when the
+        weight does better, and its standard error), ``n_repeats``. ``curve.attrs``
         holds ``k``, ``optimal_weight``, ``paired``, ``last`` and ``scoring``.
 
     Raises
@@ -179,8 +182,8 @@ def weight_curve(
     ValueError
         For empty, repeated or out-of-range ``weights``, ``n_repeats < 1``, a
         ``last`` outside ``[1, n_generations + 1]``, or an estimator that cannot
-        give a curve (no validation rows, a multi-metric scoring, a strategy
-        that ignores the weight).
+        give a curve (no validation rows, a multi-metric scoring, a scoring
+        that declares lower-is-better, a strategy that ignores the weight).
 
     See Also
     --------

@@ -157,7 +157,7 @@ def _logistic_section(settings, outputs, expected):
           "repeat r uses the same random draws at every weight")
     print(f"error of a repeat = ||beta_t - beta*||^2, the squared distance of the fitted "
           f"(intercept, coefficients) to the full-data fit, averaged over the last {last} "
-          "generations")
+          "generations; lower is better")
     w_star = optimal_weight(k)
     print(f"w*(k) = {w_star:.4f}")
     print(f"{'weight':>8}{'mean error':>14}{f'{confidence:.0%} interval of the mean':>34}"
@@ -204,7 +204,7 @@ def _classifier_section(settings, outputs):
     T = settings["n_generations"]
     shown = sorted({0, *range(0, T + 1, max(1, T // 10)), T})
     wide = curves.pivot(index="generation", columns="loop", values=["log_loss", "accuracy"])
-    print("test log-loss / accuracy per generation:")
+    print("test log-loss (lower is better) / accuracy (higher is better) per generation:")
     print(f"{'generation':>10}" + "".join(f"{name:>26}" for name in names))
     for t in shown:
         cells = "".join(

@@ -61,9 +61,12 @@ def _adult_synthesizer(args):
                                      n_jobs=args.jobs, progress=progress(args))
     summary = reproduce.summarize_adult_synthesizer(df)
     last = summary[summary["generation"] == summary["generation"].max()]
-    columns = ["loop", "weight", "generation", "marginal", "association", "coverage",
-               "coverage_se", "utility", "utility_se"]
-    return df, reproduce.plot_adult_synthesizer(df), last[columns].reset_index(drop=True)
+    columns = ["loop", "weight", "generation", "marginal_distance", "association_distance",
+               "category_coverage", "category_coverage_se", "utility_accuracy",
+               "utility_accuracy_se"]
+    shown = last[columns].reset_index(drop=True)
+    shown.attrs["direction"] = summary.attrs["direction"]
+    return df, reproduce.plot_adult_synthesizer(df), shown
 
 
 #: name -> function(args) returning (table, figure, summary or None); extendable.
@@ -110,5 +113,7 @@ def run(args):
             if summary is not None and len(summary):
                 with pd.option_context("display.width", 120, "display.max_columns", 20):
                     print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+                if summary.attrs.get("direction"):  # which way is better, in words
+                    print(summary.attrs["direction"])
     outputs.finish()
     return 0

@@ -537,15 +537,15 @@ def plot_adult(logistic_results, classifier_results=None, *, confidence=0.95):
     axes[0].set_title("Adult logistic regression: error vs weight")
     if classifier_results is not None:
         groups = list(classifier_results.groupby("loop", sort=False))
-        for ax, metric, name in ((axes[1], "log_loss", "Test log-loss"),
-                                 (axes[2], "accuracy", "Test accuracy")):
+        for ax, metric, name, better in ((axes[1], "log_loss", "Test log-loss", "lower"),
+                                         (axes[2], "accuracy", "Test accuracy", "higher")):
             GenerationCurveDisplay(
                 generations=[g["generation"].to_numpy() for _, g in groups],
                 scores=[g[metric].to_numpy() for _, g in groups],
                 weights=[float(g["weight"].iloc[-1]) for _, g in groups],
                 # the legend adds the weight itself
                 labels=[re.sub(r" \(w = [^)]*\)$", "", loop) for loop, _ in groups],
-                score_name=name,
+                score_name=f"{name} ({better} is better)",
             ).plot(ax=ax)
             ax.set_title(f"Recursive classifier: {name.lower()} per generation")
     return fig

@@ -67,7 +67,8 @@ def minimiser_interval(results, *, confidence=0.95, n_resamples=2000, random_sta
     ----------
     results : pandas.DataFrame
         One row per (weight, repeat) with columns ``weight``, ``repeat`` and
-        ``error`` (e.g. :func:`adult_logistic`). A repeat whose error is NaN
+        ``error``, lower is better (e.g. :func:`adult_logistic`; for a
+        score, greater is better, pass minus it as ``error``). A repeat whose error is NaN
         at some weight (a fit that did not converge) is left out at every
         weight, so the pairing stays intact.
     confidence : float in (0, 1), default=0.95
@@ -105,6 +106,12 @@ def minimiser_interval(results, *, confidence=0.95, n_resamples=2000, random_sta
         "random_state": [Interval(Integral, 0, None, closed="left")],
     }, locals())
     missing = {"weight", "repeat", "error"} - set(getattr(results, "columns", ()))
+    if missing == {"error"} and "score" in results.columns:
+        raise ValueError(
+            "results hold a 'score' column but no 'error': minimiser_interval locates the "
+            "smallest mean error (lower is better), and a score is greater-is-better; pass "
+            "results.assign(error=-results['score'])."
+        )
     if missing:
         raise ValueError(
             f"results must be a DataFrame with columns 'weight', 'repeat' and 'error'; "

@@ -32,9 +32,9 @@ from .._utils.validation import (
 )
 from ..datasets import load_adult
 from ..metrics import (
-    association_distance,
     category_coverage,
-    marginal_distance,
+    neg_association_distance_scorer,
+    neg_marginal_distance_scorer,
     synthetic_utility,
 )
 
@@ -43,8 +43,19 @@ __all__ = ["SYNTHESIZER_LOOPS", "adult_synthesizer", "plot_adult_synthesizer",
 
 #: label -> weight rule of the loops compared by :func:`adult_synthesizer`.
 SYNTHESIZER_LOOPS = {"w=0": 0.0, "naive": "naive", "w*": "optimal", "real only": 1.0}
-#: metric columns of the table, and whether greater is better
-_METRICS = {"marginal": False, "association": False, "coverage": True, "utility": True}
+#: metric columns of the table, and whether greater is better; the names say which
+#: way is better (a distance is lower-is-better, a coverage or an accuracy higher)
+_METRICS = {"marginal_distance": False, "association_distance": False,
+            "category_coverage": True, "utility_accuracy": True}
+
+
+def _direction_note(columns=tuple(_METRICS)):
+    """One line saying which way is better for the metric columns among ``columns``."""
+    shown = [c for c in _METRICS if c in columns]
+    lower = ", ".join(c for c in shown if not _METRICS[c])
+    higher = ", ".join(c for c in shown if _METRICS[c])
+    return "; ".join(part for part in (lower and f"lower is better: {lower}",
+                                       higher and f"higher is better: {higher}") if part)
 
 
 class _HeldOutScorers:
@@ -61,14 +72,17 @@ class _HeldOutScorers:
         return self._reference
 
     def scoring(self):
+        """Scores, greater is better (the table turns the two back into distances)."""
         return {
-            "marginal": lambda est, X: marginal_distance(est, self._real(X)),
-            "association": lambda est, X: association_distance(est, self._real(X)),
-            "coverage": lambda est, X: category_coverage(est, self._real(X)),
+            "marginal_distance": lambda est, X: neg_marginal_distance_scorer(
+                est, self._real(X)),
+            "association_distance": lambda est, X: neg_association_distance_scorer(
+                est, self._real(X)),
+            "category_coverage": lambda est, X: category_coverage(est, self._real(X)),
             # train on n_real synthetic rows, as many as one real batch; test on real rows
-            "utility": functools.partial(synthetic_utility, target="income",
-                                         n_samples=self.n_real,
-                                         random_state=self.random_state),
+            "utility_accuracy": functools.partial(synthetic_utility, target="income",
+                                                  n_samples=self.n_real,
+                                                  random_state=self.random_state),
         }
 
 
@@ -85,8 +99,10 @@ def _one_loop(label, repeat, *, n_real, n_synthetic, n_generations, n_validation
     )
     with threadpool_limits(1):  # small BLAS problems: threads only oversubscribe the cores
         est.fit(frame)
+    # the history holds scores (greater is better); the table the distances themselves
     return {"weight": float(est.weight_), "generation": est.history_["generation"],
-            **{f: est.history_[f"score_{f}"] for f in _METRICS}}
+            **{f: (1.0 if better else -1.0) * est.history_[f"score_{f}"]
+               for f, better in _METRICS.items()}}
 
 
 def _table(label, repeat, result):
@@ -117,15 +133,19 @@ def adult_synthesizer(*, n_real=500, k=1.0, n_generations=20, n_repeats=3, n_val
     generation's copula. The same ``n_validation`` real rows of a repeat
     (never trained on) score every generation:
 
-    * ``marginal``: :func:`~skrecursive.metrics.marginal_distance`, mean
-      over columns of Kolmogorov-Smirnov / total variation (lower is better);
-    * ``association``: :func:`~skrecursive.metrics.association_distance`,
-      mean absolute difference of normal-score correlations (lower is better);
-    * ``coverage``: :func:`~skrecursive.metrics.category_coverage`, share of
-      the held-out rows' categories the copula can still produce;
-    * ``utility``: :func:`~skrecursive.metrics.synthetic_utility`, accuracy on
-      the held-out rows of a logistic regression predicting ``income``,
-      trained on ``n_real`` rows drawn from the copula.
+    * ``marginal_distance``: :func:`~skrecursive.metrics.marginal_distance`,
+      mean over columns of Kolmogorov-Smirnov / total variation (lower is
+      better);
+    * ``association_distance``:
+      :func:`~skrecursive.metrics.association_distance`, mean absolute
+      difference of normal-score correlations (lower is better);
+    * ``category_coverage``: :func:`~skrecursive.metrics.category_coverage`,
+      share of the held-out rows' categories the copula can still produce
+      (higher is better);
+    * ``utility_accuracy``: :func:`~skrecursive.metrics.synthetic_utility`,
+      accuracy on the held-out rows of a logistic regression predicting
+      ``income``, trained on ``n_real`` rows drawn from the copula (higher is
+      better).
 
     The default scale took 12 s with ``n_jobs=2`` on two cores; the full scale of
     the user guide, ``n_real=1000, n_generations=100, n_repeats=20``, does
@@ -164,8 +184,9 @@ def adult_synthesizer(*, n_real=500, k=1.0, n_generations=20, n_repeats=3, n_val
     -------
     results : DataFrame
         One row per (loop, repeat, generation): ``loop``, ``weight``,
-        ``repeat``, ``generation``, ``marginal``, ``association``,
-        ``coverage``, ``utility``.
+        ``repeat``, ``generation``, ``marginal_distance``,
+        ``association_distance``, ``category_coverage``,
+        ``utility_accuracy``.
 
     Examples
     --------
@@ -174,7 +195,7 @@ def adult_synthesizer(*, n_real=500, k=1.0, n_generations=20, n_repeats=3, n_val
     ...                        loops=["w*"])
     >>> df.shape
     (3, 8)
-    >>> bool(df["coverage"].between(0, 1).all())
+    >>> bool(df["category_coverage"].between(0, 1).all())
     True
     """
     check_args("adult_synthesizer", {
@@ -229,7 +250,8 @@ def summarize_adult_synthesizer(results):
     -------
     summary : DataFrame
         ``loop``, ``weight``, ``generation``, the mean of every metric and its
-        standard error over repeats (``<metric>_se``).
+        standard error over repeats (``<metric>_se``). ``summary.attrs["direction"]``
+        says in words which metrics are lower-is-better and which higher.
     """
     grouped = results.groupby(["loop", "generation"], sort=False)[list(_METRICS)]
     mean = grouped.mean()
@@ -237,6 +259,7 @@ def summarize_adult_synthesizer(results):
     out = mean.join(se.add_suffix("_se")).reset_index()
     weights = results.groupby("loop", sort=False)["weight"].first()
     out.insert(1, "weight", out["loop"].map(weights))
+    out.attrs["direction"] = _direction_note()
     return out
 
 
@@ -256,9 +279,10 @@ def plot_adult_synthesizer(results):
     import matplotlib.pyplot as plt
 
     summary = summarize_adult_synthesizer(results)
-    titles = {"marginal": "marginal distance (lower is better)",
-              "association": "association distance (lower is better)",
-              "coverage": "category coverage", "utility": "utility: accuracy on real rows"}
+    titles = {"marginal_distance": "marginal distance (lower is better)",
+              "association_distance": "association distance (lower is better)",
+              "category_coverage": "category coverage (higher is better)",
+              "utility_accuracy": "utility: accuracy on real rows (higher is better)"}
     fig, axes = plt.subplots(1, 4, figsize=(17, 3.8), constrained_layout=True)
     for ax, metric in zip(axes, _METRICS, strict=True):
         for label, g in summary.groupby("loop", sort=False):

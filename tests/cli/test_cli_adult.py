@@ -26,7 +26,8 @@ def test_tiny_run_writes_csv_and_prints_minimiser(tmp_path, capsys):
     assert "w*(k) = 0.6180" in printed.out
     # it says what the error is, and how long the run should take before starting
     assert any(line.startswith("error of a repeat = ||beta_t - beta*||^2") and
-               "full-data fit" in line and "last 4 generations" in line for line in lines)
+               "full-data fit" in line and "last 4 generations" in line
+               and line.endswith("; lower is better") for line in lines)
     assert re.match(r"Adult logistic experiment: 5 weights x 3 repeats x 4 generations; "
                     r"measured \d+ CPU-ms per \(weight, repeat\), so expect about ", lines[0])
     # the printed minimisers are those of the CSV: the grid one, and the smoothed
@@ -40,6 +41,8 @@ def test_tiny_run_writes_csv_and_prints_minimiser(tmp_path, capsys):
             f"{inside} it") in lines
     assert re.match(r"skrecursive adult finished in \d+ s$", lines[-1])
     # the classifier section: four loops, per-generation test log-loss and accuracy
+    assert ("test log-loss (lower is better) / accuracy (higher is better) per generation:"
+            in lines)
     curves = pd.read_csv(out / "adult_classifier.csv")
     assert sorted(curves["loop"].unique()) == sorted(
         ["fully synthetic (w = 0)", "naive", "optimal w*", "real only (w = 1)"])

@@ -52,7 +52,7 @@ def test_generation_curve_plots_history(fitted):
         np.testing.assert_array_equal(y, est.history_["score"])
     assert disp.lines_[0].get_label() == "collapse (w = 0.000)"
     assert disp.lines_[1].get_label() == f"optimal (w = {optimal_weight(1.0):.3f})"
-    assert disp.ax_.get_ylabel() == "Negative log loss"
+    assert disp.ax_.get_ylabel() == "Negative log loss (higher is better)"
     assert disp.ax_.get_xlabel() == "Generation"
     assert disp.figure_ is disp.ax_.figure
     legend = [t.get_text() for t in disp.ax_.get_legend().get_texts()]
@@ -64,7 +64,7 @@ def test_generation_curve_negate_single_estimator_and_given_ax(fitted):
     disp = GenerationCurveDisplay.from_estimator(fitted[1], ax=ax, negate_score=True)
     assert disp.ax_ is ax and len(disp.lines_) == 1
     np.testing.assert_array_equal(disp.lines_[0].get_ydata(), -fitted[1].history_["score"])
-    assert ax.get_ylabel() == "Log loss"
+    assert ax.get_ylabel() == "Log loss (lower is better)"
     # plot() again on a new axes redraws the stored data
     _, ax2 = plt.subplots()
     disp.plot(ax=ax2, score_name="my score")
@@ -121,7 +121,7 @@ def test_weight_curve_summary_and_plot():
     band = disp.fill_between_.get_paths()[0].vertices
     assert band[:, 1].min() == pytest.approx(disp.lower.min())
     assert band[:, 1].max() == pytest.approx(disp.upper.max())
-    assert disp.ax_.get_ylabel() == "error"
+    assert disp.ax_.get_ylabel() == "error (lower is better)"
 
 
 @pytest.mark.parametrize("k, figsize", [(1.0, (6.4, 4.8)), (1.0, (5.3, 4.5)), (0.1, (6.4, 4.8))])

@@ -20,6 +20,8 @@ from skrecursive.metrics import (
     category_coverage,
     cramer_von_mises,
     marginal_distance,
+    neg_association_distance_scorer,
+    neg_marginal_distance_scorer,
     synthetic_utility,
 )
 from skrecursive.reproduce import (
@@ -125,7 +127,8 @@ def test_synthetic_utility_and_bad_target():
 
 def test_metrics_as_per_generation_scorers():
     real, _ = _tables()
-    scoring = {"marginal": marginal_distance, "association": association_distance,
+    scoring = {"marginal": neg_marginal_distance_scorer,
+               "association": neg_association_distance_scorer,
                "coverage": category_coverage,
                "utility": functools.partial(synthetic_utility, target="c", random_state=0)}
     est = RecursiveDensityEstimator(GaussianCopula(), n_generations=3, scoring=scoring,
@@ -133,6 +136,7 @@ def test_metrics_as_per_generation_scorers():
     for name in scoring:
         assert np.isfinite(est.generation_scores_[name]).all()
     assert (est.generation_scores_["coverage"] <= 1).all()
+    assert (est.generation_scores_["marginal"] <= 0).all()  # minus a distance
 
 
 @pytest.mark.parametrize("function, bad", [
@@ -155,15 +159,18 @@ def test_tabular_metrics_check_their_keywords_declaratively(function, bad):
 def test_adult_synthesizer_table_summary_figure_and_bad_input():
     df = adult_synthesizer(n_real=200, n_generations=3, n_repeats=2, n_validation=500,
                            loops=["w=0", "w*"])
-    assert list(df.columns) == ["loop", "weight", "repeat", "generation", "marginal",
-                                "association", "coverage", "utility"]
+    assert list(df.columns) == ["loop", "weight", "repeat", "generation", "marginal_distance",
+                                "association_distance", "category_coverage",
+                                "utility_accuracy"]
+    assert (df[["marginal_distance", "association_distance"]] >= 0).all().all()
     assert len(df) == 2 * 2 * 4
     assert df.loc[df["loop"] == "w*", "weight"].iloc[0] == pytest.approx(0.618034, abs=1e-6)
     # generation 0 is the same real-only fit for both loops of a repeat
-    g0 = df[df["generation"] == 0].set_index(["loop", "repeat"])["marginal"]
+    g0 = df[df["generation"] == 0].set_index(["loop", "repeat"])["marginal_distance"]
     assert g0.loc["w=0"].to_numpy() == pytest.approx(g0.loc["w*"].to_numpy())
     summary = summarize_adult_synthesizer(df)
-    assert {"marginal_se", "utility_se"} <= set(summary.columns) and len(summary) == 8
+    assert {"marginal_distance_se", "utility_accuracy_se"} <= set(summary.columns)
+    assert len(summary) == 8
     fig = plot_adult_synthesizer(df)
     assert len(fig.axes) == 4
     for bad in ({"n_real": 0}, {"k": -1.0}, {"loops": ["w=1"]}, {"n_validation": 10**6}):
@@ -216,4 +223,4 @@ def test_cli_reproduce_adult_synthesizer(tmp_path, capsys, monkeypatch):
     assert set(table["loop"]) == set(SYNTHESIZER_LOOPS)
     assert (tmp_path / "adult-synthesizer.png").stat().st_size > 0
     out = capsys.readouterr().out
-    assert "adult-synthesizer: done" in out and "coverage" in out
+    assert "adult-synthesizer: done" in out and "category_coverage" in out

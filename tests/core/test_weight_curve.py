@@ -116,7 +116,7 @@ def test_display_from_estimator_draws_the_paired_band(data):
     np.testing.assert_allclose(disp.mean, -curve["score_mean"])
     i = int(np.flatnonzero(curve["label"] == "optimal")[0])
     assert disp.lower[i] == disp.upper[i] == disp.mean[i]  # the band closes at w*
-    assert disp.ax_.get_ylabel() == "Mean squared error"
+    assert disp.ax_.get_ylabel() == "Mean squared error (lower is better)"
     assert disp.lines_[1].get_xdata()[0] == pytest.approx((5**0.5 - 1) / 2)
     # the band is the interval of the paired difference to w*, and says so
     assert disp.fill_between_.get_label() == "95% interval of the paired difference to w*"

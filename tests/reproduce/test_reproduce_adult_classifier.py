@@ -130,7 +130,7 @@ def test_plot_adult_names_the_error_and_the_band_level():
         legend = [t.get_text() for t in loss_ax.get_legend().get_texts()]
         assert legend == ["fully synthetic (w = 0.000)", "naive (w = 0.500)",
                           "optimal w* (w = 0.618)", "real only (w = 1.000)"]
-        assert loss_ax.get_ylabel() == "Test log-loss"
-        assert accuracy_ax.get_ylabel() == "Test accuracy"
+        assert loss_ax.get_ylabel() == "Test log-loss (lower is better)"
+        assert accuracy_ax.get_ylabel() == "Test accuracy (higher is better)"
     finally:
         plt.close(fig)
