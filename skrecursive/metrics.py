@@ -31,6 +31,7 @@ from ._core.copula import (
 )
 from ._core.distributions import aligned
 from ._utils.cvm import cramer_von_mises_batch, cramer_von_mises_samples, weighted_ecdf
+from ._utils.frames import is_frame, pandas_frame
 from ._utils.validation import (
     BOOLEAN,
     NONE,
@@ -287,7 +288,7 @@ def neg_distribution_mse_scorer(estimator, X, y=None):
     score : float
     """
     model = _unwrap(estimator)
-    frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=object))
+    frame = pandas_frame(X) if is_frame(X) else pd.DataFrame(np.asarray(X, dtype=object))
     if frame.shape[1] != len(model.categories_):
         raise ValueError(
             f"X has {frame.shape[1]} columns but the model was fitted on "
@@ -336,8 +337,9 @@ def _synthetic_rows(model_or_rows, X, n_samples, random_state):
     if hasattr(model_or_rows, "fit") and callable(getattr(model_or_rows, "sample", None)):
         n = len(X) if n_samples is None else n_samples
         rows = sample_rows(model_or_rows, int(n), random_state)
-        if isinstance(X, pd.DataFrame) and not isinstance(rows, pd.DataFrame):
-            rows = pd.DataFrame(rows, columns=X.columns)  # a numeric model of a numeric frame
+        if is_frame(X) and not is_frame(rows):
+            # a numeric model of a numeric frame
+            rows = pd.DataFrame(rows, columns=list(pandas_frame(X).columns))
         return rows
     if hasattr(model_or_rows, "fit"):
         raise TypeError(
@@ -502,7 +504,7 @@ def category_coverage(model_or_rows, X, y=None, *, per_column=False, n_samples=N
     syn, real = _tabular_pair(model_or_rows, X, n_samples, random_state)
     names, covered, present = [], [], []
     for j, kind in enumerate(syn.column_kinds_):
-        if kind == "numeric":
+        if kind in ("numeric", "datetime"):
             continue
         a, b = aligned(syn.categories_[j], syn.probabilities_[j],
                         real.categories_[j], real.probabilities_[j])
@@ -596,7 +598,8 @@ def synthetic_utility(model_or_rows, X, y=None, *, target, estimator=None,
     rows = _synthetic_rows(model_or_rows, X, n_samples, random_state)
 
     def split(table, name):
-        if isinstance(table, pd.DataFrame):
+        if is_frame(table):
+            table = pandas_frame(table)
             if target not in table.columns:
                 raise ValueError(
                     f"The target column {target!r} is not a column of {name}; its columns are "
