@@ -30,7 +30,7 @@ from .distributions import (
     weights_or_ones,
 )
 
-__all__ = ["GaussianCopula", "normal_scores"]
+__all__ = ["GaussianCopula", "normal_scores", "sampled_fidelity"]
 
 # column kinds
 _NUMERIC, _DATETIME = "numeric", "datetime"
@@ -605,3 +605,19 @@ def reference_summary(model, X):
     with: the margins and the correlation of ``X``.
     """
     return model._reference(X)
+
+
+def sampled_fidelity(model, X):
+    """Fidelity score of a fitted synthesizer without exact margins: greater is better.
+
+    Minus the sum of the marginal and association distances (the kernels of
+    :func:`skrecursive.metrics.marginal_distance` and
+    :func:`skrecursive.metrics.association_distance`) between ``len(X)`` rows
+    drawn from ``model`` with ``random_state=0``, so the score is
+    reproducible, and the rows ``X``: the ``score`` of the synthesizers that
+    only sample, as :meth:`GaussianCopula.score` is for the copula.
+    """
+    synthetic = model.sample(X.shape[0], random_state=0)
+    syn = GaussianCopula().fit(synthetic)
+    real = reference_summary(syn, X)
+    return -(float(np.mean(marginal_distances(syn, real))) + association_gap(syn, real))

@@ -403,11 +403,8 @@ class TreeSynthesizer(DensityMixin, BaseEstimator):
         -------
         score : float
         """
-        from .copula import GaussianCopula, association_gap, marginal_distances
+        from .copula import sampled_fidelity
 
         check_is_fitted(self)
-        frame, _ = self._frame(X, reset=False)
-        synthetic = self.sample(frame.shape[0], random_state=0)
-        syn = GaussianCopula().fit(synthetic)
-        real = syn._reference(X)
-        return -(float(np.mean(marginal_distances(syn, real))) + association_gap(syn, real))
+        self._frame(X, reset=False)
+        return sampled_fidelity(self, X)
