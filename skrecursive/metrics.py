@@ -336,6 +336,11 @@ def _synthetic_rows(model_or_rows, X, n_samples, random_state):
     from ._core.sources import sample_rows
 
     if hasattr(model_or_rows, "fit") and callable(getattr(model_or_rows, "sample", None)):
+        if n_samples is None and isinstance(X, GaussianCopula):
+            raise ValueError(
+                "n_samples must be given to draw rows from a model when X is a fitted "
+                "GaussianCopula (the summary of the real rows does not say how many there were)."
+            )
         n = len(X) if n_samples is None else n_samples
         rows = sample_rows(model_or_rows, int(n), random_state)
         if is_frame(X) and not is_frame(rows):
