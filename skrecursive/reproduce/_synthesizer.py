@@ -60,11 +60,16 @@ class _HeldOutScorers:
             self._rows, self._reference = X, GaussianCopula().fit(X)
         return self._reference
 
+    def _draws(self, X):
+        # a GaussianCopula is measured exactly; another synthesizer on as many rows as X
+        return {"n_samples": len(X), "random_state": self.random_state}
+
     def scoring(self):
         return {
-            "marginal": lambda est, X: marginal_distance(est, self._real(X)),
-            "association": lambda est, X: association_distance(est, self._real(X)),
-            "coverage": lambda est, X: category_coverage(est, self._real(X)),
+            "marginal": lambda est, X: marginal_distance(est, self._real(X), **self._draws(X)),
+            "association": lambda est, X: association_distance(est, self._real(X),
+                                                               **self._draws(X)),
+            "coverage": lambda est, X: category_coverage(est, self._real(X), **self._draws(X)),
             # train on n_real synthetic rows, as many as one real batch; test on real rows
             "utility": functools.partial(synthetic_utility, target="income",
                                          n_samples=self.n_real,
