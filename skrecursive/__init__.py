@@ -24,6 +24,8 @@ _PUBLIC = {
     "RecursiveDensityEstimator": "._core.density",
     "RecursiveWeightedClassifier": "._core.classification",
     "RecursiveWeightedRegressor": "._core.regression",
+    "SynthesizerAdapter": "._core.adapter",
+    "TreeSynthesizer": "._core.tree_synthesizer",
     "limiting_risk": ".theory",
     "naive_weight": ".theory",
     "optimal_weight": ".theory",

@@ -40,6 +40,7 @@ from ._core.copula import (
     reference_summary,
 )
 from ._core.distributions import aligned
+from ._core.frames import is_frame, pandas_frame
 from ._utils.cvm import cramer_von_mises_batch, cramer_von_mises_samples, weighted_ecdf
 from ._utils.validation import (
     BOOLEAN,
@@ -61,6 +62,7 @@ __all__ = [
     "neg_marginal_distance_scorer",
     "neg_association_distance_scorer",
     "category_coverage",
+    "contingency_distance",
     "synthetic_utility",
 ]
 
@@ -299,7 +301,7 @@ def neg_distribution_mse_scorer(estimator, X, y=None):
     score : float
     """
     model = _unwrap(estimator)
-    frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=object))
+    frame = pandas_frame(X) if is_frame(X) else pd.DataFrame(np.asarray(X, dtype=object))
     if frame.shape[1] != len(model.categories_):
         raise ValueError(
             f"X has {frame.shape[1]} columns but the model was fitted on "
@@ -346,10 +348,16 @@ def _synthetic_rows(model_or_rows, X, n_samples, random_state):
     from ._core.sources import sample_rows
 
     if hasattr(model_or_rows, "fit") and callable(getattr(model_or_rows, "sample", None)):
+        if n_samples is None and isinstance(X, GaussianCopula):
+            raise ValueError(
+                "n_samples must be given to draw rows from a model when X is a fitted "
+                "GaussianCopula (the summary of the real rows does not say how many there were)."
+            )
         n = len(X) if n_samples is None else n_samples
         rows = sample_rows(model_or_rows, int(n), random_state)
-        if isinstance(X, pd.DataFrame) and not isinstance(rows, pd.DataFrame):
-            rows = pd.DataFrame(rows, columns=X.columns)  # a numeric model of a numeric frame
+        if is_frame(X) and not is_frame(rows):
+            # a numeric model of a numeric frame
+            rows = pd.DataFrame(rows, columns=list(pandas_frame(X).columns))
         return rows
     if hasattr(model_or_rows, "fit"):
         raise TypeError(
@@ -599,7 +607,7 @@ def category_coverage(model_or_rows, X, y=None, *, per_column=False, n_samples=N
     syn, real = _tabular_pair(model_or_rows, X, n_samples, random_state)
     names, covered, present = [], [], []
     for j, kind in enumerate(syn.column_kinds_):
-        if kind == "numeric":
+        if kind in ("numeric", "datetime"):
             continue
         a, b = aligned(syn.categories_[j], syn.probabilities_[j],
                         real.categories_[j], real.probabilities_[j])
@@ -614,6 +622,113 @@ def category_coverage(model_or_rows, X, y=None, *, per_column=False, n_samples=N
     if per_column:
         return pd.Series(np.divide(covered, present), index=names, name="category_coverage")
     return float(np.sum(covered) / np.sum(present))
+
+
+def _pair_codes(real, synthetic, n_bins):
+    """Integer codes of one column in the real and the synthetic rows, on shared cells.
+
+    Numeric and datetime columns are cut at the real values' quantiles into at
+    most ``n_bins`` bins; other columns keep their categories. A missing value
+    is a cell of its own.
+    """
+    ordered = (pd.api.types.is_numeric_dtype(real.dtype)
+               and not pd.api.types.is_bool_dtype(real.dtype)) or \
+        pd.api.types.is_datetime64_any_dtype(real.dtype)
+    if ordered:
+        def numbers(col):
+            if pd.api.types.is_datetime64_any_dtype(col.dtype):
+                values = col.to_numpy().astype("datetime64[us]").astype(np.int64).astype(float)
+                return np.where(col.isna().to_numpy(), np.nan, values)
+            return col.to_numpy(dtype=float, na_value=np.nan)
+
+        a, b = numbers(real), numbers(synthetic)
+        seen = a[~np.isnan(a)]
+        edges = np.unique(np.quantile(seen, np.linspace(0, 1, n_bins + 1)[1:-1])) if len(
+            seen) else np.empty(0)
+        codes = [np.where(np.isnan(v), len(edges) + 1, np.searchsorted(edges, v, side="right"))
+                 for v in (a, b)]
+        return codes[0], codes[1], len(edges) + 2
+    values = [col.astype(object).where(col.notna(), None).to_numpy() for col in (real, synthetic)]
+    codes, uniques = pd.factorize(np.concatenate(values), use_na_sentinel=False)
+    return codes[:len(real)], codes[len(real):], max(len(uniques), 1)
+
+
+def contingency_distance(model_or_rows, X, y=None, *, n_bins=10, n_samples=None,
+                         random_state=None):
+    """Distance between the synthetic and the real joint distributions of every pair of columns.
+
+    For each pair of columns, the total variation distance ``(1/2) sum |p - q|``
+    between the synthetic and the real shares of the pair's cells, averaged
+    over pairs. Numeric and datetime columns are cut into ``n_bins`` bins at
+    the real rows' quantiles, other columns keep their categories, and a
+    missing value is a cell of its own. Unlike
+    :func:`association_distance` it sees any dependence, not only the
+    monotone one a correlation measures (e.g. ``z = x^2``, or a category
+    that changes with an interval of ``x``), and it includes the error of
+    the two margins. It is ``1 -`` sdmetrics' ``ContingencySimilarity``
+    averaged over pairs, with numeric columns discretised. In [0, 1]; lower
+    is better; 0 for a single column. Usable as ``scoring=`` of
+    :class:`~skrecursive.RecursiveDensityEstimator`.
+
+    Parameters
+    ----------
+    model_or_rows : fitted model or DataFrame
+        A fitted model with ``sample`` (``n_samples`` rows are drawn from
+        it) or a table of synthetic rows.
+    X : DataFrame of shape (n_samples, n_features)
+        The real rows, with the same columns (pandas, polars, ...).
+    y : None
+        Ignored.
+    n_bins : int >= 2, default=10
+        Quantile bins of a numeric or datetime column.
+    n_samples : int or None, default=None
+        Rows drawn from a model; None means as many as ``X`` has.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draws.
+
+    Returns
+    -------
+    distance : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from skrecursive.metrics import contingency_distance
+    >>> x = np.random.RandomState(0).normal(size=2000)
+    >>> real = pd.DataFrame({"x": x, "z": x**2})
+    >>> independent = pd.DataFrame({"x": x, "z": np.random.RandomState(1).permutation(x**2)})
+    >>> contingency_distance(real, real)
+    0.0
+    >>> round(contingency_distance(independent, real), 2)
+    0.74
+    """
+    check_args("contingency_distance", {
+        "n_bins": [Interval(Integral, 2, None, closed="left")], **_DRAWS}, locals())
+    rows = _synthetic_rows(model_or_rows, X, n_samples, random_state)
+    if not (is_frame(X) and is_frame(rows)):
+        raise TypeError(
+            "contingency_distance compares dataframes: X and the synthetic rows must be "
+            f"dataframes with the same columns; got {type(X).__name__} and "
+            f"{type(rows).__name__}."
+        )
+    real, synthetic = pandas_frame(X), pandas_frame(rows)
+    if list(real.columns) != list(synthetic.columns):
+        raise ValueError(
+            "The synthetic rows must have the columns of X in the same order; got "
+            f"{list(synthetic.columns)} and {list(real.columns)}."
+        )
+    if len(real) == 0 or len(synthetic) == 0:
+        raise ValueError("contingency_distance needs at least one real and one synthetic row.")
+    cells = [_pair_codes(real[c], synthetic[c], n_bins) for c in real.columns]
+    distances = []
+    for i in range(len(cells)):
+        for j in range(i + 1, len(cells)):
+            (ra, sa, ka), (rb, sb, kb) = cells[i], cells[j]
+            p = np.bincount(ra * kb + rb, minlength=ka * kb) / len(ra)
+            q = np.bincount(sa * kb + sb, minlength=ka * kb) / len(sa)
+            distances.append(0.5 * float(np.abs(p - q).sum()))
+    return float(np.mean(distances)) if distances else 0.0
 
 
 def _utility_classifier(X):
@@ -693,7 +808,8 @@ def synthetic_utility(model_or_rows, X, y=None, *, target, estimator=None,
     rows = _synthetic_rows(model_or_rows, X, n_samples, random_state)
 
     def split(table, name):
-        if isinstance(table, pd.DataFrame):
+        if is_frame(table):
+            table = pandas_frame(table)
             if target not in table.columns:
                 raise ValueError(
                     f"The target column {target!r} is not a column of {name}; its columns are "

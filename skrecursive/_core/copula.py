@@ -1,4 +1,4 @@
-"""A weighted Gaussian copula for mixed-type tables (numeric, categorical, boolean, string).
+"""A weighted Gaussian copula for mixed-type tables (numeric, datetime, categorical, string).
 
 Every column's margin is a weighted discrete distribution on its levels (the
 observed values of a numeric column, the categories of the others); the
@@ -28,11 +28,15 @@ from .distributions import (
     smoothed_frequencies,
     weights_or_ones,
 )
+from .frames import is_frame, native_frame_like, pandas_frame
 
-__all__ = ["GaussianCopula", "normal_scores"]
+__all__ = ["GaussianCopula", "normal_scores", "sampled_fidelity"]
 
 # column kinds
-_NUMERIC, _CATEGORY, _BOOL, _STRING = "numeric", "category", "bool", "string"
+_NUMERIC, _DATETIME = "numeric", "datetime"
+_CATEGORY, _BOOL, _STRING = "category", "bool", "string"
+#: kinds whose margin is a distribution on an ordered line (distances: Kolmogorov-Smirnov)
+_ORDERED = (_NUMERIC, _DATETIME)
 _DISCRETE = (_CATEGORY, _BOOL, _STRING)
 
 
@@ -168,6 +172,8 @@ def _sampling_factor(corr):
 
 def _column_kind(name, col):
     dtype = col.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return _DATETIME
     if isinstance(dtype, pd.CategoricalDtype):
         return _CATEGORY
     if pd.api.types.is_bool_dtype(dtype):
@@ -187,17 +193,23 @@ def _column_kind(name, col):
         return _STRING
     raise TypeError(
         f"Column {name!r} of X has the unsupported dtype {dtype}: GaussianCopula accepts "
-        "numeric, boolean, categorical and string columns (convert datetimes to numbers "
-        "first)."
+        "numeric, datetime, boolean, categorical and string columns."
     )
 
 
 def _levels(col, kind):
-    """(levels, integer code of every value) of one column."""
-    if kind == _NUMERIC:
-        levels, codes = np.unique(col.to_numpy(), return_inverse=True)
-        return levels, codes.reshape(-1)
+    """(levels, integer code of every value) of one column.
+
+    A missing value of any column is a level of its own, the last one: NaN
+    (NaT for datetimes) sorts after every value.
+    """
     missing = col.isna().to_numpy()
+    if kind in _ORDERED:
+        values = col.to_numpy()
+        if kind == _NUMERIC and (missing.any() or values.dtype == object):
+            values = col.to_numpy(dtype=float, na_value=np.nan)  # nullable Int64, Float64
+        levels, codes = np.unique(values, return_inverse=True)
+        return levels, codes.reshape(-1)
     if kind == _CATEGORY:
         levels = np.asarray(col.dtype.categories, dtype=object)
         codes = col.cat.codes.to_numpy().astype(np.intp)
@@ -237,14 +249,8 @@ def _summarise(frame, sw, alpha):
     """The :class:`_Summary` of a validated frame with row weights ``sw``."""
     columns = [frame.iloc[:, j] for j in range(frame.shape[1])]
     kinds = [_column_kind(name, col) for name, col in zip(frame.columns, columns, strict=True)]
-    missing = frame.isna().any().to_numpy()
     for j, kind in enumerate(kinds):
-        if kind == _NUMERIC and missing[j]:
-            raise ValueError(
-                f"Input X contains missing values in numeric column {frame.columns[j]!r}; "
-                "missing values are modelled in non-numeric columns only."
-            )
-        if kind == _NUMERIC and not np.isfinite(columns[j].to_numpy(dtype=float)).all():
+        if kind == _NUMERIC and np.isinf(columns[j].to_numpy(dtype=float, na_value=np.nan)).any():
             raise ValueError(f"Input X contains infinity in column {frame.columns[j]!r}.")
     keep = sw > 0
     weights = sw[keep]
@@ -254,7 +260,7 @@ def _summarise(frame, sw, alpha):
         col = columns[j] if keep.all() else columns[j][keep]
         levels, codes = _levels(col, kind)
         p = smoothed_frequencies(codes, weights, len(levels),
-                                  0.0 if kind == _NUMERIC else alpha, total)
+                                 0.0 if kind in _ORDERED else alpha, total)
         categories.append(levels)
         probabilities.append(p)
         scores[:, j] = normal_scores(p)[codes]
@@ -269,15 +275,22 @@ class GaussianCopula(DensityMixin, BaseEstimator):
     it can sit under :class:`~skrecursive.RecursiveDensityEstimator` and be
     trained recursively on real and synthetic rows.
 
-    * **Margins.** A numeric column's margin is the weighted empirical
-      distribution of its observed values (the nonparametric setting of He,
-      Xu & Cheng); a categorical, boolean or string column's margin is its
+    * **Margins.** A numeric or datetime column's margin is the weighted
+      empirical distribution of its observed values (the nonparametric
+      setting of He, Xu & Cheng); a categorical, boolean or string column's margin is its
       weighted category frequencies, ``(weight of category j + alpha) /
       (total weight + alpha K)``. Every declared category of a pandas
       categorical column is kept, even with zero weight; booleans declare
       ``False`` and ``True``; a string column's categories are its values
-      with positive weight. A missing value (NaN, None, ``pd.NA``) in a
-      non-numeric column is a level of its own, placed last.
+      with positive weight. A missing value (NaN, None, ``pd.NA``, NaT,
+      a polars null) in any column is a level of its own, placed last: its
+      weighted share is the probability of sampling a missing value, and its
+      normal score (above every value's) carries its dependence on the other
+      columns. So missingness that goes with large values, or with a
+      category late in the order, is reproduced; missingness that goes with
+      small values only as far as a single latent normal allows
+      (:class:`~skrecursive.TreeSynthesizer` models whether a value is
+      missing with a tree of its own).
     * **Dependence.** Every level gets the normal score
       ``Phi^{-1}(F(x-) + p / 2)``, the mid-point of its step of the
       cumulative margin (ties in numeric columns and categories are treated
@@ -333,7 +346,8 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         eigenvalue floor), equal to ``correlation_`` for continuous margins
         and larger in absolute value for coarse ones.
     column_kinds_ : list of str
-        Per column, ``"numeric"``, ``"category"``, ``"bool"`` or ``"string"``.
+        Per column, ``"numeric"``, ``"datetime"``, ``"category"``, ``"bool"``
+        or ``"string"``.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         When X is a DataFrame with string column names.
@@ -369,31 +383,35 @@ class GaussianCopula(DensityMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
         tags.input_tags.categorical = True
+        tags.input_tags.string = True
         return tags
 
     # ------------------------------------------------------------ validation
     def _frame(self, X, *, reset):
-        """X as a DataFrame of validated columns (arrays must be numeric)."""
-        if isinstance(X, pd.DataFrame):
+        """X as a pandas DataFrame of validated columns (arrays must be numeric).
+
+        Any other dataframe library (polars, ...) is read column by column
+        with its dtypes (:func:`~skrecursive._core.frames.pandas_frame`).
+        """
+        if is_frame(X):
             check_frame(self, X, reset=reset)
+            frame = pandas_frame(X)
             if reset:
-                _check_some_values(X)
-            return X
-        X = validate_data(self, X, reset=reset, dtype=np.float64)
+                _check_some_values(frame)
+            return frame
+        X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite="allow-nan")
         return pd.DataFrame(X, copy=False)
 
     def _check_column(self, j, name, col):
         """Raise when a column given at score time does not match the fitted one."""
         kind = self.column_kinds_[j]
-        if kind == _NUMERIC:
-            if not (pd.api.types.is_numeric_dtype(col.dtype)
-                    and not pd.api.types.is_bool_dtype(col.dtype)):
+        if kind in _ORDERED:
+            if _column_kind(name, col) != kind:
                 raise TypeError(
-                    f"Column {name!r} of X was numeric at fit time but has dtype {col.dtype}."
+                    f"Column {name!r} of X was {kind} at fit time but has dtype {col.dtype}."
                 )
-            if col.isna().any():
-                raise ValueError(f"Input X contains missing values in numeric column {name!r}.")
             return
         if kind == _CATEGORY:
             cats = self._input_dtypes[j].categories
@@ -412,9 +430,9 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
-            A DataFrame with numeric, boolean, categorical or string columns,
-            or a numeric array. Missing values are allowed in non-numeric
-            columns only (as a level of their own).
+            A pandas or polars DataFrame with numeric, datetime, boolean,
+            categorical or string columns, or a numeric array. Missing values
+            are a level of their own in every column.
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -439,7 +457,9 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         self.latent_correlation_ = latent
         self._factor = factor
         self._input_dtypes = list(frame.dtypes)
-        self._input_frame = isinstance(X, pd.DataFrame)
+        self._input_frame = is_frame(X)
+        # a zero-row frame of the input's library and dtypes, to sample into
+        self._template = X[:0] if self._input_frame else None
         self._columns = list(frame.columns)
         return self
 
@@ -455,9 +475,9 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         Returns
         -------
         X : DataFrame or ndarray of shape (n_samples, n_features)
-            A DataFrame with the training frame's columns, dtypes and
-            categories, or a float array when the model was fitted on an
-            array.
+            A DataFrame of the training frame's library (pandas, polars,
+            ...), with its columns, dtypes and categories, or a float array
+            when the model was fitted on an array.
         """
         n, rng = sampling_start(self, n_samples, random_state)
         z = rng.standard_normal((n, len(self.categories_))) @ self._factor.T
@@ -470,13 +490,14 @@ class GaussianCopula(DensityMixin, BaseEstimator):
             data[j] = self._column_values(j, levels, idx)
         if not self._input_frame:
             return np.column_stack([np.asarray(data[j], dtype=float) for j in data])
-        return pd.DataFrame({name: data[j] for j, name in enumerate(self._columns)},
-                            columns=self._columns)
+        frame = pd.DataFrame({name: data[j] for j, name in enumerate(self._columns)},
+                             columns=self._columns)
+        return native_frame_like(frame, self._template)
 
     def _column_values(self, j, levels, idx):
         dtype, kind = self._input_dtypes[j], self.column_kinds_[j]
         values = levels[idx]
-        if kind == _NUMERIC:
+        if kind in _ORDERED:
             return pd.array(values, dtype=dtype) if self._input_frame else values
         if kind == _CATEGORY:
             return pd.Categorical(values, dtype=dtype)
@@ -515,11 +536,11 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         """The :class:`_Summary` of ``X`` (unweighted, unsmoothed), checked against this model."""
         check_is_fitted(self)
         frame = self._frame(X, reset=False)
-        if not isinstance(X, pd.DataFrame):
+        if not is_frame(X):
             frame = pd.DataFrame(frame.to_numpy(), copy=False)
         for j, name in enumerate(frame.columns):
             self._check_column(j, name, frame.iloc[:, j])
-        if self._input_frame and isinstance(X, pd.DataFrame):
+        if self._input_frame and is_frame(X):
             # align the dtypes of declared categories so both margins list them
             frame = frame.copy()
             for j, name in enumerate(frame.columns):
@@ -557,7 +578,7 @@ def marginal_distances(syn, real, numeric="ks"):
     for j, kind in enumerate(syn.column_kinds_):
         la, pa = syn.categories_[j], syn.probabilities_[j]
         lb, pb = real.categories_[j], real.probabilities_[j]
-        if kind == _NUMERIC:
+        if kind in _ORDERED:
             out.append(_numeric_distance(la, pa, lb, pb, numeric))
         else:
             a, b = aligned(la, pa, lb, pb)
@@ -584,3 +605,19 @@ def reference_summary(model, X):
     with: the margins and the correlation of ``X``.
     """
     return model._reference(X)
+
+
+def sampled_fidelity(model, X):
+    """Fidelity score of a fitted synthesizer without exact margins: greater is better.
+
+    Minus the sum of the marginal and association distances (the kernels of
+    :func:`skrecursive.metrics.marginal_distance` and
+    :func:`skrecursive.metrics.association_distance`) between ``len(X)`` rows
+    drawn from ``model`` with ``random_state=0``, so the score is
+    reproducible, and the rows ``X``: the ``score`` of the synthesizers that
+    only sample, as :meth:`GaussianCopula.score` is for the copula.
+    """
+    synthetic = model.sample(X.shape[0], random_state=0)
+    syn = GaussianCopula().fit(synthetic)
+    real = reference_summary(syn, X)
+    return -(float(np.mean(marginal_distances(syn, real))) + association_gap(syn, real))

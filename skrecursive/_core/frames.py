@@ -18,6 +18,8 @@ __all__ = [
     "concat_frame_rows",
     "frame_missing_columns",
     "frame_infinite_columns",
+    "pandas_frame",
+    "native_frame_like",
 ]
 
 
@@ -172,3 +174,71 @@ def frame_infinite_columns(X):
         *((nw.col(c).is_finite() | nw.col(c).is_nan()).fill_null(True).all() for c in floats)
     ).row(0)
     return [c for c, ok in zip(floats, finite, strict=True) if not ok]
+
+
+def pandas_frame(X):
+    """A dataframe of any library narwhals supports as a pandas DataFrame, column by column.
+
+    pandas frames are returned as they are. Other libraries' columns become
+    the pandas column that holds the same values: categorical and enum
+    columns a ``Categorical`` with the same categories, strings an ``object``
+    column, integers and booleans with nulls the nullable ``Int64`` and
+    ``boolean``, datetimes ``datetime64``; a null is a missing value. No
+    pyarrow is needed. :func:`native_frame_like` converts back.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from skrecursive._core.frames import pandas_frame
+    >>> df = pl.DataFrame({"c": pl.Series(["b", None], dtype=pl.Enum(["a", "b"])),
+    ...                    "n": [1, None]})
+    >>> out = pandas_frame(df)
+    >>> list(out["c"].cat.categories), str(out["n"].dtype)
+    (['a', 'b'], 'Int64')
+    """
+    import pandas as pd
+
+    if isinstance(X, pd.DataFrame):
+        return X
+    frame = _frame(X)
+    data = {}
+    for name in frame.columns:
+        s = frame.get_column(name)
+        dtype = s.dtype
+        missing = s.is_null().to_numpy().astype(bool)
+        if dtype in (nw.Categorical, nw.Enum):
+            values = pd.Categorical(s.to_numpy().astype(object),
+                                    categories=s.cat.get_categories().to_list())
+        elif dtype == nw.String or dtype == nw.Object:
+            values = s.to_numpy().astype(object)
+            values[missing] = None
+        elif (dtype.is_integer() or dtype == nw.Boolean) and missing.any():
+            values = pd.array(s.to_list(), dtype="boolean" if dtype == nw.Boolean else "Int64")
+        elif dtype.is_float():
+            values = s.to_numpy().astype(float)
+            values[missing] = np.nan
+        else:
+            values = s.to_numpy()
+        data[name] = values
+    return pd.DataFrame(data, columns=list(frame.columns))
+
+
+def native_frame_like(df, template):
+    """The pandas DataFrame ``df`` in the library and dtypes of dataframe ``template``.
+
+    The inverse of :func:`pandas_frame`: ``df`` is returned unchanged when
+    ``template`` is a pandas frame; otherwise every column is rebuilt with
+    ``template``'s dtype, missing values as nulls.
+    """
+    import pandas as pd
+
+    if isinstance(template, pd.DataFrame):
+        return df
+    frame = _frame(template)
+    backend = nw.get_native_namespace(frame)
+    columns = []
+    for name, dtype in frame.schema.items():
+        col = df[name]
+        values = col.astype(object).where(col.notna(), None).tolist()
+        columns.append(nw.new_series(name, values, dtype, backend=backend).to_frame())
+    return nw.concat(columns, how="horizontal").to_native()

@@ -45,6 +45,7 @@ __all__ = [
     "metadata_router",
     "route_fit_params",
     "warn_resampling",
+    "resample_indices",
     "fit_weighted",
 ]
 
@@ -258,6 +259,33 @@ def route_fit_params(owner, method, fit_params, n_samples):
     return dict(routed.estimator.fit)
 
 
+def resample_indices(sample_weight, n_samples, rng, method="multinomial"):
+    """Row positions of a resample in proportion to ``sample_weight``: weights made counts.
+
+    ``"multinomial"``: ``n_samples`` independent draws with probabilities
+    ``sample_weight / sum``. ``"systematic"``: one uniform offset ``u`` and the
+    rows hit by ``(u + i) / n_samples``, ``i = 0 .. n_samples - 1``, on the
+    cumulative probabilities, so row ``i`` appears ``floor`` or ``ceil`` of
+    ``n_samples p_i`` times (the same expectation, far less variance); the
+    positions are returned in a random order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrecursive._core.weights import resample_indices
+    >>> idx = resample_indices(np.array([1.0, 3.0]), 8, np.random.RandomState(0), "systematic")
+    >>> np.bincount(idx).tolist()
+    [2, 6]
+    """
+    p = sample_weight / sample_weight.sum()
+    if method == "multinomial":
+        return rng.choice(len(p), size=n_samples, replace=True, p=p)
+    cum = np.cumsum(p)
+    points = (rng.random_sample() + np.arange(n_samples)) / n_samples
+    idx = np.minimum(np.searchsorted(cum / cum[-1], points, side="right"), len(p) - 1)
+    return rng.permutation(idx)
+
+
 def fit_weighted(estimator, X, y, sample_weight, routing, rng, take_rows, fit_params=None):
     """Fit ``estimator`` on ``(X, y)`` with per-row ``sample_weight``.
 
@@ -286,8 +314,7 @@ def fit_weighted(estimator, X, y, sample_weight, routing, rng, take_rows, fit_pa
         return estimator.fit(*args, **fit_params)
     if routing is not None:
         return estimator.fit(*args, **{routing: sample_weight}, **fit_params)
-    p = sample_weight / sample_weight.sum()
-    idx = rng.choice(len(sample_weight), size=len(sample_weight), replace=True, p=p)
+    idx = resample_indices(sample_weight, len(sample_weight), rng)
     X_res = take_rows(X, idx)
     args = (X_res,) if y is None else (X_res, take_rows(y, idx))
     return estimator.fit(*args, **fit_params)

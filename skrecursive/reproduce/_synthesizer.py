@@ -71,14 +71,19 @@ class _HeldOutScorers:
             self._rows, self._reference = X, GaussianCopula().fit(X)
         return self._reference
 
+    def _draws(self, X):
+        # a GaussianCopula is measured exactly; another synthesizer on as many rows as X
+        return {"n_samples": len(X), "random_state": self.random_state}
+
     def scoring(self):
         """Scores, greater is better (the table turns the two back into distances)."""
         return {
             "marginal_distance": lambda est, X: neg_marginal_distance_scorer(
-                est, self._real(X)),
+                est, self._real(X), **self._draws(X)),
             "association_distance": lambda est, X: neg_association_distance_scorer(
-                est, self._real(X)),
-            "category_coverage": lambda est, X: category_coverage(est, self._real(X)),
+                est, self._real(X), **self._draws(X)),
+            "category_coverage": lambda est, X: category_coverage(est, self._real(X),
+                                                                  **self._draws(X)),
             # train on n_real synthetic rows, as many as one real batch; test on real rows
             "utility_accuracy": functools.partial(synthetic_utility, target="income",
                                                   n_samples=self.n_real,
