@@ -893,6 +893,13 @@ def audit(data, *, target=None, synthesizer="copula", weight_column=None, n_gene
     >>> round(result.answer["recommended_weight"], 3)
     0.618
     """
+    return _execute(_plan(**locals()))
+
+
+def _plan(*, data, target, synthesizer, weight_column, n_generations, n_repeats, n_real, k,
+          n_validation, curve_weights, curve_repeats, n_memorisation, n_reference, random_state,
+          n_jobs, verbose):
+    """Every check and the pilot of :func:`audit`, before any loop runs; prints the estimate."""
     start = time.perf_counter()
     check_args("audit", {
         "n_generations": [Interval(Integral, 1, None, closed="left")],
@@ -951,6 +958,25 @@ def audit(data, *, target=None, synthesizer="copula", weight_column=None, n_gene
               f"{1e3 * pilot['measure']:.0f} ms; expect about {_duration(expected)} on "
               f"{workers} worker(s)", flush=True)
 
+    return {"start": start, "data": data, "table": table, "weights": weights, "model": model,
+            "name": name, "spec": spec, "curve_labels": curve_labels,
+            "curve_repeats": curve_repeats, "n_repeats": n_repeats, "n_jobs": n_jobs,
+            "verbose": verbose, "expected": expected, "workers": workers, "k": k,
+            "dropped": dropped, "numeric": numeric, "weight_column": weight_column}
+
+
+def _execute(plan):
+    """The loops, the weight curve and the summaries of a checked :func:`_plan`."""
+    start, data, table, weights, model = (plan[key] for key in (
+        "start", "data", "table", "weights", "model"))
+    spec, n_repeats, n_jobs, verbose = (plan[key] for key in (
+        "spec", "n_repeats", "n_jobs", "verbose"))
+    curve_labels, curve_repeats, expected = (plan[key] for key in (
+        "curve_labels", "curve_repeats", "expected"))
+    n_generations, n_real, n_synthetic = (spec[key] for key in (
+        "n_generations", "n_real", "n_synthetic"))
+    n_rows, n_validation, random_state = len(table), spec["n_validation"], spec["seed"]
+    target, scoring, numeric = spec["target"], spec["scoring"], plan["numeric"]
     cells = [(label, r) for r in range(n_repeats) for label in SYNTHESIZER_LOOPS]
     calls = [(_one_loop, (table, weights, model, label, r, spec), {}) for label, r in cells]
     runs = run_in_order(calls, n_jobs=n_jobs, progress=verbose >= 2, desc="audit loops")
@@ -993,16 +1019,16 @@ def audit(data, *, target=None, synthesizer="copula", weight_column=None, n_gene
 
     settings = {
         "table": data if isinstance(data, (str, os.PathLike)) else "a data frame",
-        "synthesizer": name, "target": target, "scoring": scoring,
-        "weight_column": weight_column, "n_rows": n_rows, "n_columns": table.shape[1],
+        "synthesizer": plan["name"], "target": target, "scoring": scoring,
+        "weight_column": plan["weight_column"], "n_rows": n_rows, "n_columns": table.shape[1],
         "n_numeric": len(numeric), "n_missing": int(table.isna().sum().sum()),
-        "rows_dropped": dropped, "n_generations": int(n_generations),
+        "rows_dropped": plan["dropped"], "n_generations": int(n_generations),
         "n_repeats": int(n_repeats), "curve_repeats": int(curve_repeats),
-        "n_real": int(n_real), "n_synthetic": int(n_synthetic), "k": float(k),
-        "n_validation": int(n_validation), "n_memorisation": int(n_memorisation),
+        "n_real": int(n_real), "n_synthetic": int(n_synthetic), "k": float(plan["k"]),
+        "n_validation": int(n_validation), "n_memorisation": spec["n_memorisation"],
         "n_reference": spec["n_reference"], "seed": int(random_state),
         "metrics": spec["metrics"], "expected_seconds": float(expected),
-        "seconds": float(seconds), "workers": workers, "version": __version__,
+        "seconds": float(seconds), "workers": plan["workers"], "version": __version__,
     }
     settings["table"] = os.fspath(settings["table"])
     if verbose:
