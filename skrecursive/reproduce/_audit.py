@@ -339,6 +339,12 @@ class _Measure:
         return {f"m_{name}": value for name, value in out.items()}
 
 
+def _not_scored(estimator, X):
+    """The loops hold out no rows of their own (the monitor measures every generation): this
+    scorer is never called, and spares a synthesizer without ``score`` the loop's demand."""
+    return 0.0
+
+
 def _one_loop(table, weights, synthesizer, label, repeat, spec):
     """One (loop, repeat): the weight and every metric per generation, as arrays."""
     seed = spec["seed"]
@@ -352,7 +358,7 @@ def _one_loop(table, weights, synthesizer, label, repeat, spec):
     est = RecursiveDensityEstimator(
         synthesizer, n_generations=spec["n_generations"], n_real=spec["n_real"],
         n_synthetic=spec["n_synthetic"], weight=SYNTHESIZER_LOOPS[label],
-        validation_fraction=0.0, monitor=measure,
+        validation_fraction=0.0, scoring=_not_scored, monitor=measure,
         random_state=np.random.RandomState([seed, repeat]).randint(2**31 - 1))
     with threadpool_limits(1):  # small BLAS problems: threads only oversubscribe the cores
         est.fit(take[train].reset_index(drop=True),
@@ -373,7 +379,12 @@ class _CurveScore:
     def __call__(self, estimator, X, sample_weight=None):
         if X is not self._rows:  # every generation of a fit is scored on the same rows
             self._rows, self._real = X, GaussianCopula().fit(X, sample_weight=sample_weight)
-        return -marginal_distance(estimator, self._real)
+        model = estimator
+        while not isinstance(model, GaussianCopula) and hasattr(model, "estimator_"):
+            model = model.estimator_
+        if not isinstance(model, GaussianCopula):  # measured on as many rows as held out
+            model = sample_rows(estimator, len(X), np.random.RandomState(0))
+        return -marginal_distance(model, self._real)
 
 
 def _baseline(table, spec, repeat):
@@ -584,12 +595,15 @@ class AuditResult:
             row = self.summary[(self.summary["loop"] == label)
                                & (self.summary["metric"] == HEADLINE)].iloc[0]
             worse = "worse" if row["diff_to_optimal"] > 0 else "better"
+            beyond = abs(row["diff_to_optimal"]) > _Z * row["diff_se"]
             lines.append(
                 f"<li><b>{esc(label)}</b> (w = {cell(label, HEADLINE, 'weight')}): marginal "
                 f"distance {cell(label, HEADLINE, 'mean')} at generation {last}, against "
                 f"{cell('w*', HEADLINE, 'mean')} at the optimal weight: {worse} by "
                 f"{cell(label, HEADLINE, 'diff_to_optimal')} "
-                f"(paired standard error {cell(label, HEADLINE, 'diff_se')}).</li>")
+                f"(paired standard error {cell(label, HEADLINE, 'diff_se')}; "
+                + ("more than two standard errors: a real difference" if beyond else
+                   "within two standard errors: more repeats would tell") + ").</li>")
         inside = self.curve[self.curve["within_error"]]
         lo, hi = inside.index.min(), inside.index.max()
 
@@ -1068,7 +1082,7 @@ def _pilot(table, weights, model, spec):
     # two generations of the loop itself: its own checks of the table run too
     est = RecursiveDensityEstimator(model, n_generations=1, n_real=spec["n_real"],
                                     n_synthetic=spec["n_synthetic"], validation_fraction=0.0,
-                                    random_state=spec["seed"])
+                                    scoring=_not_scored, random_state=spec["seed"])
     start = time.perf_counter()
     try:
         with threadpool_limits(1):

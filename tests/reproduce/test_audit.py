@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
 
 from skrecursive import GaussianCopula, RecursiveDensityEstimator, optimal_weight
 from skrecursive.reproduce import AUDIT_OUTPUTS, audit, available_synthesizers, read_table
@@ -257,3 +259,30 @@ def test_the_answer_agrees_with_the_theory():
     for loop in ("w=0", "naive"):
         row = summary.loc[(loop, "marginal")]
         assert row["diff_to_optimal"] > 2 * row["diff_se"], (loop, row)
+
+
+class RowCopier(BaseEstimator):
+    """A 'synthesizer' that draws training rows: it memorises everything."""
+
+    def fit(self, X, y=None, sample_weight=None):
+        self.rows_ = X.reset_index(drop=True)
+        w = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
+        self.p_ = w / w.sum()
+        return self
+
+    def sample(self, n_samples=1, random_state=None):
+        rng = check_random_state(random_state)
+        idx = rng.choice(len(self.rows_), size=n_samples, p=self.p_)
+        return self.rows_.iloc[idx].reset_index(drop=True)
+
+
+def test_any_estimator_with_fit_and_sample_and_its_memorisation():
+    # every training row is searched for the closest one
+    res = audit(mixed_table(300, seed=3), synthesizer=RowCopier(),
+                **{**FAST, "n_reference": 10_000})
+    assert res.settings["synthesizer"] == "RowCopier"
+    # every row it draws, in every loop, is a training row (copies of copies included)
+    assert (res.results["copy_rate"] == 1.0).all()
+    assert (res.results["dcr"] == 0.0).all()
+    baseline = res.summary[res.summary["loop"] == "held-out real rows"].set_index("metric")
+    assert baseline.loc["copy_rate", "mean"] < 0.5 and baseline.loc["dcr", "mean"] > 0
