@@ -14,7 +14,7 @@ are left as they were, every file being replaced atomically).
 import sys
 import time
 
-from ._common import DEFAULT_JOBS, RunOutputs, _jobs, number, progress
+from ._common import RunOutputs, add_run_options, number, progress
 from ._errors import CLIError
 
 __all__ = ["configure", "run"]
@@ -47,30 +47,22 @@ def configure(parser):
     parser.add_argument("--validation", type=number(int, low=10), default=None, metavar="V",
                         help="held-out real rows per repeat (default: 2000, or a quarter of "
                         "the rows if fewer)")
-    parser.add_argument("--out", default="./skrecursive-audit/", metavar="DIR",
-                        help="output folder (default ./skrecursive-audit/); files are replaced "
-                        "atomically and never written through a symbolic link")
-    parser.add_argument("--jobs", type=_jobs, default=DEFAULT_JOBS, metavar="J",
-                        help=f"parallel worker processes (default {DEFAULT_JOBS}: all cores); "
-                        "results do not depend on it")
-    parser.add_argument("--seed", type=number(int, low=0), default=0, metavar="S",
-                        help="random seed, an integer >= 0 (default 0)")
-    parser.add_argument("--quiet", action="store_true",
-                        help="no progress bar (it is shown only when stderr is a terminal)")
+    add_run_options(parser, out="./skrecursive-audit/")
 
 
 def run(args):
-    from ..reproduce._audit import AUDIT_OUTPUTS, _execute, _plan
+    from ..reproduce import AUDIT_OUTPUTS, plan_audit
 
+    if args.resume:
+        raise CLIError("--resume: the audit keeps no checkpoint (its default run takes about a "
+                       "minute); run it again without --resume")
     start = time.perf_counter()
     try:
-        plan = _plan(data=args.table, target=args.target, synthesizer=args.synthesizer,
-                     weight_column=args.weights, n_generations=args.generations,
-                     n_repeats=args.repeats, n_real=args.n, k=args.k,
-                     n_validation=args.validation, curve_weights=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0),
-                     curve_repeats=None, n_memorisation=100, n_reference=5000,
-                     random_state=args.seed, n_jobs=args.jobs,
-                     verbose=2 if progress(args) else 1)
+        plan = plan_audit(args.table, target=args.target, synthesizer=args.synthesizer,
+                          weight_column=args.weights, n_generations=args.generations,
+                          n_repeats=args.repeats, n_real=args.n, k=args.k,
+                          n_validation=args.validation, random_state=args.seed,
+                          n_jobs=args.jobs, verbose=2 if progress(args) else 1)
     except (ValueError, TypeError) as exc:
         raise CLIError(str(exc)) from None
     outputs = RunOutputs(args.out, list(AUDIT_OUTPUTS))
@@ -78,9 +70,15 @@ def run(args):
     import matplotlib
 
     matplotlib.use("Agg")
+    from ._io import atomic_write
+
     try:
-        result = _execute(plan)
-        paths = result.save(outputs.folder)
+        result = plan.run()
+        paths = []
+        for name, content in result.files().items():
+            paths.append(outputs.path(name))
+            with atomic_write(paths[-1], "wb" if isinstance(content, bytes) else "w") as fh:
+                fh.write(content)
     except Exception as exc:  # noqa: BLE001 - a failed run is one line and status 1
         print(f"skrecursive audit: error: the audit failed: {type(exc).__name__}: {exc}"
               .splitlines()[0], file=sys.stderr)

@@ -37,9 +37,11 @@ from ._adult import (
 from ._audit import (
     AUDIT_OUTPUTS,
     SYNTHESIZERS,
+    AuditPlan,
     AuditResult,
     audit,
     available_synthesizers,
+    plan_audit,
     read_table,
 )
 from ._minimiser import minimiser_interval
@@ -65,10 +67,12 @@ from ._synthesizer import (
 
 __all__ = [
     "AUDIT_OUTPUTS",
+    "AuditPlan",
     "AuditResult",
     "SYNTHESIZERS",
     "audit",
     "available_synthesizers",
+    "plan_audit",
     "read_table",
     "ADULT_CLASSIFIER_LOOPS",
     "PAPER_SETTINGS",

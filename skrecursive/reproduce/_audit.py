@@ -40,8 +40,8 @@ from ..metrics import (
 )
 from ._synthesizer import SYNTHESIZER_LOOPS
 
-__all__ = ["AUDIT_OUTPUTS", "AuditResult", "SYNTHESIZERS", "audit", "available_synthesizers",
-           "read_table"]
+__all__ = ["AUDIT_OUTPUTS", "AuditPlan", "AuditResult", "SYNTHESIZERS", "audit",
+           "available_synthesizers", "plan_audit", "read_table"]
 
 #: synthesizer name -> name of its class in the ``skrecursive`` namespace. A name is
 #: available when the installed skrecursive has that class (see
@@ -671,11 +671,33 @@ class AuditResult:
             version=esc(s["version"]),
         )
 
+    def files(self):
+        """The content of every output file: ``{name: str or bytes}``, in :data:`AUDIT_OUTPUTS`.
+
+        CSV files and the HTML page as text, figures as PNG bytes (drawn and
+        closed here).
+        """
+        import matplotlib.pyplot as plt
+
+        figures = self.figures()
+        try:
+            pngs = _png_bytes(figures)
+        finally:
+            for fig in figures.values():
+                plt.close(fig)
+        tables = {"audit.csv": self.results, "audit_summary.csv": self.summary,
+                  "audit_weight_curve.csv": self.curve}
+        content = {name: table.to_csv(index=False, lineterminator="\n")
+                   for name, table in tables.items()}
+        content.update(pngs)
+        content["audit.html"] = self.to_html(pngs)
+        return {name: content[name] for name in AUDIT_OUTPUTS}
+
     def save(self, folder):
         """Write the CSV files, the PNG figures and ``audit.html`` to ``folder``.
 
-        Every file is written atomically (a temporary file renamed into place);
-        a symbolic link at a target is refused, never followed.
+        ``skrecursive audit`` writes the same files atomically, refusing
+        symbolic links.
 
         Parameters
         ----------
@@ -687,34 +709,18 @@ class AuditResult:
         paths : list of str
             The files written, in the order of :data:`AUDIT_OUTPUTS`.
         """
-        import matplotlib.pyplot as plt
-
-        from .._utils.io import atomic_write, check_target, prepare_output_dir
-
         folder = os.fspath(folder)
-        prepare_output_dir(folder)
-        paths = [os.path.join(folder, name) for name in AUDIT_OUTPUTS]
-        for path in paths:
-            check_target(path)
-        figures = self.figures()
-        try:
-            pngs = _png_bytes(figures)
-        finally:
-            for fig in figures.values():
-                plt.close(fig)
-        tables = {"audit.csv": self.results, "audit_summary.csv": self.summary,
-                  "audit_weight_curve.csv": self.curve}
-        page = self.to_html(pngs)
-        for name, path in zip(AUDIT_OUTPUTS, paths, strict=True):
-            if name in tables:
-                with atomic_write(path) as fh:
-                    tables[name].to_csv(fh, index=False, lineterminator="\n")
-            elif name in pngs:
-                with atomic_write(path, "wb") as fh:
-                    fh.write(pngs[name])
+        os.makedirs(folder, exist_ok=True)
+        paths = []
+        for name, content in self.files().items():
+            path = os.path.join(folder, name)
+            if isinstance(content, bytes):
+                with open(path, "wb") as fh:
+                    fh.write(content)
             else:
-                with atomic_write(path) as fh:
-                    fh.write(page)
+                with open(path, "w", encoding="utf-8", newline="") as fh:
+                    fh.write(content)
+            paths.append(path)
         return paths
 
 
@@ -909,13 +915,61 @@ def audit(data, *, target=None, synthesizer="copula", weight_column=None, n_gene
     >>> round(result.answer["recommended_weight"], 3)
     0.618
     """
-    return _execute(_plan(**locals()))
+    return plan_audit(**locals()).run()
 
 
-def _plan(*, data, target, synthesizer, weight_column, n_generations, n_repeats, n_real, k,
-          n_validation, curve_weights, curve_repeats, n_memorisation, n_reference, random_state,
-          n_jobs, verbose):
-    """Every check and the pilot of :func:`audit`, before any loop runs; prints the estimate."""
+class AuditPlan:
+    """A checked, piloted audit, ready to run: :func:`plan_audit` makes it.
+
+    Attributes
+    ----------
+    expected_seconds : float
+        The estimated duration of :meth:`run`, from the pilot's timings.
+    settings : dict
+        The checked settings.
+    """
+
+    def __init__(self, state):
+        self._state = state
+        self.expected_seconds = state["expected"]
+        self.settings = {key: state[key] for key in ("name", "n_repeats", "curve_repeats",
+                                                     "workers", "k", "weight_column")}
+        self.settings.update(state["spec"])
+
+    def run(self):
+        """Run the loops and the weight curve.
+
+        Returns
+        -------
+        result : AuditResult
+        """
+        return _execute(self._state)
+
+
+def plan_audit(data, *, target=None, synthesizer="copula", weight_column=None,
+               n_generations=10, n_repeats=3, n_real=None, k=1.0, n_validation=None,
+               curve_weights=CURVE_WEIGHTS, curve_repeats=None, n_memorisation=100,
+               n_reference=5000, random_state=0, n_jobs=None, verbose=0):
+    """Every check and the pilot of :func:`audit`, without running it.
+
+    Reads and checks the table and every argument, then tries the synthesizer
+    and every metric once on the table, which raises now what the run would
+    raise and times a generation. ``skrecursive audit`` uses it to refuse bad
+    input before writing anything and to print the estimated duration.
+
+    Parameters
+    ----------
+    data, target, synthesizer, weight_column, n_generations, n_repeats, n_real, k, \
+n_validation, curve_weights, curve_repeats, n_memorisation, n_reference, random_state, \
+n_jobs, verbose
+        As in :func:`audit`.
+
+    Returns
+    -------
+    plan : AuditPlan
+        ``plan.expected_seconds``; ``plan.run()`` returns the
+        :class:`AuditResult` that :func:`audit` would.
+    """
     start = time.perf_counter()
     check_args("audit", {
         "n_generations": [Interval(Integral, 1, None, closed="left")],
@@ -974,15 +1028,16 @@ def _plan(*, data, target, synthesizer, weight_column, n_generations, n_repeats,
               f"{1e3 * pilot['measure']:.0f} ms; expect about {_duration(expected)} on "
               f"{workers} worker(s)", flush=True)
 
-    return {"start": start, "data": data, "table": table, "weights": weights, "model": model,
+    state = {"start": start, "data": data, "table": table, "weights": weights, "model": model,
             "name": name, "spec": spec, "curve_labels": curve_labels,
             "curve_repeats": curve_repeats, "n_repeats": n_repeats, "n_jobs": n_jobs,
             "verbose": verbose, "expected": expected, "workers": workers, "k": k,
             "dropped": dropped, "numeric": numeric, "weight_column": weight_column}
+    return AuditPlan(state)
 
 
 def _execute(plan):
-    """The loops, the weight curve and the summaries of a checked :func:`_plan`."""
+    """The loops, the weight curve and the summaries of a checked :func:`plan_audit`."""
     start, data, table, weights, model = (plan[key] for key in (
         "start", "data", "table", "weights", "model"))
     spec, n_repeats, n_jobs, verbose = (plan[key] for key in (
