@@ -50,7 +50,7 @@ def _run_theory(args):
 
 
 def _subcommands():
-    from . import _adult, _reproduce
+    from . import _adult, _audit, _reproduce
 
     return {
         "theory": (
@@ -68,6 +68,12 @@ def _subcommands():
             "run the paper's simulation scenarios, writing CSV files and figures",
             _reproduce.configure,
             _reproduce.run,
+        ),
+        "audit": (
+            "will a synthesizer collapse on your table? the recursive loop at w = 0, naive, "
+            "w* and real only, with a weight curve and an HTML report",
+            _audit.configure,
+            _audit.run,
         ),
     }
 

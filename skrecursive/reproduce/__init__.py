@@ -18,6 +18,10 @@ stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
   :class:`~skrecursive.GaussianCopula`, :func:`adult_synthesizer`, with
   :func:`summarize_adult_synthesizer` and :func:`plot_adult_synthesizer`.
 
+* The collapse audit of any synthesizer on the user's own table,
+  :func:`audit`, returning an :class:`AuditResult` that writes CSV files,
+  figures and a self-contained HTML report.
+
 Every function returns one row per (weight, repeat) or per generation, so any
 summary, interval or plot can be computed from it. The ``skrecursive adult``
 and ``skrecursive reproduce`` commands call them.
@@ -29,6 +33,16 @@ from ._adult import (
     adult_classifier,
     adult_logistic,
     plot_adult,
+)
+from ._audit import (
+    AUDIT_OUTPUTS,
+    SYNTHESIZERS,
+    AuditPlan,
+    AuditResult,
+    audit,
+    available_synthesizers,
+    plan_audit,
+    read_table,
 )
 from ._minimiser import minimiser_interval
 from ._scenarios import (
@@ -52,6 +66,14 @@ from ._synthesizer import (
 )
 
 __all__ = [
+    "AUDIT_OUTPUTS",
+    "AuditPlan",
+    "AuditResult",
+    "SYNTHESIZERS",
+    "audit",
+    "available_synthesizers",
+    "plan_audit",
+    "read_table",
     "ADULT_CLASSIFIER_LOOPS",
     "PAPER_SETTINGS",
     "SCENARIO2_WEIGHTS",
