@@ -92,6 +92,35 @@ def _as_samples(X, name):
     return X
 
 
+def _cdf_values(cdf, x, name):
+    """``cdf(x)`` checked: one finite value in [0, 1] per point, or a ValueError naming ``name``.
+
+    A distance computed from CDF values outside [0, 1] (or NaN) would be a
+    number with no meaning, so it is never returned.
+    """
+    n = x.shape[0]
+    try:
+        values = np.asarray(cdf(x), dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{name} must return numbers, the distribution function at each point; calling "
+            f"it on {n} points raised {type(exc).__name__}: {exc}"
+        ) from exc
+    if values.shape not in ((n,), (n, 1)):
+        raise ValueError(
+            f"{name} must return one value per point: called on {n} points it returned an "
+            f"array of shape {values.shape}."
+        )
+    values = values.reshape(n)
+    bad = ~(np.isfinite(values) & (values >= 0.0) & (values <= 1.0))
+    if bad.any():
+        raise ValueError(
+            f"{name} must return probabilities in [0, 1] (a distribution function); it "
+            f"returned {float(values[bad][0])!r} at {int(bad.sum())} of {n} points."
+        )
+    return values
+
+
 def _as_cdf(obj):
     cdf = getattr(obj, "cdf", None)
     if callable(cdf):
@@ -181,14 +210,15 @@ def cramer_von_mises(model_or_samples, reference, weights=None):
                 "A continuous reference (an object with cdf) is supported in one dimension "
                 f"only; the model has {atoms.shape[1]} features. Pass reference samples."
             )
-        u = np.asarray(ref_cdf(atoms[:, 0]), dtype=float)
+        u = _cdf_values(ref_cdf, atoms[:, 0], "The reference's cdf")
         return float(cramer_von_mises_batch(u, w))
 
     R = _as_samples(reference, "reference")
     model = _unwrap(model_or_samples)
     model_cdf = None if hasattr(model, "atoms_") else _as_cdf(model)
     if model_cdf is not None:
-        F_model = np.asarray(model_cdf(R[:, 0] if R.shape[1] == 1 else R), dtype=float)
+        F_model = _cdf_values(model_cdf, R[:, 0] if R.shape[1] == 1 else R,
+                              "The cdf of model_or_samples")
     else:
         atoms, w = _atoms(model_or_samples, weights)
         if atoms.shape[1] != R.shape[1]:
@@ -219,10 +249,28 @@ def _probability_columns(obj, name):
                 f"list of them (one per column); got an array of shape {arr.shape}."
             )
         columns = [arr]
-    for p in columns:
-        if p.size == 0 or not np.all(np.isfinite(p)) or np.any(p < 0):
-            raise ValueError(f"{name} must hold finite non-negative probabilities.")
+    for j, p in enumerate(columns):
+        _check_probabilities(p, name if len(columns) == 1 else f"{name}[{j}]")
     return [(None, p) for p in columns]
+
+
+#: how far from 1 the sum of a probability vector may be (rounding of its entries)
+_SUM_TOLERANCE = 1e-6
+
+
+def _check_probabilities(p, name):
+    """Refuse a vector that is not a probability vector: finite, non-negative, summing to 1."""
+    if p.ndim != 1 or p.size == 0:
+        raise ValueError(f"{name} must be a non-empty probability vector; got shape {p.shape}.")
+    if not np.all(np.isfinite(p)) or np.any(p < 0):
+        raise ValueError(
+            f"{name} must hold finite non-negative probabilities; got {p.tolist()[:10]}."
+        )
+    if not abs(p.sum() - 1.0) <= _SUM_TOLERANCE:
+        raise ValueError(
+            f"{name} must sum to 1 (a probability vector); it sums to {p.sum():.6g}. Normalise "
+            "it (p / p.sum()) if it holds counts or frequencies."
+        )
 
 
 def distribution_mse(model_or_probabilities, reference):
@@ -820,14 +868,27 @@ def synthetic_utility(model_or_rows, X, y=None, *, target, estimator=None,
                     f"The target column {target!r} is not a column of {name}; its columns are "
                     f"{list(table.columns)}."
                 )
-            return table.drop(columns=[target]), table[target].to_numpy()
+            return table.drop(columns=[target]), checked_target(table[target].to_numpy(), name)
         arr = np.asarray(table)
-        if not isinstance(target, (int, np.integer)) or not -arr.shape[1] <= target < arr.shape[1]:
+        if arr.ndim != 2:
+            raise ValueError(f"{name} must be a 2-D table of rows; got shape {arr.shape}.")
+        if (not isinstance(target, (int, np.integer)) or isinstance(target, (bool, np.bool_))
+                or not -arr.shape[1] <= target < arr.shape[1]):
             raise ValueError(
                 f"The target column {target!r} is not a column index of {name}, which has "
-                f"{arr.shape[1]} columns."
+                f"{arr.shape[1]} columns: with arrays, target is an int position."
             )
-        return np.delete(arr, target, axis=1), arr[:, target]
+        return np.delete(arr, target, axis=1), checked_target(arr[:, target], name)
+
+    def checked_target(values, name):
+        missing = pd.isna(values)
+        if missing.any():
+            raise ValueError(
+                f"The target column {target!r} of {name} holds {int(missing.sum())} missing "
+                "value(s); every row needs a label to train on or to be scored against: drop "
+                "those rows first."
+            )
+        return values
 
     X_real, y_real = split(X, "X")
     X_syn, y_syn = split(rows, "the synthetic rows")

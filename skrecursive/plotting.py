@@ -440,9 +440,22 @@ class WeightCurveDisplay:
             raise ValueError(f"confidence must be a float in (0, 1); got {confidence!r}.")
         if len(df) == 0:
             raise ValueError("df has no rows.")
-        data = df[[weight_col, error_col]].astype(float)
-        if data.isna().to_numpy().any():
-            raise ValueError(f"Columns {weight_col!r} and {error_col!r} must not hold NaN.")
+        try:
+            data = df[[weight_col, error_col]].astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"Columns {weight_col!r} and {error_col!r} of df must hold numbers; got dtypes "
+                f"{df[weight_col].dtype} and {df[error_col].dtype}."
+            ) from None
+        values = data.to_numpy()
+        if not np.isfinite(values).all():
+            bad = [c for c, ok in zip(data.columns, np.isfinite(values).all(axis=0),
+                                      strict=True) if not ok]
+            raise ValueError(
+                f"Columns {weight_col!r} and {error_col!r} must hold finite numbers; {bad} "
+                "holds NaN or infinity (a diverged or failed run): drop those rows, e.g. "
+                f"df[np.isfinite(df[{error_col!r}])], and say how many beside the figure."
+            )
         if greater_is_better:  # minus a score is an error: the marker goes to its largest mean
             data[error_col] = -data[error_col]
         if error_name is None:

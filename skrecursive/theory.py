@@ -34,12 +34,36 @@ import numpy as np
 
 from ._core.strategies import get_strategy
 from ._core.weight_rule import RATIO, naive_weight, optimal_weight, scalar_or_array
-from ._utils.validation import ArrayOf, Interval, check_args
+from ._utils.validation import ArrayOf, Interval, array_bytes, check_args, check_memory
 
 __all__ = ["optimal_weight", "naive_weight", "limiting_risk", "risk_trajectory"]
 
 _WEIGHT = [ArrayOf(Interval(Real, 0, 1, closed="both"))]
 _GENERATIONS = [Interval(Integral, 0, None, closed="left")]
+#: arrays of the broadcast shape a closed form holds at once (inputs, temporaries, result)
+_COPIES = 4
+
+
+def _broadcast(function, w, k, n_rows=1):
+    """``w`` and ``k`` as float arrays of their common shape, checked before any work.
+
+    Shapes that do not broadcast are refused naming both arguments, and a
+    result (``n_rows`` arrays of the broadcast shape) that cannot fit in
+    memory is refused before it is allocated.
+    """
+    w, k = np.asarray(w, dtype=float), np.asarray(k, dtype=float)
+    try:
+        shape = np.broadcast_shapes(w.shape, k.shape)
+    except ValueError:
+        raise ValueError(
+            f"The 'w' and 'k' parameters of {function} must broadcast against each other "
+            f"(numpy's rules); got shapes {w.shape} and {k.shape}."
+        ) from None
+    out_shape = (n_rows, *shape) if n_rows > 1 else shape
+    sizes = f"n_generations={n_rows - 1}, " if n_rows > 1 else ""
+    check_memory(array_bytes(n_rows, *shape, _COPIES),
+                 f"{function} with {sizes}an output of shape {out_shape}")
+    return np.broadcast_arrays(w, k)
 
 
 def limiting_risk(w, k, *, strategy="fresh"):
@@ -87,7 +111,7 @@ def limiting_risk(w, k, *, strategy="fresh"):
     """
     check_args("limiting_risk", {"w": _WEIGHT, "k": RATIO}, locals())
     strategy = get_strategy(strategy)  # the closed forms live in the registry
-    w, k = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(k, dtype=float))
+    w, k = _broadcast("limiting_risk", w, k)
     risk = strategy.limiting_risk(w, k)
     return scalar_or_array(np.asarray(risk, dtype=float))
 
@@ -146,7 +170,7 @@ def risk_trajectory(w, k, n_generations, *, strategy="fresh"):
     check_args("risk_trajectory", {"w": _WEIGHT, "k": RATIO, "n_generations": _GENERATIONS},
                locals())
     strategy = get_strategy(strategy)  # the closed forms live in the registry
-    w, k = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(k, dtype=float))
+    w, k = _broadcast("risk_trajectory", w, k, n_generations + 1)
     out = np.empty((n_generations + 1,) + w.shape)
     out[0] = 1.0
     out[1:] = strategy.risk_trajectory(w, k, n_generations)

@@ -376,7 +376,12 @@ class GaussianCopula(DensityMixin, BaseEstimator):
 
     _parameter_table = {"alpha": [Interval(Real, 0, None, closed="left")]}
 
-    score_samples = NoDensity()
+    score_samples = NoDensity(
+        "its margins are discrete distributions on the training rows' values and "
+        "categories. Measure its fidelity to rows X with score(X) (the negated sum of "
+        "skrecursive.metrics.marginal_distance and skrecursive.metrics.association_distance, "
+        "greater is better), or with those two functions separately."
+    )
 
     def __init__(self, alpha=0.0):
         self.alpha = alpha
@@ -413,6 +418,15 @@ class GaussianCopula(DensityMixin, BaseEstimator):
                     f"Column {name!r} of X was {kind} at fit time but has dtype {col.dtype}."
                 )
             return
+        if (pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)
+                and not isinstance(col.dtype, pd.CategoricalDtype)):
+            # numbers are never compared with labels as if they were categories
+            raise TypeError(
+                f"Column {name!r} of X was {kind} at fit time but has the numeric dtype "
+                f"{col.dtype}: its values cannot be compared with the fitted {kind} labels. "
+                "Give both sides the same column types (e.g. convert the numbers with "
+                ".astype(str), or the strings with pandas.to_numeric)."
+            )
         if kind == _CATEGORY:
             cats = self._input_dtypes[j].categories
             values = col.dropna()

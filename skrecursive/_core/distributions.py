@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 from scipy import linalg
 from sklearn.base import BaseEstimator, DensityMixin
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils.cvm import cramer_von_mises_samples, weighted_ecdf
@@ -24,8 +23,12 @@ from .._utils.validation import (
     Interval,
     InvalidParameterError,
     Options,
+    array_bytes,
+    check_finite_result,
+    check_memory,
     check_params,
     check_sample_weight,
+    checked_random_state,
 )
 
 __all__ = ["GaussianDensity", "EmpiricalDistribution", "CategoricalDistribution"]
@@ -38,15 +41,29 @@ def weights_or_ones(sample_weight, n_samples):
     return np.ones(n_samples) if sw is None else sw
 
 
+#: arrays of the output's size a ``sample`` call holds at once (draws, mapped
+#: values, the output): an upper estimate for the memory check
+_SAMPLE_COPIES = 4
+
+
 def sampling_start(estimator, n_samples, random_state):
-    """The checks every ``sample`` starts with: ``(n_samples as int, RandomState)``."""
+    """The checks every ``sample`` starts with: ``(n_samples as int, RandomState)``.
+
+    ``n_samples`` rows whose arrays cannot fit in memory are refused before
+    anything is drawn, as ``fit`` refuses sizes it cannot hold.
+    """
     check_is_fitted(estimator)
+    method = f"{type(estimator).__name__}.sample"
     if not Interval(Integral, 1, None, closed="left").is_satisfied_by(n_samples):
         raise InvalidParameterError(
-            f"The 'n_samples' parameter of {type(estimator).__name__}.sample must be an int "
+            f"The 'n_samples' parameter of {method} must be an int "
             f"in the range [1, inf). Got {n_samples!r} instead."
         )
-    return int(n_samples), check_random_state(random_state)
+    rng = checked_random_state(random_state, method)
+    n_features = getattr(estimator, "n_features_in_", 1)
+    check_memory(array_bytes(n_samples, n_features, _SAMPLE_COPIES),
+                 f"{method}(n_samples={n_samples}) with {n_features} feature(s)")
+    return int(n_samples), rng
 
 
 def check_frame(estimator, X, *, reset):
@@ -79,20 +96,34 @@ class NoDensityError(AttributeError, TypeError):
 
 
 class NoDensity:
-    """Descriptor standing in for ``score_samples`` on a model without a density."""
+    """Descriptor standing in for ``score_samples`` on a model without a density.
+
+    Parameters
+    ----------
+    why : str
+        What the model is instead and how to measure it, ending the message
+        (each model says what its own ``score`` is and which methods it has).
+    """
+
+    def __init__(self, why):
+        self.why = why
 
     def __get__(self, obj, owner=None):
         if obj is None:
             return self
         raise NoDensityError(
-            f"{type(obj).__name__} has no density, so score_samples is undefined: it is a "
-            "discrete distribution on the training rows. Use cdf, or measure it with "
-            "skrecursive.metrics.cramer_von_mises (its score method is the negated "
-            "Cramer-von Mises distance)."
+            f"{type(obj).__name__} has no density, so score_samples is undefined: {self.why}"
         )
 
 
 # ---------------------------------------------------------------- Gaussian
+_OVERFLOW_HINT = (
+    "the values are of order {scale}, whose squares overflow float64 (about 1.8e308). "
+    "Rescale X first, e.g. with sklearn.preprocessing.StandardScaler, or "
+    "make_pipeline(StandardScaler(), GaussianDensity()) under a meta-estimator."
+)
+
+
 class GaussianDensity(DensityMixin, BaseEstimator):
     """Multivariate normal density fitted by weighted maximum likelihood.
 
@@ -168,16 +199,19 @@ class GaussianDensity(DensityMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float64, reset=True)
         sw = weights_or_ones(sample_weight, X.shape[0])
         p = sw / sw.sum()
-        mean = p @ X
-        D = X - mean
-        if self.covariance_type == "full":
-            cov = (D * p[:, None]).T @ D
-        else:
-            var = p @ D**2
-            if self.covariance_type == "spherical":
-                var = np.full_like(var, var.mean())
-            cov = np.diag(var)
-        cov = cov + self.reg_covar * np.eye(X.shape[1])
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean = p @ X
+            D = X - mean
+            if self.covariance_type == "full":
+                cov = (D * p[:, None]).T @ D
+            else:
+                var = p @ D**2
+                if self.covariance_type == "spherical":
+                    var = np.full_like(var, var.mean())
+                cov = np.diag(var)
+            cov = cov + self.reg_covar * np.eye(X.shape[1])
+        check_finite_result(cov, "The weighted covariance of X", _OVERFLOW_HINT.format(
+            scale=f"{np.max(np.abs(X)):.3g}"))
         try:
             chol = linalg.cholesky(cov, lower=True)
         except linalg.LinAlgError:
@@ -203,9 +237,16 @@ class GaussianDensity(DensityMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        z = linalg.solve_triangular(self._chol, (X - self.mean_).T, lower=True)
-        log_det = 2.0 * np.log(np.diag(self._chol)).sum()
-        return -0.5 * (X.shape[1] * math.log(2 * math.pi) + log_det + (z**2).sum(axis=0))
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = linalg.solve_triangular(self._chol, (X - self.mean_).T, lower=True,
+                                        check_finite=False)
+            log_det = 2.0 * np.log(np.diag(self._chol)).sum()
+            out = -0.5 * (X.shape[1] * math.log(2 * math.pi) + log_det + (z**2).sum(axis=0))
+        # a normal density is positive everywhere: -inf is an overflow, never the answer
+        return check_finite_result(
+            out, "GaussianDensity.score_samples (the log density of X)",
+            _OVERFLOW_HINT.format(scale=f"{np.max(np.abs(X)):.3g}")
+            + " Rows that far from the fitted mean have a log density below -1e308.")
 
     def score(self, X, y=None):
         """Total log-likelihood of ``X`` (as :class:`~sklearn.neighbors.KernelDensity`).
@@ -235,7 +276,10 @@ class GaussianDensity(DensityMixin, BaseEstimator):
         X : ndarray of shape (n_samples, n_features)
         """
         n, rng = sampling_start(self, n_samples, random_state)
-        return self.mean_ + rng.standard_normal((n, self.mean_.shape[0])) @ self._chol.T
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = self.mean_ + rng.standard_normal((n, self.mean_.shape[0])) @ self._chol.T
+        return check_finite_result(out, "GaussianDensity.sample", _OVERFLOW_HINT.format(
+            scale=f"{np.max(np.abs(self.covariance_)):.3g} (its covariance)"))
 
 
 # -------------------------------------------------------------- empirical
@@ -277,7 +321,11 @@ class EmpiricalDistribution(DensityMixin, BaseEstimator):
     (4, 1)
     """
 
-    score_samples = NoDensity()
+    score_samples = NoDensity(
+        "it is a discrete distribution on the training rows. Use cdf, or measure it with "
+        "skrecursive.metrics.cramer_von_mises (its score method is the negated "
+        "Cramer-von Mises distance)."
+    )
 
     def __init__(self):
         pass

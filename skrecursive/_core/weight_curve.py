@@ -12,9 +12,9 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.utils import check_random_state
 
 from .._utils.parallel import run_in_order
+from .._utils.validation import check_memory, checked_random_state
 from .loop import BaseRecursiveEstimator, validate_params
 from .scoring import check_greater_is_better, metric_names
 from .strategies import get_strategy
@@ -24,6 +24,9 @@ __all__ = ["weight_curve", "CURVE_COLUMNS"]
 
 #: columns of the table :func:`weight_curve` returns
 CURVE_COLUMNS = ("weight", "label", "score_mean", "score_se", "diff_mean", "diff_se", "n_repeats")
+#: what the parent holds per (repeat, weight) before the table is built: the seed, the
+#: (score, weight, k) tuple a run returns and its share of the result arrays
+_BYTES_PER_RUN = 8 + 200 + 6 * 8
 
 
 def _check_weights(weights):
@@ -214,8 +217,10 @@ def weight_curve(
     if "optimal" not in labels:
         labels.append("optimal")
     ref = labels.index("optimal")
-    rng = check_random_state(random_state)
+    rng = checked_random_state(random_state, "weight_curve")
     n_labels = len(labels)
+    check_memory(n_repeats * n_labels * _BYTES_PER_RUN,
+                 f"weight_curve(n_repeats={n_repeats}) with {n_labels} weight(s)")
     if paired:
         seeds = np.repeat(rng.randint(np.iinfo(np.int32).max, size=(n_repeats, 1)), n_labels, 1)
     else:

@@ -26,11 +26,16 @@ __all__ = [
     "CALLABLE",
     "RANDOM_STATE",
     "SEED",
+    "SEED32",
     "N_JOBS",
     "check_params",
     "check_sample_weight",
     "check_args",
     "check_memory",
+    "array_bytes",
+    "checked_random_state",
+    "check_columns",
+    "check_finite_result",
 ]
 
 
@@ -150,16 +155,22 @@ class _Callable:
         return "a callable"
 
 
+#: the seeds numpy.random.RandomState accepts
+_SEED_RANGE = (0, 2**32 - 1)
+
+
 class _RandomState:
     def is_satisfied_by(self, value):
         return (
             value is None
-            or (isinstance(value, Integral) and not isinstance(value, bool))
+            or (isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
+                and _SEED_RANGE[0] <= value <= _SEED_RANGE[1])
             or isinstance(value, np.random.RandomState)
         )
 
     def __str__(self):
-        return "an int, a numpy.random.RandomState instance or None"
+        return ("an int in the range [0, 2**32 - 1], a numpy.random.RandomState instance "
+                "or None")
 
 
 class _Boolean:
@@ -249,6 +260,8 @@ class _Seed:
 
 #: ``random_state`` of the engines: a root of ``numpy.random.SeedSequence`` streams.
 SEED = _Seed()
+#: an int seed of ``numpy.random.RandomState`` (the experiments that seed one from it)
+SEED32 = Interval(Integral, _SEED_RANGE[0], _SEED_RANGE[1], closed="both")
 #: ``n_jobs`` as joblib reads it: None or a non-zero int (-1 = all cores).
 N_JOBS = [
     NONE,
@@ -433,3 +446,109 @@ def check_memory(bytes_needed, what):
         f"{what} would need about {_format_bytes(bytes_needed)} of memory, more than this "
         f"machine's {_format_bytes(total)}: use smaller sizes."
     )
+
+
+def array_bytes(*dims, itemsize=8):
+    """Bytes of an array of shape ``dims``, as an exact Python int (no overflow).
+
+    Examples
+    --------
+    >>> from skrecursive._utils.validation import array_bytes
+    >>> array_bytes(10**13, 2)
+    160000000000000
+    """
+    total = itemsize
+    for d in dims:
+        total *= int(d)
+    return total
+
+
+def checked_random_state(random_state, owner, name="random_state"):
+    """``sklearn.utils.check_random_state``, refusing first what numpy would refuse.
+
+    numpy seeds a ``RandomState`` with ints in ``[0, 2**32 - 1]`` only; any
+    other int (``-1``, ``2**40``) gets an :class:`InvalidParameterError`
+    naming ``name`` and ``owner`` instead of numpy's message.
+
+    Examples
+    --------
+    >>> from skrecursive._utils.validation import checked_random_state
+    >>> checked_random_state(-1, "GaussianDensity.sample")
+    Traceback (most recent call last):
+    ...
+    skrecursive._utils.validation.InvalidParameterError: The 'random_state' parameter of \
+GaussianDensity.sample must be an int in the range [0, 2**32 - 1], a \
+numpy.random.RandomState instance or None. Got -1 instead.
+    """
+    from sklearn.utils import check_random_state
+
+    check_args(owner, {name: [RANDOM_STATE]}, {name: random_state})
+    return check_random_state(random_state)
+
+
+def check_columns(frame, columns, name, function, *, produced_by=None):
+    """Refuse a table that lacks columns ``function`` reads, naming them and the parameter.
+
+    Parameters
+    ----------
+    frame : object
+        The argument received (must be a pandas DataFrame).
+    columns : iterable of str
+        The columns ``function`` reads.
+    name : str
+        The parameter's name.
+    function : str
+        The function's name, as the message shows it.
+    produced_by : str, default=None
+        The function whose output ``frame`` should be, for the message.
+
+    Raises
+    ------
+    TypeError
+        When ``frame`` is not a pandas DataFrame.
+    ValueError
+        When columns are missing.
+    """
+    import pandas as pd
+
+    source = "" if produced_by is None else f" (the output of {produced_by})"
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"The {name!r} parameter of {function} must be a pandas DataFrame{source}; got "
+            f"{type(frame).__name__}."
+        )
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"The {name!r} parameter of {function} must be a table{source} with the columns "
+            f"{list(columns)}; it lacks {missing} (its columns are {list(frame.columns)})."
+        )
+    if len(frame) == 0:
+        raise ValueError(f"The {name!r} parameter of {function} has no rows.")
+
+
+def check_finite_result(values, what, cause):
+    """Refuse a result that is NaN or infinite rather than return it as a number.
+
+    Parameters
+    ----------
+    values : float or array-like
+        The computed result.
+    what : str
+        What was computed, e.g. ``"GaussianDensity.score_samples"``.
+    cause : str
+        Why it can overflow and what to do, appended to the message.
+
+    Returns
+    -------
+    values : the input, unchanged.
+
+    Raises
+    ------
+    ValueError
+        When any value is NaN or infinite.
+    """
+    arr = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{what} is not finite (it holds NaN or infinity): {cause}")
+    return values

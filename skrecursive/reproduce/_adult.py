@@ -27,11 +27,13 @@ from .._utils.validation import (
     N_JOBS,
     NONE,
     SEED,
+    SEED32,
     Interval,
     InvalidParameterError,
     ListOf,
     Options,
     check_args,
+    check_columns,
     check_memory,
 )
 from ..simulation import (
@@ -456,7 +458,7 @@ def adult_classifier(
                                            "n_jobs", "progress")}
     table["loops"] = [_Loops(), NONE]
     table["test_fraction"] = [Interval(Real, 0, 1, closed="neither")]
-    table["random_state"] = [Interval(Integral, 0, None, closed="left")]
+    table["random_state"] = [SEED32]
     check_args("adult_classifier", table, locals())
     loops = dict(ADULT_CLASSIFIER_LOOPS if loops is None else loops)
     calls = [
@@ -523,6 +525,13 @@ def plot_adult(logistic_results, classifier_results=None, *, confidence=0.95):
     import matplotlib.pyplot as plt
 
     from ..plotting import GenerationCurveDisplay, WeightCurveDisplay
+
+    check_columns(logistic_results, ("weight", "error", "k"), "logistic_results", "plot_adult",
+                  produced_by="adult_logistic")
+    if classifier_results is not None:
+        check_columns(classifier_results, ("loop", "generation", "weight", "log_loss",
+                                           "accuracy"),
+                      "classifier_results", "plot_adult", produced_by="adult_classifier")
 
     n_panels = 1 if classifier_results is None else 3
     fig, axes = plt.subplots(1, n_panels, figsize=(5.5 * n_panels, 4.8), layout="constrained",

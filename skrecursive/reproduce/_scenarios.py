@@ -19,6 +19,7 @@ from .._utils.validation import (
     ListOf,
     Options,
     check_args,
+    check_columns,
 )
 from ..simulation import SETTINGS, error_constant, simulate
 from ..theory import limiting_risk, naive_weight, optimal_weight, risk_trajectory
@@ -58,6 +59,10 @@ _SIZES = {
     "progress": [BOOLEAN],
 }
 _LAST = {"last": [Interval(Integral, 1, None, closed="left")]}
+#: the columns each table function reads from the results of a scenario
+_SCENARIO1_COLUMNS = ("setting", "generation", "error", "error_se", "theory", "n_repeats")
+_SCENARIO2_COLUMNS = ("setting", "n", "m", "weight", "error")
+_SCENARIO3_COLUMNS = ("setting", "k", "rule", "error", "error_se", "theory")
 
 
 def _settings(settings):
@@ -245,6 +250,12 @@ def scenarios_summary(scenario2_results=None, scenario3_results=None):
     >>> list(table.columns[:4])
     ['setting', 'grid_minimiser', 'minimiser', 'w_star']
     """
+    if scenario2_results is not None:
+        check_columns(scenario2_results, _SCENARIO2_COLUMNS, "scenario2_results",
+                      "scenarios_summary", produced_by="scenario2")
+    if scenario3_results is not None:
+        check_columns(scenario3_results, _SCENARIO3_COLUMNS, "scenario3_results",
+                      "scenarios_summary", produced_by="scenario3")
     rows = {}
     if scenario2_results is not None:
         for s, g in scenario2_results.groupby("setting", sort=False):
@@ -322,6 +333,8 @@ def plot_scenario1(results):
     -------
     matplotlib.figure.Figure
     """
+    check_columns(results, _SCENARIO1_COLUMNS, "results", "plot_scenario1",
+                  produced_by="scenario1")
     fig, panels = _setting_panels(results, "generation")
     for ax, _, g in panels:
         ax.plot(g["generation"], g["error"], label="simulated (w = 0)")
@@ -350,6 +363,8 @@ def plot_scenario2(results):
     -------
     matplotlib.figure.Figure
     """
+    check_columns(results, (*_SCENARIO2_COLUMNS, "error_se", "theory"), "results",
+                  "plot_scenario2", produced_by="scenario2")
     summary = scenarios_summary(results).set_index("setting")
     fig, panels = _setting_panels(results, "weight w on real data")
     for ax, s, g in panels:
@@ -376,6 +391,8 @@ def plot_scenario3(results):
     -------
     matplotlib.figure.Figure
     """
+    check_columns(results, _SCENARIO3_COLUMNS, "results", "plot_scenario3",
+                  produced_by="scenario3")
     fig, panels = _setting_panels(results, "k = n / m")
     for ax, _, rows in panels:
         for rule, color in (("naive", "C0"), ("optimal", "C3")):

@@ -18,10 +18,12 @@ from .._utils.parallel import run_in_order
 from .._utils.validation import (
     BOOLEAN,
     N_JOBS,
+    SEED32,
     Interval,
     ListOf,
     Options,
     check_args,
+    check_columns,
     check_memory,
 )
 from ..simulation import error_constant, simulate
@@ -201,7 +203,7 @@ def strategies(*, k=1.0, n=100, p=2, n_generations=30, n_repeats=2000, kde_repea
         "kde_repeats": [Interval(Integral, 1, None, closed="left")],
         "kde_bandwidth": [Interval(Real, 0, None, closed="neither")],
         "settings": [ListOf(Options(*_SETTINGS), single=True)],
-        "random_state": [Interval(Integral, 0, None, closed="left")],
+        "random_state": [SEED32],
         "n_jobs": N_JOBS,
         "progress": [BOOLEAN],
     }, locals())
@@ -247,6 +249,8 @@ def plot_strategies(results):
     """
     import matplotlib.pyplot as plt
 
+    check_columns(results, ("setting", "loop", "generation", "error", "error_se", "theory"),
+                  "results", "plot_strategies", produced_by="strategies")
     settings = list(dict.fromkeys(results["setting"]))
     fig, axes = plt.subplots(1, len(settings), figsize=(4.4 * len(settings), 3.6),
                              squeeze=False)

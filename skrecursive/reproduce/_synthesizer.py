@@ -23,11 +23,13 @@ from .._utils.parallel import run_in_order
 from .._utils.validation import (
     BOOLEAN,
     N_JOBS,
+    SEED32,
     Interval,
     InvalidParameterError,
     ListOf,
     Options,
     check_args,
+    check_columns,
     check_memory,
 )
 from ..datasets import load_adult
@@ -210,7 +212,7 @@ def adult_synthesizer(*, n_real=500, k=1.0, n_generations=20, n_repeats=3, n_val
         "n_repeats": [Interval(Integral, 1, None, closed="left")],
         "n_validation": [Interval(Integral, 2, None, closed="left")],
         "loops": [ListOf(Options(*SYNTHESIZER_LOOPS), single=True)],
-        "random_state": [Interval(Integral, 0, None, closed="left")],
+        "random_state": [SEED32],
         "n_jobs": N_JOBS,
         "progress": [BOOLEAN],
     }, locals())
@@ -258,6 +260,8 @@ def summarize_adult_synthesizer(results):
         standard error over repeats (``<metric>_se``). ``summary.attrs["direction"]``
         says in words which metrics are lower-is-better and which higher.
     """
+    check_columns(results, ("loop", "generation", "weight", *_METRICS), "results",
+                  "summarize_adult_synthesizer", produced_by="adult_synthesizer")
     grouped = results.groupby(["loop", "generation"], sort=False)[list(_METRICS)]
     mean = grouped.mean()
     se = grouped.std(ddof=1).div(np.sqrt(grouped.size()), axis=0)

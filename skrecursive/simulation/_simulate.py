@@ -41,7 +41,9 @@ _SIMULATE_PARAMETERS = {
     "n_generations": [Interval(Integral, 0, None, closed="left")],
     "n_repeats": [Interval(Integral, 1, None, closed="left")],
     "last": [Interval(Integral, 1, None, closed="left"), NONE],
-    "variance": [Interval(Real, 0, None, closed="neither")],
+    # the errors scale like variance, variance^2 or 1 / variance and their standard
+    # errors like the squares of those: beyond this range they overflow float64
+    "variance": [Interval(Real, 1e-50, 1e50, closed="both")],
     "random_state": [SEED],
     "n_jobs": N_JOBS,
     "per_generation": [BOOLEAN],
@@ -173,9 +175,11 @@ def simulate(
         ``n_generations + 1``, which includes generation 0). None averages the
         last quarter of the generations, ``max(1, (n_generations + 1) // 4)``
         (50 of the default 201).
-    variance : float, default=1.0
+    variance : float in [1e-50, 1e50], default=1.0
         ``Sigma = variance * I_p`` for the Gaussian data and the covariates
-        (the paper's scenario 1 uses ``1 / p``).
+        (the paper's scenario 1 uses ``1 / p``). The errors scale like
+        ``variance`` (mean), ``variance^2`` (covariance) or ``1 / variance``
+        (regressions), so a wider range would overflow float64.
     random_state : int, numpy.random.SeedSequence or None, default=None
         Root of the random streams; an int gives bit-identical results for
         every ``n_jobs`` and joblib backend. The logistic and Poisson settings
@@ -340,4 +344,12 @@ def simulate(
                 errors = np.concatenate([part["per_repeat"] for part in parts])
                 frames.append(pd.DataFrame({**head, "repeat": np.arange(n_repeats),
                                             "error": errors}))
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    numbers = out[["error", "error_se"] if per_generation else ["error"]].to_numpy()
+    if np.isinf(numbers).any():  # NaN marks failed repeats; infinity is never an error value
+        raise ValueError(
+            f"simulate: the errors overflowed float64 (infinity) with variance={variance!r}, "
+            f"n={n}, p={p}; the errors scale with the variance, so simulate with variance=1.0 "
+            "and rescale the results."
+        )
+    return out
