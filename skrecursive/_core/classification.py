@@ -78,12 +78,17 @@ def _single_class_message(generation, only, batch, plan, owner, base_name, exc):
         f"Generation {generation}'s training rows hold the single class {only!r}, and "
         f"{base_name} cannot be fitted on one class ({type(exc).__name__}: {exc})."
     )
-    if batch.n_real == 0:
+    if batch.n_real == 0 or batch.weight == 0.0:
+        # the training rows are synthetic only: no real row could have been missing
+        why = (f"With no real rows (strategy={owner.strategy!r})" if batch.n_real == 0 else
+               f"At weight {owner.weight!r} (a total weight of 0 on the real rows) the real "
+               "rows carry no weight and are left out of the training rows, so")
         return (
-            f"{head} With no real rows (strategy={owner.strategy!r}), the labels drawn from "
-            f"generation {generation - 1}'s model hold one class: the loop has collapsed. "
-            "Keep real rows in every generation (strategy='fresh' or 'fixed-real' with a "
-            "positive weight) or draw more synthetic rows (n_synthetic)."
+            f"{head} {why} the labels drawn from generation {generation - 1}'s model hold one "
+            "class: the loop has collapsed, as the fully synthetic loop does. Keep real rows "
+            "in every generation (strategy='fresh' or 'fixed-real' with a positive weight, "
+            "e.g. weight='optimal'), draw more synthetic rows (n_synthetic), or use a base "
+            "model that can be fitted on one class."
         )
     values, counts = np.unique(plan.y_pool, return_counts=True)
     shares = dict(zip(values.tolist(), (counts / counts.sum()).tolist(), strict=True))

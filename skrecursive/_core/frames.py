@@ -14,6 +14,7 @@ import scipy.sparse as sp
 __all__ = [
     "is_frame",
     "is_series",
+    "frame_columns",
     "take_frame_rows",
     "concat_frame_rows",
     "frame_missing_columns",
@@ -51,6 +52,11 @@ def is_frame(X):
 def is_series(X):
     """Whether ``X`` is a series of a library narwhals supports."""
     return _series(X) is not None
+
+
+def frame_columns(X):
+    """The column names of dataframe ``X``, as a list."""
+    return list(_frame(X).columns)
 
 
 def take_frame_rows(X, idx):

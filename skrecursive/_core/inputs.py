@@ -18,9 +18,14 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import get_tags
 from sklearn.utils.validation import validate_data
 
-from .frames import frame_infinite_columns, frame_missing_columns, is_frame
+from .frames import (
+    frame_columns,
+    frame_infinite_columns,
+    frame_missing_columns,
+    is_frame,
+)
 
-__all__ = ["accepts_nan", "check_X", "nan_refused_message"]
+__all__ = ["accepts_nan", "nan_allowed", "check_X", "nan_refused_message"]
 
 
 def _removes_nan(step):
@@ -63,29 +68,121 @@ def accepts_nan(estimator):
     return bool(get_tags(estimator).input_tags.allow_nan)
 
 
-def nan_refused_message(estimator, where="Input X"):
-    """The error for missing values the base model ``estimator`` cannot take."""
+def _selected(columns, names):
+    """Names of the columns a ``ColumnTransformer`` branch selects, or None when unknown."""
+    if isinstance(columns, str):
+        return [columns] if columns in names else None
+    if isinstance(columns, (int, np.integer)) and not isinstance(columns, bool):
+        return [names[columns]] if -len(names) <= columns < len(names) else None
+    if isinstance(columns, slice):
+        ends = (columns.start, columns.stop)
+        if all(e is None or (isinstance(e, (int, np.integer)) and not isinstance(e, bool))
+               for e in ends):
+            return list(names[columns])
+        return None
+    if callable(columns):
+        return None  # a selector of dtypes: which columns it picks is not known here
+    try:
+        values = np.asarray(columns)
+    except (TypeError, ValueError):
+        return None
+    if values.ndim != 1:
+        return None
+    if values.dtype.kind == "b":
+        return [n for n, keep in zip(names, values, strict=False) if keep] if (
+            len(values) == len(names)) else None
+    if values.dtype.kind in "iu":
+        return [names[int(i)] for i in values] if all(
+            -len(names) <= i < len(names) for i in values) else None
+    picked = values.tolist()
+    return picked if all(c in names for c in picked) else None
+
+
+def _nan_safe_columns(step, names):
+    """Columns whose missing values a first pipeline step ``step`` removes (a set)."""
+    if isinstance(step, Pipeline):
+        steps = [s for _, s in step.steps if s is not None and s != "passthrough"]
+        return _nan_safe_columns(steps[0], names) if steps else set()
+    if _removes_nan(step):
+        return set(names)
+    if not isinstance(step, ColumnTransformer):
+        return set()
+    safe, used = set(), set()
+    for _, transformer, columns in step.transformers:
+        picked = _selected(columns, names)
+        if picked is None:
+            return set()  # an unknown selection: trust no column
+        used.update(picked)
+        if (isinstance(transformer, str) and transformer == "drop") or _removes_nan(transformer):
+            safe.update(picked)
+    remainder = step.remainder
+    if (isinstance(remainder, str) and remainder == "drop") or _removes_nan(remainder):
+        safe.update(c for c in names if c not in used)
+    return safe
+
+
+def nan_allowed(estimator, X=None):
+    """Where the base model ``estimator`` accepts missing values in ``X``.
+
+    Returns
+    -------
+    allowed : bool or frozenset
+        True when it accepts them anywhere (:func:`accepts_nan`); for a
+        ``Pipeline`` whose first step is a ``ColumnTransformer``, the set of
+        the columns of ``X`` that go to branches removing missing values (a
+        ``OneHotEncoder``, an imputer) or that are dropped, so a frame with
+        missing values only there is accepted; False otherwise.
+    """
+    if accepts_nan(estimator):
+        return True
+    if X is None or not isinstance(estimator, Pipeline):
+        return False
+    names = frame_columns(X) if is_frame(X) else list(range(np.shape(X)[1]))
+    safe = _nan_safe_columns(estimator, names)
+    return frozenset(safe) if safe else False
+
+
+def nan_refused_message(estimator, where="Input X", *, density=False):
+    """The error for missing values the base model ``estimator`` cannot take.
+
+    ``density`` is True for the density estimator, whose base model is a
+    synthesizer: imputing would change the distribution it learns and a
+    classifier or regressor is no alternative, so the advice differs.
+    """
     name = type(estimator).__name__
-    return (
+    head = (
         f"{where} contains NaN (missing values), and the base model {name} does not accept "
-        "them (its tags say allow_nan=False, and it is not a Pipeline starting with an "
-        "imputer). Put an imputer in front of it, e.g. "
+        "them (its tags say allow_nan=False"
+    )
+    if density:
+        return (
+            f"{head}). A synthesizer that models missing values itself must say so in its "
+            "tags (__sklearn_tags__: tags.input_tags.allow_nan = True); "
+            "skrecursive.GaussianCopula does, for non-numeric columns (a missing value is a "
+            "category of its own). Otherwise drop the rows with missing values first."
+        )
+    return (
+        f"{head}, and it is not a Pipeline starting with an imputer or a ColumnTransformer "
+        "that imputes or one-hot encodes these columns). Put an imputer in front of it, e.g. "
         f"estimator=make_pipeline(SimpleImputer(), {name}(...)), or use a model that "
         "handles missing values natively, such as HistGradientBoostingClassifier or "
         "HistGradientBoostingRegressor."
     )
 
 
-def _array_has_nan(X):
+def _array_nan_columns(X):
+    """Positions of the columns of an array or sparse matrix holding a missing value."""
     if sp.issparse(X):
-        data = X.data
-        return data.dtype.kind == "f" and bool(np.isnan(data).any())
+        if X.dtype.kind != "f":
+            return []
+        coo = X.tocoo()
+        return sorted(set(coo.col[np.isnan(coo.data)].tolist()))
     X = np.asarray(X)
     if X.dtype.kind == "f":
-        return bool(np.isnan(X).any())
+        return np.flatnonzero(np.isnan(X).any(axis=0)).tolist()
     if X.dtype.kind == "O":
-        return bool(pd.isna(X).any())
-    return False
+        return np.flatnonzero(pd.isna(X).any(axis=0)).tolist()
+    return []
 
 
 def _is_object_like(X):
@@ -110,7 +207,8 @@ def check_X(owner, X, *, reset, base):
     -------
     X : the validated rows, of the same kind as given.
     """
-    allow_nan = accepts_nan(base)
+    allow_nan = nan_allowed(base, X)
+    density = getattr(owner, "_supervised", True) is False
     if is_frame(X):
         validate_data(owner, X, reset=reset, skip_check_array=True)
         n, p = X.shape
@@ -126,10 +224,11 @@ def check_X(owner, X, *, reset, base):
         infinite = frame_infinite_columns(X)
         if infinite:
             raise ValueError(f"Input X contains infinity (columns {infinite}).")
-        if not allow_nan:
-            missing = frame_missing_columns(X)
+        if allow_nan is not True:
+            missing = [c for c in frame_missing_columns(X) if not allow_nan or c not in allow_nan]
             if missing:
-                raise ValueError(nan_refused_message(base, f"Input X (columns {missing})"))
+                raise ValueError(nan_refused_message(base, f"Input X (columns {missing})",
+                                                     density=density))
         return X
     X = validate_data(
         owner,
@@ -139,6 +238,9 @@ def check_X(owner, X, *, reset, base):
         dtype=None if _is_object_like(X) else "numeric",
         ensure_all_finite="allow-nan",
     )
-    if not allow_nan and _array_has_nan(X):
-        raise ValueError(nan_refused_message(base))
+    if allow_nan is not True:
+        missing = [j for j in _array_nan_columns(X) if not allow_nan or j not in allow_nan]
+        if missing:
+            raise ValueError(nan_refused_message(
+                base, f"Input X (columns {missing[:10]})", density=density))
     return X

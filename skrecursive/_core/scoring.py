@@ -223,13 +223,15 @@ class GenerationScorer:
                 out[name] = scorer(view, *args)
         return out if self.multi else out[None]
 
-    def __call__(self, view, args, generation, sample_weight=None):
+    def __call__(self, view, args, generation, sample_weight=None, allow_nan=False):
         """Score one generation: ``{metric name or None: finite float}``.
 
         ``sample_weight`` are the scored rows' user weights (None: unweighted).
         An error raised inside a scorer is re-raised as a ``ValueError``
         naming the scorer and the generation (the original is chained); a
-        result that is not one finite number is refused the same way.
+        result that is not one finite number is refused the same way, except
+        NaN when ``allow_nan`` (a stream's batch on which the metric is
+        undefined, such as R^2 of one row: NaN is recorded).
         """
         labels = self._labels
         try:
@@ -250,9 +252,13 @@ class GenerationScorer:
                 f"{label} failed on generation {generation}'s model: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
+        def check(value, label):
+            return _finite(value, label, generation, allow_nan=allow_nan,
+                           why_minus_inf=lambda: _zero_probability_hint(view, generation))
+
         if not self.multi:
-            return {None: _finite(result, labels[None], generation)}
-        return {name: _finite(result[name], labels[name], generation) for name in self.parts}
+            return {None: check(result, labels[None])}
+        return {name: check(result[name], labels[name]) for name in self.parts}
 
 
 def generation_scorer(base, scoring, *, owner, supervised, y=None, classes=None):
@@ -311,8 +317,32 @@ def generation_scorer(base, scoring, *, owner, supervised, y=None, classes=None)
     return GenerationScorer(base, parts, named is not None)
 
 
-def _finite(value, label, generation):
-    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+def _zero_probability_hint(model, generation):
+    """Why a held-out log-likelihood is ``-inf``, and the fix that applies to ``model``."""
+    while type(model).__name__ == "_ClassesView":  # the classifier's view of its model
+        model = model.estimator
+    name = type(model).__name__
+    hint = (
+        f" A log-likelihood of -inf means a scored row has probability 0 under "
+        f"generation {generation}'s {name}: for a categorical model, a category absent "
+        f"from that generation's training rows (at generation 0, a category seen only in "
+        "the held-out rows; later, one the recursion lost)."
+    )
+    alpha = model.get_params().get("alpha") if hasattr(model, "get_params") else None
+    if alpha is not None and alpha == 0:
+        hint += (
+            f" {name} has alpha=0; set alpha > 0 (e.g. {name}(alpha=0.5)) so every "
+            "category keeps a positive probability, or score with "
+            "skrecursive.metrics.neg_distribution_mse_scorer, which stays finite."
+        )
+    else:
+        hint += (" Use a model that gives every value a positive probability (smoothing), "
+                 "or a scoring that stays finite.")
+    return hint
+
+
+def _finite(value, label, generation, *, allow_nan=False, why_minus_inf=None):
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iufc":
         value = value[()]  # a 0-d array of a number is that number
     if isinstance(value, (str, bytes, bool, np.bool_)) or value is None or np.ndim(value) != 0:
         shown = f"an array of shape {np.shape(value)}" if (
@@ -321,16 +351,26 @@ def _finite(value, label, generation):
             f"{label} returned {shown} at generation {generation}; a score must be one "
             "finite number."
         )
-    if not isinstance(value, (Real, np.number)):
+    if not isinstance(value, (Real, np.number)) or isinstance(value, np.complexfloating):
+        # complex numbers are refused, never recorded as their real part
         raise TypeError(
-            f"{label} returned a {type(value).__name__} at generation {generation}; a score "
-            "must be one finite number."
+            f"{label} returned a {type(value).__name__} ({value!r}) at generation "
+            f"{generation}; a score must be one finite real number."
         )
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the float range, e.g. 10**400
+        raise ValueError(
+            f"{label} returned {_short(value)} at generation {generation}, beyond the float "
+            "range; a score must be one finite real number."
+        ) from None
+    if math.isnan(number) and allow_nan:
+        return number
     if not math.isfinite(number):
+        why = why_minus_inf() if (number == -math.inf and why_minus_inf is not None) else ""
         raise ValueError(
             f"{label} returned {number} at generation {generation}; a score must be finite "
-            "(NaN marks the generations that were not scored)."
+            f"(NaN marks the generations that were not scored).{why}"
         )
     return number
 
@@ -405,3 +445,9 @@ def generation_scores(plan, estimator, generation, rows=None, *, view):
     if plan.metric_names is None:
         return {"score": scores[None]}
     return {col: scores[name] for col, name in zip(columns, plan.metric_names, strict=True)}
+
+
+def _short(value):
+    """An int as the message shows it: huge ones by their number of digits."""
+    text = str(value)
+    return text if len(text) <= 20 else f"an int of {len(text)} digits"

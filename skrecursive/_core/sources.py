@@ -16,7 +16,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .frames import frame_infinite_columns, frame_missing_columns, is_frame
+from .frames import (
+    frame_columns,
+    frame_infinite_columns,
+    frame_missing_columns,
+    is_frame,
+)
 from .rows import n_rows, take_rows
 
 __all__ = [
@@ -125,21 +130,33 @@ def _container_kind(X):
 
 
 def _has_non_finite(X, kind, allow_nan=False):
-    """Whether ``X`` holds infinity, or a missing value unless ``allow_nan``."""
+    """Whether ``X`` holds infinity, or a missing value where ``allow_nan`` does not allow one.
+
+    ``allow_nan`` is a bool, or the columns (names of a frame, positions of an
+    array) where missing values are allowed (see
+    :func:`skrecursive._core.inputs.nan_allowed`).
+    """
     if kind == "frame":
-        return bool(frame_infinite_columns(X)) or (
-            not allow_nan and bool(frame_missing_columns(X)))
+        if frame_infinite_columns(X):
+            return True
+        if allow_nan is True:
+            return False
+        return any(not allow_nan or c not in allow_nan for c in frame_missing_columns(X))
     values = X.data if kind == "sparse" else X
-    if values.dtype.kind in "fc":
-        if allow_nan:
-            return bool(np.isinf(values).any())
-        return not np.isfinite(values).all()
-    if values.dtype.kind == "O":
-        return not allow_nan and bool(pd.isna(values).any())
-    return False
+    if values.dtype.kind in "fc" and np.isinf(values).any():
+        return True
+    if allow_nan is True or values.dtype.kind not in "fcO":
+        return False
+    if kind == "sparse":
+        coo = X.tocoo()
+        cols = set(coo.col[np.asarray(pd.isna(coo.data), dtype=bool)].tolist())
+    else:
+        cols = set(np.flatnonzero(np.asarray(pd.isna(values), dtype=bool).any(axis=0)).tolist())
+    return any(not allow_nan or c not in allow_nan for c in cols)
 
 
-def check_synthetic_rows(X, n, n_features, name, generation, *, allow_nan=False):
+def check_synthetic_rows(X, n, n_features, name, generation, *, allow_nan=False,
+                         columns=None):
     """Refuse a batch of synthetic rows that cannot be trained on.
 
     Parameters
@@ -154,9 +171,14 @@ def check_synthetic_rows(X, n, n_features, name, generation, *, allow_nan=False)
         The call that produced ``X``, e.g. ``"covariate_sampler.sample"``.
     generation : int
         The generation the rows are for.
-    allow_nan : bool, default=False
+    allow_nan : bool or collection, default=False
         Whether missing values are accepted (the base model takes them, and
-        bootstrapped covariates keep the pool's missing patterns).
+        bootstrapped covariates keep the pool's missing patterns), or the
+        columns where they are.
+    columns : list or None, default=None
+        The column names of the real rows, when they are a dataframe: a
+        dataframe of synthetic rows must have the same ones (in any order),
+        since the two are stacked by name.
 
     Returns
     -------
@@ -167,8 +189,9 @@ def check_synthetic_rows(X, n, n_features, name, generation, *, allow_nan=False)
     ------
     ValueError
         Naming ``name`` and ``generation``, when ``X`` is not a 2-D array,
-        sparse matrix or DataFrame, has the wrong number of rows or columns,
-        or holds infinity (or NaN unless ``allow_nan``).
+        sparse matrix or DataFrame, has the wrong number of rows or columns
+        (or other column names than ``columns``), or holds infinity (or NaN
+        unless ``allow_nan``).
     """
     where = f"(synthetic rows for generation {generation})"
     kind = _container_kind(X)
@@ -189,31 +212,116 @@ def check_synthetic_rows(X, n, n_features, name, generation, *, allow_nan=False)
             f"{name}({n}) returned {X.shape[1]} columns, but the data have {n_features} "
             f"features {where}."
         )
+    if columns is not None and kind == "frame":
+        got = frame_columns(X)
+        if set(map(str, got)) != set(map(str, columns)) or len(got) != len(columns):
+            unexpected = [c for c in got if c not in columns]
+            absent = [c for c in columns if c not in got]
+            raise ValueError(
+                f"{name}({n}) returned a dataframe with other columns than the real rows "
+                f"{where}: it lacks {absent[:10]} and has {unexpected[:10]} instead. Synthetic "
+                "rows are stacked with the real ones by column name: return the real rows' "
+                f"columns {list(columns)[:10]}."
+            )
     if _has_non_finite(X, kind, allow_nan):
         what = "infinity" if allow_nan else "NaN or infinity"
         raise ValueError(f"{name}({n}) returned {what} {where}.")
     return X
 
 
-def check_outputs(values, shape, name, generation, *, nonnegative=False):
+#: how far from 1 a row of predict_proba may sum (float32 models round at about 1e-7)
+PROBABILITY_TOLERANCE = 1e-5
+
+
+def check_outputs(values, shape, name, generation, *, nonnegative=False, numeric=False,
+                  probabilities=False, classes=None, where=None):
     """Refuse model outputs (predictions, probabilities) the next generation cannot use.
 
-    ``values`` must be an array of ``shape`` with finite entries (and no
-    negative one when ``nonnegative``); the ``ValueError`` names ``name`` and
-    the generation whose synthetic rows they were for.
+    Parameters
+    ----------
+    values : object
+        What the model returned.
+    shape : tuple
+        The shape it must have (one entry, or one row of probabilities, per row).
+    name : str
+        The call and the model, e.g. ``"estimator.predict (the generation-2 Ridge)"``.
+    generation : int
+        The generation whose synthetic rows the outputs are for.
+    nonnegative : bool, default=False
+        Refuse negative values.
+    numeric : bool, default=False
+        The values must be real numbers (predictions of a regressor): they are
+        returned as a float array.
+    probabilities : bool, default=False
+        Every row must be a probability vector: non-negative, summing to 1.
+    classes : array-like or None, default=None
+        Labels must be among these (``predict`` of a classifier).
+    where : str, default=None
+        Which rows the outputs are of, for the message (default: the synthetic
+        covariates of ``generation``).
+
+    Returns
+    -------
+    values : ndarray
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` and the generation.
     """
-    values = np.asarray(values)
-    where = f"on the synthetic covariates of generation {generation}"
+    where = where or f"on the synthetic covariates of generation {generation}"
+    if isinstance(values, (str, bytes)) or values is None or np.ndim(values) == 0:
+        raise ValueError(
+            f"{name} returned {type(values).__name__} {where}; expected an array of shape "
+            f"{shape}."
+        )
+    try:
+        values = np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} returned something that is not an array {where}: {exc}") \
+            from None
     if values.shape != shape:
         raise ValueError(
             f"{name} returned an array of shape {values.shape} {where}; expected {shape}."
         )
+    if numeric or probabilities:
+        if values.dtype.kind == "c":
+            raise ValueError(
+                f"{name} returned complex numbers {where}; predictions must be real numbers."
+            )
+        if values.dtype.kind not in "biuf":
+            try:
+                values = values.astype(float)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"{name} returned values of dtype {values.dtype} {where} (e.g. "
+                    f"{values.reshape(-1)[0]!r}); predictions must be numbers."
+                ) from None
+        values = values.astype(float, copy=False)
     if values.dtype.kind in "fc" and not np.isfinite(values).all():
         raise ValueError(f"{name} returned NaN or infinity {where}.")
     if values.dtype.kind == "O" and pd.isna(values).any():
         raise ValueError(f"{name} returned missing values {where}.")
-    if nonnegative and np.any(values < 0):
+    if (nonnegative or probabilities) and np.any(values < 0):
         raise ValueError(f"{name} returned negative values {where}.")
+    if probabilities:
+        sums = values.sum(axis=1)
+        off = np.flatnonzero(~(np.abs(sums - 1.0) <= PROBABILITY_TOLERANCE))
+        if off.size:
+            raise ValueError(
+                f"{name} returned rows that are not probability vectors {where}: "
+                f"{off.size} of {len(sums)} rows do not sum to 1 (row {off[0]} sums to "
+                f"{sums[off[0]]:.6g}). Labels drawn from them would be meaningless; check "
+                "the model's predict_proba (or calibrate it)."
+            )
+    if classes is not None:
+        unknown = ~np.isin(values, np.asarray(classes))
+        if unknown.any():
+            raise ValueError(
+                f"{name} returned labels outside its classes_ {where}: "
+                f"{values[unknown][:5].tolist()} not in {np.asarray(classes)[:10].tolist()} "
+                f"({int(unknown.sum())} of {len(values)} rows)."
+            )
     return values
 
 
@@ -230,8 +338,9 @@ class _Source:
     rows_name = "covariate_sampler.sample"
     #: the call :meth:`outputs` makes (None: the rows have no target)
     output_name = None
-    #: whether the outputs must be non-negative (probabilities)
-    nonnegative = False
+    def output_checks(self):
+        """How :func:`check_outputs` checks the outputs (e.g. ``{"numeric": True}``)."""
+        return {}
 
     def __init__(self, estimator, generation):
         self.estimator = estimator
@@ -256,16 +365,18 @@ class _Source:
     def draw_labels(self, X, rng):
         """Synthetic targets for the covariate rows ``X``: the checked outputs, then responses."""
         outputs = check_outputs(self.outputs(X), self.output_shape(n_rows(X)), self.output_name,
-                                self.generation + 1, nonnegative=self.nonnegative)
+                                self.generation + 1, **self.output_checks())
         return self.responses(outputs, rng)
 
-    def sample(self, n, rng, covariates=None, *, n_features=None, allow_nan=False):
+    def sample(self, n, rng, covariates=None, *, n_features=None, allow_nan=False,
+               columns=None):
         """``n`` checked synthetic rows ``(X, y)`` (``y`` None for a density model)."""
         return draw_synthetic(self, n, rng, covariates, n_features=n_features,
-                              allow_nan=allow_nan)
+                              allow_nan=allow_nan, columns=columns)
 
 
-def draw_synthetic(source, n, rng, covariates=None, *, n_features=None, allow_nan=False):
+def draw_synthetic(source, n, rng, covariates=None, *, n_features=None, allow_nan=False,
+                   columns=None):
     """Draw ``n`` synthetic rows from ``source`` and check every stage.
 
     Parameters
@@ -280,8 +391,12 @@ def draw_synthetic(source, n, rng, covariates=None, *, n_features=None, allow_na
         Sampler of synthetic covariates (unused by density sources).
     n_features : int or None
         Columns the rows must have (None: not checked).
-    allow_nan : bool, default=False
-        Whether the rows may hold missing values (see :func:`check_synthetic_rows`).
+    allow_nan : bool or collection, default=False
+        Whether the rows may hold missing values, or the columns where they may
+        (see :func:`check_synthetic_rows`).
+    columns : list or None, default=None
+        The real rows' column names when they are a dataframe (see
+        :func:`check_synthetic_rows`).
 
     Returns
     -------
@@ -297,7 +412,8 @@ def draw_synthetic(source, n, rng, covariates=None, *, n_features=None, allow_na
         ``estimator.sample``) and the generation.
     """
     X = check_synthetic_rows(source.rows(n, rng, covariates), n, n_features,
-                             source.rows_name, source.generation + 1, allow_nan=allow_nan)
+                             source.rows_name, source.generation + 1, allow_nan=allow_nan,
+                             columns=columns)
     if source.output_name is None:
         return X, None
     return X, source.draw_labels(X, rng)
@@ -338,11 +454,17 @@ class RegressionSource(_Source):
         self._p = None
         self.scale = 0.0
         if noise in ("gaussian", "residual"):
-            residuals = np.asarray(y_real, dtype=float) - estimator.predict(X_real)
+            fitted = check_outputs(
+                estimator.predict(X_real), (n_rows(X_real),), self.output_name, generation,
+                numeric=True, where=(f"on the {n_rows(X_real)} real rows of generation "
+                                     f"{generation} (their residuals set the scale of the "
+                                     "synthetic noise)"))
+            with np.errstate(over="ignore", invalid="ignore"):
+                residuals = np.asarray(y_real, dtype=float) - fitted
             if not np.all(np.isfinite(residuals)):
                 raise ValueError(
-                    f"{self.output_name} returned NaN or infinity on the real rows it was "
-                    "fitted on; their residuals set the scale of the synthetic noise."
+                    f"The residuals of {self.output_name} on the real rows it was fitted on "
+                    "overflow (infinity); their scale sets the synthetic noise: rescale y."
                 )
             if noise == "residual":
                 self.residuals = residuals
@@ -354,7 +476,10 @@ class RegressionSource(_Source):
                 self.scale = float(np.sqrt(np.mean(residuals**2)))
 
     def outputs(self, X):
-        return np.asarray(self.estimator.predict(X), dtype=float)
+        return self.estimator.predict(X)
+
+    def output_checks(self):
+        return {"numeric": True}
 
     def responses(self, mean, rng):
         n = len(mean)
@@ -457,13 +582,17 @@ class ClassificationSource(_Source):
     def __init__(self, estimator, labels, generation):
         super().__init__(estimator, generation)
         self.labels = labels
-        self.nonnegative = labels == "sample"
         self.output_name = self._model("predict" if labels == "argmax" else "predict_proba")
 
     def outputs(self, X):
         if self.labels == "argmax":
             return self.estimator.predict(X)
-        return np.asarray(self.estimator.predict_proba(X), dtype=float)
+        return self.estimator.predict_proba(X)
+
+    def output_checks(self):
+        if self.labels == "argmax":
+            return {"classes": self.estimator.classes_}
+        return {"probabilities": True}
 
     def output_shape(self, n):
         return (n,) if self.labels == "argmax" else (n, len(self.estimator.classes_))
