@@ -75,7 +75,8 @@ def step(plan, state, X_real, y_real, sw_real=None):
 
         def draw():
             return draw_synthetic(source, plan.n_synthetic, rng, plan.covariates,
-                                  n_features=plan.n_features, allow_nan=plan.allow_nan)
+                                  n_features=plan.n_features, allow_nan=plan.allow_nan,
+                                  columns=plan.columns)
 
         batch = plan.strategy.training_set(state.memory, X_real, y_real, draw, plan.w, rng,
                                            plan.max_accumulated, sw_real)

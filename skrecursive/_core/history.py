@@ -96,8 +96,20 @@ def monitor_record(result, generation):
                 f"monitor must return numbers; at generation {generation} its key {key!r} "
                 f"holds a {type(value).__name__}."
             )
+        if isinstance(value, (complex, np.complexfloating)):
+            # never recorded as its real part
+            raise TypeError(
+                f"monitor must return real numbers; at generation {generation} its key "
+                f"{key!r} holds the complex number {value!r}."
+            )
         try:
             number = float(value)
+        except OverflowError:  # an int beyond the float range, e.g. 10**400
+            digits = len(str(value))
+            raise ValueError(
+                f"monitor returned an int of {digits} digits for {key!r} at generation "
+                f"{generation}, beyond the float range; values must be finite numbers."
+            ) from None
         except (TypeError, ValueError):
             raise TypeError(
                 f"monitor must return numbers; at generation {generation} its key {key!r} "

@@ -22,9 +22,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from .copies import copy_rng, random_state_keys, unfitted_copies
+from .frames import frame_columns, is_frame
 from .generation import FEATURE_ATTRS, State
-from .history import History
-from .inputs import accepts_nan, check_X
+from .history import HISTORY_KEYS, History, score_columns
+from .inputs import check_X, nan_allowed
 from .rows import n_rows, take_rows
 from .scoring import generation_scorer, metric_names, same_scoring
 from .sizes import check_fit_memory, resolve_count, resolve_sizes
@@ -90,7 +91,9 @@ class Plan:
     y_pool: Any = None  # the real rows' target, for the messages of a failed fit
     sw_val: Any = None  # the user's weights of the held-out rows (None: equal)
     fit_params: Any = None  # other fit parameters routed to every base fit
-    allow_nan: bool = False  # the base model accepts missing values in X
+    # where the base model accepts missing values in X: True, False or a set of columns
+    allow_nan: Any = False
+    columns: Any = None  # the column names of X when it is a dataframe (else None)
     # partial_fit: score each new batch before training on it (test-then-train), and let
     # the monitor's keys change between calls (fit: they must stay the same)
     partial: bool = False
@@ -120,7 +123,10 @@ def plan_fit(estimator, hooks, X, y, sample_weight=None, fit_params=None):
     check_fit_memory(f"{type(estimator).__name__}.fit", strategy, n_real=n_real,
                      n_synthetic=n_syn, n_features=X.shape[1],
                      n_steps=estimator.n_generations,
-                     max_accumulated=estimator.max_accumulated)
+                     max_accumulated=estimator.max_accumulated,
+                     n_columns=len(HISTORY_KEYS) - 1 + len(
+                         score_columns(metric_names(estimator.scoring))),
+                     keep_estimators=estimator.keep_estimators)
     plan = _plan(estimator, hooks, strategy, X, y, sw, n_real, n_syn, scorer, attrs, routed,
                  reset=True, partial=False, held_out=(X_val, y_val, sw_val))
     return plan, _first_state(estimator, plan, rng, origin, None), (X, y, sw)
@@ -209,7 +215,8 @@ def _plan(estimator, hooks, strategy, X, y, sw, n_real, n_syn, scorer, attrs, ro
         y_pool=y,
         sw_val=sw_val,
         fit_params=routed,
-        allow_nan=accepts_nan(base),
+        allow_nan=nan_allowed(base, X),
+        columns=frame_columns(X) if is_frame(X) else None,
         partial=partial,
     )
 

@@ -440,8 +440,9 @@ def generation_scores(plan, estimator, generation, rows=None, *, view):
         return dict.fromkeys(columns, math.nan)
     view = view(estimator, plan.target_attrs)
     args = (X,) if y is None else (X, y)
-    # finite numbers, or an error naming the scorer
-    scores = plan.scorer(view, args, generation, sample_weight=sw)
+    # finite numbers, or an error naming the scorer; in a stream, NaN where the metric is
+    # undefined on the batch (R^2 of one row) is recorded as NaN
+    scores = plan.scorer(view, args, generation, sample_weight=sw, allow_nan=plan.partial)
     if plan.metric_names is None:
         return {"score": scores[None]}
     return {col: scores[name] for col, name in zip(columns, plan.metric_names, strict=True)}

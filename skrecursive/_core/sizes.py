@@ -11,6 +11,7 @@ import math
 from numbers import Integral
 
 from .._utils.validation import check_memory
+from .history import HISTORY_KEYS
 
 __all__ = ["resolve_count", "resolve_sizes", "fit_memory", "check_fit_memory"]
 
@@ -28,8 +29,18 @@ def resolve_count(value, reference, name="n_synthetic"):
     return max(1, int(round(count)))
 
 
-def fit_memory(strategy, *, n_real, n_synthetic, n_features, n_steps, max_accumulated):
-    """Estimated peak bytes of the rows a fit handles (not the base model's own state).
+#: bytes of one history cell while a fit runs: a list slot and a Python float (32), then
+#: its share of the float64 array ``history_`` is built into (8)
+HISTORY_CELL_BYTES = 40
+#: bytes a kept generation's model takes at least (the object and its attributes), beside
+#: 8 bytes per feature for its coefficients: a lower bound, models are often larger
+MODEL_BYTES = 1000
+_DEFAULT_COLUMNS = len(HISTORY_KEYS)  # one score column, no monitor
+
+
+def fit_memory(strategy, *, n_real, n_synthetic, n_features, n_steps, max_accumulated,
+               n_columns=_DEFAULT_COLUMNS, keep_estimators=False):
+    """Estimated peak bytes of the rows a fit handles and of what it keeps per generation.
 
     Each generation holds its real and synthetic rows and, concatenated with
     their weights and target, its training set, which the base model copies
@@ -37,14 +48,21 @@ def fit_memory(strategy, *, n_real, n_synthetic, n_features, n_steps, max_accumu
     also keeps every synthetic row drawn so far. Counted in 8-byte cells per
     row of ``n_features + 2`` (features, target, weight). Within 1.0 to 1.6
     times the peak ``tracemalloc`` measures for a ``Ridge`` base model on
-    float arrays (see the test of this function).
+    float arrays (see the test of this function). Whatever the strategy, the
+    ``n_steps + 1`` generations each add a row of ``n_columns`` to the
+    history (:data:`HISTORY_CELL_BYTES` each) and, with ``keep_estimators``,
+    a fitted model (at least :data:`MODEL_BYTES` plus its coefficients), so
+    a huge ``n_generations`` is refused even when the rows are small.
     """
     width = 8 * (n_features + 2)
     kept = n_steps * n_synthetic if strategy.accumulates else 0
     training = n_real + (kept if strategy.accumulates else n_synthetic)
     if max_accumulated is not None:
         training = min(training, max_accumulated)
-    return width * (n_real + n_synthetic + kept + 3 * training) + 8 * n_real
+    rows = width * (n_real + n_synthetic + kept + 3 * training) + 8 * n_real
+    per_generation = HISTORY_CELL_BYTES * n_columns + (
+        MODEL_BYTES + 8 * n_features if keep_estimators else 0)
+    return rows + (n_steps + 1) * per_generation
 
 
 def check_fit_memory(what, strategy, **sizes):
@@ -57,8 +75,10 @@ def check_fit_memory(what, strategy, **sizes):
 
     shown = ", ".join(f"{key}={count(value)}" for key, value in sizes.items()
                       if key in ("n_real", "n_synthetic", "n_features"))
-    if strategy.accumulates and sizes["n_steps"] > 1:
-        shown += f", n_generations={sizes['n_steps']}"
+    if sizes["n_steps"] > 1:
+        shown += f", n_generations={count(sizes['n_steps'])}"
+    if sizes.get("keep_estimators"):
+        shown += ", keep_estimators=True"
     check_memory(min(needed, 10**308), f"{what} with {shown}, strategy={strategy.name!r}")
 
 
