@@ -18,10 +18,12 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import get_tags
 from sklearn.utils.validation import validate_data
 
+from .copula import GaussianCopula
 from .frames import (
     frame_columns,
     frame_infinite_columns,
     frame_missing_columns,
+    frame_non_numeric_columns,
     is_frame,
 )
 
@@ -131,14 +133,23 @@ def nan_allowed(estimator, X=None):
         ``Pipeline`` whose first step is a ``ColumnTransformer``, the set of
         the columns of ``X`` that go to branches removing missing values (a
         ``OneHotEncoder``, an imputer) or that are dropped, so a frame with
-        missing values only there is accepted; False otherwise.
+        missing values only there is accepted; for a
+        :class:`~skrecursive.GaussianCopula`, the non-numeric columns of a
+        frame (a missing value is a category there); False otherwise.
     """
     if accepts_nan(estimator):
         return True
-    if X is None or not isinstance(estimator, Pipeline):
+    if X is None:
         return False
-    names = frame_columns(X) if is_frame(X) else list(range(np.shape(X)[1]))
-    safe = _nan_safe_columns(estimator, names)
+    if isinstance(estimator, GaussianCopula):
+        # a missing value in a non-numeric column is a level of its own (an array is all
+        # numeric); its fit refuses one in a numeric column with its own message
+        safe = frame_non_numeric_columns(X) if is_frame(X) else []
+    elif isinstance(estimator, Pipeline) and np.ndim(X) == 2:
+        names = frame_columns(X) if is_frame(X) else list(range(np.shape(X)[1]))
+        safe = _nan_safe_columns(estimator, names)
+    else:
+        return False
     return frozenset(safe) if safe else False
 
 
@@ -154,12 +165,18 @@ def nan_refused_message(estimator, where="Input X", *, density=False):
         f"{where} contains NaN (missing values), and the base model {name} does not accept "
         "them (its tags say allow_nan=False"
     )
+    if isinstance(estimator, GaussianCopula):
+        return (
+            f"{where} contains NaN (missing values) in numeric columns. GaussianCopula models "
+            "missing values in non-numeric columns only (a category of its own): drop those "
+            "rows, or make the column categorical if being missing is a category."
+        )
     if density:
         return (
             f"{head}). A synthesizer that models missing values itself must say so in its "
             "tags (__sklearn_tags__: tags.input_tags.allow_nan = True); "
-            "skrecursive.GaussianCopula does, for non-numeric columns (a missing value is a "
-            "category of its own). Otherwise drop the rows with missing values first."
+            "skrecursive.GaussianCopula takes them in non-numeric columns (a category of its "
+            "own). Otherwise drop the rows with missing values first."
         )
     return (
         f"{head}, and it is not a Pipeline starting with an imputer or a ColumnTransformer "
@@ -195,22 +212,23 @@ def _is_object_like(X):
     return dtype.kind in "OUS"
 
 
-def check_X(owner, X, *, reset, base):
+def check_X(owner, X, *, reset, base, density=False):
     """Validate ``X`` for the meta-estimator ``owner`` whose base model is ``base``.
 
     Dataframes stay native (``n_features_in_`` and ``feature_names_in_`` are
     set or checked as by scikit-learn); arrays and sparse matrices go through
     :func:`~sklearn.utils.validation.validate_data`. Infinity is always an
-    error; NaN is one unless ``base`` accepts it.
+    error; NaN is one unless ``base`` accepts it (in those columns).
+    ``density`` is True for the density estimator (its refusal gives a
+    synthesizer's advice, see :func:`nan_refused_message`).
 
     Returns
     -------
     X : the validated rows, of the same kind as given.
     """
-    allow_nan = nan_allowed(base, X)
-    density = getattr(owner, "_supervised", True) is False
     if is_frame(X):
         validate_data(owner, X, reset=reset, skip_check_array=True)
+        allow_nan = nan_allowed(base, X)
         n, p = X.shape
         if n == 0:
             raise ValueError(
@@ -238,6 +256,7 @@ def check_X(owner, X, *, reset, base):
         dtype=None if _is_object_like(X) else "numeric",
         ensure_all_finite="allow-nan",
     )
+    allow_nan = nan_allowed(base, X)
     if allow_nan is not True:
         missing = [j for j in _array_nan_columns(X) if not allow_nan or j not in allow_nan]
         if missing:

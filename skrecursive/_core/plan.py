@@ -251,7 +251,7 @@ def _first_state(estimator, plan, rng, origin, stream):
 def check_X_y(estimator, hooks, X, y, *, reset, **target_kwargs):
     """The checked ``X``, target and the fitted attributes the target defines."""
     if not hooks.supervised:
-        return check_X(estimator, X, reset=reset, base=hooks.base), None, {}
+        return check_X(estimator, X, reset=reset, base=hooks.base, density=True), None, {}
     if y is None:
         # Let validate_data produce scikit-learn's standard message.
         validate_data(estimator, X, y, reset=reset)
