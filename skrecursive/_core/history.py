@@ -99,7 +99,7 @@ def monitor_record(result, generation):
         if isinstance(value, (complex, np.complexfloating)):
             # never recorded as its real part
             raise TypeError(
-                f"monitor must return real numbers; at generation {generation} its key "
+                f"monitor must return numbers (real ones); at generation {generation} its key "
                 f"{key!r} holds the complex number {value!r}."
             )
         try:
