@@ -226,7 +226,7 @@ def test_weight_curve_display_of_finite_errors_has_the_exact_means():
 def test_copula_score_samples_message_names_methods_it_has():
     model = GaussianCopula().fit(pd.DataFrame({"x": [1.0, 2.0, 3.0], "c": ["a", "b", "a"]}))
     with pytest.raises(TypeError) as info:
-        model.score_samples
+        _ = model.score_samples
     message = str(info.value)
     assert "cdf" not in message  # the copula has no cdf method
     assert not hasattr(model, "cdf")
@@ -239,4 +239,4 @@ def test_copula_score_samples_message_names_methods_it_has():
     assert model.score(X) == pytest.approx(expected, abs=1e-12)
     # the empirical distribution, which has cdf, still suggests it
     with pytest.raises(TypeError, match=r"Use cdf"):
-        EmpiricalDistribution().fit([[0.0], [1.0]]).score_samples
+        _ = EmpiricalDistribution().fit([[0.0], [1.0]]).score_samples
