@@ -214,14 +214,16 @@ def check_synthetic_rows(X, n, n_features, name, generation, *, allow_nan=False,
         )
     if columns is not None and kind == "frame":
         got = frame_columns(X)
-        if set(map(str, got)) != set(map(str, columns)) or len(got) != len(columns):
+        if list(got) != list(columns):
             unexpected = [c for c in got if c not in columns]
             absent = [c for c in columns if c not in got]
+            what = (f"it lacks {absent[:10]} and has {unexpected[:10]} instead"
+                    if absent or unexpected else f"in another order, {list(got)[:10]}")
             raise ValueError(
                 f"{name}({n}) returned a dataframe with other columns than the real rows "
-                f"{where}: it lacks {absent[:10]} and has {unexpected[:10]} instead. Synthetic "
-                "rows are stacked with the real ones by column name: return the real rows' "
-                f"columns {list(columns)[:10]}."
+                f"{where}: {what}. Synthetic rows are stacked under the real ones and the "
+                "models check feature names: return the real rows' columns "
+                f"{list(columns)[:10]}, in that order."
             )
     if _has_non_finite(X, kind, allow_nan):
         what = "infinity" if allow_nan else "NaN or infinity"
@@ -288,6 +290,11 @@ def check_outputs(values, shape, name, generation, *, nonnegative=False, numeric
         if values.dtype.kind == "c":
             raise ValueError(
                 f"{name} returned complex numbers {where}; predictions must be real numbers."
+            )
+        if values.dtype.kind in "USMm":  # text, dates: never predictions of a number
+            raise ValueError(
+                f"{name} returned values of dtype {values.dtype} {where} (e.g. "
+                f"{values.reshape(-1)[0]!r}); predictions must be numbers."
             )
         if values.dtype.kind not in "biuf":
             try:
