@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .._utils.validation import Interval, check_args
+from .._utils.validation import Interval, array_bytes, check_args, check_columns, check_memory
 
 __all__ = ["vertex_minimiser", "minimiser_interval"]
 
@@ -112,11 +112,7 @@ def minimiser_interval(results, *, confidence=0.95, n_resamples=2000, random_sta
             "smallest mean error (lower is better), and a score is greater-is-better; pass "
             "results.assign(error=-results['score'])."
         )
-    if missing:
-        raise ValueError(
-            f"results must be a DataFrame with columns 'weight', 'repeat' and 'error'; "
-            f"missing {sorted(missing)}."
-        )
+    check_columns(results, ("weight", "repeat", "error"), "results", "minimiser_interval")
     table = results.pivot_table(index="repeat", columns="weight", values="error",
                                 aggfunc="first", dropna=False)
     table = table.dropna(axis=0, how="any")
@@ -125,6 +121,9 @@ def minimiser_interval(results, *, confidence=0.95, n_resamples=2000, random_sta
     weights = table.columns.to_numpy(dtype=float)
     errors = table.to_numpy()
     n_rep = errors.shape[0]
+    # the resampled repeat counts, (n_resamples, n_repeats) integers, are drawn at once
+    check_memory(array_bytes(n_resamples, n_rep + 2),
+                 f"minimiser_interval(n_resamples={n_resamples}) over {n_rep} repeats")
     minimiser = vertex_minimiser(weights, errors.mean(axis=0), degree=3)
     rng = np.random.default_rng(random_state)
     boot = np.empty(n_resamples)

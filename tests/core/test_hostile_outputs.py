@@ -222,7 +222,8 @@ def test_covariate_sampler_columns_must_be_the_real_ones(columns, match):
 @pytest.mark.parametrize("value, error, match", [
     (1 + 2j, TypeError, r"returned a complex \(\(1\+2j\)\) at generation 0"),
     (np.complex128(0.5), TypeError, r"returned a complex128 .* at generation 0"),
-    (10**400, ValueError, r"returned an int of 401 digits at generation 0, beyond the float range"),
+    pytest.param(10**400, ValueError, r"returned an int of 401 digits at generation 0, beyond "
+                 r"the float range", id="int-1e400"),
     (np.array(0.5 + 0j), TypeError, r"returned a complex128"),
 ])
 def test_scores_that_are_complex_or_overflow_are_refused(value, error, match):
@@ -240,8 +241,10 @@ def test_scores_that_are_complex_or_overflow_are_refused(value, error, match):
 @pytest.mark.parametrize("value, error, match", [
     (np.complex128(1.0), TypeError, r"its key 'gap' holds the complex number"),
     (2 + 0j, TypeError, r"its key 'gap' holds the complex number"),
-    (10**400, ValueError, r"int of 401 digits for 'gap' at generation 0"),
-    (-(10**400), ValueError, r"int of 402 digits for 'gap' at generation 0"),
+    pytest.param(10**400, ValueError, r"int of 401 digits for 'gap' at generation 0",
+                 id="int-1e400"),
+    pytest.param(-(10**400), ValueError, r"int of 402 digits for 'gap' at generation 0",
+                 id="int-minus-1e400"),
 ])
 def test_monitor_values_that_are_complex_or_overflow_name_the_key(value, error, match):
     X, y = _regression()
