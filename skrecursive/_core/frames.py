@@ -15,7 +15,6 @@ __all__ = [
     "is_frame",
     "is_series",
     "frame_columns",
-    "frame_non_numeric_columns",
     "take_frame_rows",
     "concat_frame_rows",
     "frame_missing_columns",
@@ -58,12 +57,6 @@ def is_series(X):
 def frame_columns(X):
     """The column names of dataframe ``X``, as a list."""
     return list(_frame(X).columns)
-
-
-def frame_non_numeric_columns(X):
-    """Names of the columns of dataframe ``X`` whose dtype is not numeric (booleans included)."""
-    return [c for c, dtype in _frame(X).schema.items()
-            if not dtype.is_numeric() or dtype == nw.Boolean]
 
 
 def take_frame_rows(X, idx):

@@ -18,12 +18,10 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import get_tags
 from sklearn.utils.validation import validate_data
 
-from .copula import GaussianCopula
 from .frames import (
     frame_columns,
     frame_infinite_columns,
     frame_missing_columns,
-    frame_non_numeric_columns,
     is_frame,
 )
 
@@ -133,23 +131,14 @@ def nan_allowed(estimator, X=None):
         ``Pipeline`` whose first step is a ``ColumnTransformer``, the set of
         the columns of ``X`` that go to branches removing missing values (a
         ``OneHotEncoder``, an imputer) or that are dropped, so a frame with
-        missing values only there is accepted; for a
-        :class:`~skrecursive.GaussianCopula`, the non-numeric columns of a
-        frame (a missing value is a category there); False otherwise.
+        missing values only there is accepted; False otherwise.
     """
     if accepts_nan(estimator):
         return True
-    if X is None:
+    if X is None or not isinstance(estimator, Pipeline) or np.ndim(X) != 2:
         return False
-    if isinstance(estimator, GaussianCopula):
-        # a missing value in a non-numeric column is a level of its own (an array is all
-        # numeric); its fit refuses one in a numeric column with its own message
-        safe = frame_non_numeric_columns(X) if is_frame(X) else []
-    elif isinstance(estimator, Pipeline) and np.ndim(X) == 2:
-        names = frame_columns(X) if is_frame(X) else list(range(np.shape(X)[1]))
-        safe = _nan_safe_columns(estimator, names)
-    else:
-        return False
+    names = frame_columns(X) if is_frame(X) else list(range(np.shape(X)[1]))
+    safe = _nan_safe_columns(estimator, names)
     return frozenset(safe) if safe else False
 
 
@@ -165,12 +154,6 @@ def nan_refused_message(estimator, where="Input X", *, density=False):
         f"{where} contains NaN (missing values), and the base model {name} does not accept "
         "them (its tags say allow_nan=False"
     )
-    if isinstance(estimator, GaussianCopula):
-        return (
-            f"{where} contains NaN (missing values) in numeric columns. GaussianCopula models "
-            "missing values in non-numeric columns only (a category of its own): drop those "
-            "rows, or make the column categorical if being missing is a category."
-        )
     if density:
         return (
             f"{head}). A synthesizer that models missing values itself must say so in its "
