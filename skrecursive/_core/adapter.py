@@ -24,7 +24,7 @@ from .._utils.validation import (
     Options,
     check_params,
 )
-from .distributions import NoDensity, sampling_start, weights_or_ones
+from .distributions import FIDELITY_INSTEAD, NoDensity, sampling_start, weights_or_ones
 from .frames import is_frame, native_frame_like, pandas_frame
 from .weights import resample_indices
 
@@ -175,7 +175,7 @@ class SynthesizerAdapter(DensityMixin, BaseEstimator):
         "table_name": [NONE, _String()],
     }
 
-    score_samples = NoDensity()
+    score_samples = NoDensity(FIDELITY_INSTEAD)
 
     def __init__(self, synthesizer, *, random_state=None, resampling="systematic",
                  numeric_only=False, table_name=None):

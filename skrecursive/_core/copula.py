@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils.validation import Interval, check_params
 from .distributions import (
+    FIDELITY_INSTEAD,
     NoDensity,
     aligned,
     categories_of,
@@ -376,12 +377,7 @@ class GaussianCopula(DensityMixin, BaseEstimator):
 
     _parameter_table = {"alpha": [Interval(Real, 0, None, closed="left")]}
 
-    score_samples = NoDensity(
-        "its margins are discrete distributions on the training rows' values and "
-        "categories. Measure its fidelity to rows X with score(X) (the negated sum of "
-        "skrecursive.metrics.marginal_distance and skrecursive.metrics.association_distance, "
-        "greater is better), or with those two functions separately."
-    )
+    score_samples = NoDensity(FIDELITY_INSTEAD)
 
     def __init__(self, alpha=0.0):
         self.alpha = alpha

@@ -95,6 +95,16 @@ class NoDensityError(AttributeError, TypeError):
     """
 
 
+#: the end of the ``score_samples`` error of a synthesizer of tables (no density; its
+#: ``score`` is a fidelity to the rows scored)
+FIDELITY_INSTEAD = (
+    "it is a synthesizer of rows. Measure its fidelity to rows X with "
+    "score(X) (the negated sum of skrecursive.metrics.marginal_distance and "
+    "skrecursive.metrics.association_distance, greater is better), or with those two "
+    "functions separately."
+)
+
+
 class NoDensity:
     """Descriptor standing in for ``score_samples`` on a model without a density.
 

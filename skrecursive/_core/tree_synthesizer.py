@@ -19,7 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils.validation import NONE, RANDOM_STATE, Interval, check_params
-from .distributions import NoDensity, sampling_start, weights_or_ones
+from .distributions import FIDELITY_INSTEAD, NoDensity, sampling_start, weights_or_ones
 from .frames import is_frame
 
 __all__ = ["TreeSynthesizer", "encode_columns"]
@@ -236,7 +236,7 @@ class TreeSynthesizer(DensityMixin, BaseEstimator):
         "random_state": [RANDOM_STATE],
     }
 
-    score_samples = NoDensity()
+    score_samples = NoDensity(FIDELITY_INSTEAD)
 
     def __init__(self, min_samples_leaf=5, max_depth=None, min_weight_fraction_leaf=0.0,
                  random_state=None):
