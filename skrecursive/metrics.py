@@ -52,7 +52,9 @@ from ._utils.validation import (
     HasMethods,
     Interval,
     Options,
+    array_bytes,
     check_args,
+    check_memory,
 )
 
 __all__ = [
@@ -407,6 +409,12 @@ def _synthetic_rows(model_or_rows, X, n_samples, random_state):
                 "GaussianCopula (the summary of the real rows does not say how many there were)."
             )
         n = len(X) if n_samples is None else n_samples
+        # the drawn rows are held twice (as drawn, then summarised), whatever the model
+        shape = getattr(X, "shape", None) or np.shape(X)
+        n_columns = getattr(X, "n_features_in_", None) or (shape[1] if len(shape) > 1 else 1)
+        check_memory(array_bytes(n, n_columns, 2),
+                     f"drawing n_samples={n} rows of {n_columns} columns from "
+                     f"{type(model_or_rows).__name__}")
         rows = sample_rows(model_or_rows, int(n), random_state)
         if is_frame(X) and not is_frame(rows):
             # a numeric model of a numeric frame

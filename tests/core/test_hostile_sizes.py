@@ -157,3 +157,19 @@ def test_weight_curve_refuses_a_huge_number_of_repeats(machine):
     _refused_before_allocating(
         lambda: weight_curve(est, X, y, weights=[0.5], n_repeats=10**13, last=2),
         r"weight_curve\(n_repeats=10000000000000\) with 2 weight\(s\) would need")
+
+
+def test_metrics_refuse_drawing_an_impossible_number_of_rows(machine):
+    from skrecursive.metrics import association_distance, marginal_distance
+
+    X, _ = _data()
+    model = GaussianDensity().fit(X)
+    for metric in (marginal_distance, association_distance):
+        _refused_before_allocating(lambda metric=metric: metric(model, X, n_samples=10**13),
+                                   r"drawing n_samples=10000000000000 rows of 2 columns "
+                                   r"from GaussianDensity")
+    # drawing as many rows as X still works: a model of X is nearer X's margins than one
+    # shifted by 3 standard deviations (Kolmogorov-Smirnov about 0.1 against about 0.9)
+    shifted = GaussianDensity().fit(X + 3.0)
+    assert marginal_distance(model, X, random_state=0) < 0.5 < marginal_distance(
+        shifted, X, random_state=0)
