@@ -29,7 +29,7 @@ from .._core.density import RecursiveDensityEstimator
 from .._core.sources import sample_rows
 from .._core.weight_curve import weight_curve
 from .._utils.parallel import run_in_order
-from .._utils.validation import N_JOBS, NONE, Interval, check_args
+from .._utils.validation import N_JOBS, NONE, SEED32, Interval, check_args
 from ..metrics import (
     association_distance,
     category_coverage,
@@ -980,7 +980,7 @@ n_jobs, verbose
         "curve_repeats": [NONE, Interval(Integral, 2, None, closed="left")],
         "n_memorisation": [Interval(Integral, 1, None, closed="left")],
         "n_reference": [Interval(Integral, 1, None, closed="left")],
-        "random_state": [Interval(Integral, 0, None, closed="left")],
+        "random_state": [SEED32],
         "n_jobs": N_JOBS,
         "verbose": [Interval(Integral, 0, None, closed="left")],
     }, locals())

@@ -122,3 +122,12 @@ def test_minimiser_interval_refuses_an_impossible_bootstrap(machine):
     # fixed seed, so the check is deterministic)
     summary = minimiser_interval(df, n_resamples=200)
     assert summary["low"] < optimal_weight(1.0) < summary["high"]
+
+
+def test_the_audit_refuses_a_seed_numpy_cannot_take():
+    from skrecursive.reproduce import audit
+
+    table = pd.DataFrame({"x": np.arange(300.0), "c": ["a", "b", "c"] * 100})
+    with pytest.raises(ValueError, match=r"'random_state' parameter of audit .* "
+                                         r"\[0, 4294967295\]"):
+        audit(table, target="c", random_state=2**40)
