@@ -169,7 +169,7 @@ def test_metrics_refuse_drawing_an_impossible_number_of_rows(machine):
                                    r"drawing n_samples=10000000000000 rows of 2 columns "
                                    r"from GaussianDensity")
     # drawing as many rows as X still works: a model of X is nearer X's margins than one
-    # shifted by 3 standard deviations (Kolmogorov-Smirnov about 0.1 against about 0.9)
+    # shifted by 3 standard deviations, whose Kolmogorov-Smirnov distance to X is near 1
     shifted = GaussianDensity().fit(X + 3.0)
     assert marginal_distance(model, X, random_state=0) < 0.5 < marginal_distance(
         shifted, X, random_state=0)
