@@ -174,6 +174,23 @@ def test_the_extra_variance_of_resampling():
     assert var["systematic"] < var["multinomial"] * (1 - tol)
 
 
+def test_dict_of_tables_in_and_out():
+    class DictTables(FixedSeedBootstrap):
+        """Takes and returns {table name: frame}, as multi-table style APIs do."""
+
+        def fit(self, data):
+            assert isinstance(data, dict) and list(data) == ["people"]
+            super().fit(data["people"])
+
+        def sample(self, num_rows):
+            return {"people": super().sample(num_rows)}
+
+    X = _table()
+    rows = SynthesizerAdapter(DictTables(), table_name="people", random_state=0).fit(X).sample(9)
+    assert isinstance(rows, pd.DataFrame) and rows.shape == (9, 4)
+    assert rows.dtypes.equals(X.dtypes)
+
+
 def test_bad_synthesizer_output_is_named():
     class Short(FixedSeedBootstrap):
         def sample(self, num_rows):
