@@ -25,7 +25,7 @@ generation are printed, means and standard errors over ``--repeats``.
 
 Usage::
 
-    python benchmarks/compare_synthesizers.py              # about 5 minutes on two cores
+    python benchmarks/compare_synthesizers.py              # 5 minutes at load average 9, two cores
     python benchmarks/compare_synthesizers.py --repeats 5 --generations 20
 """
 

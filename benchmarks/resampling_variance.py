@@ -21,7 +21,7 @@ error over ``--loops`` repeats.
 
 Usage::
 
-    python benchmarks/resampling_variance.py      # about two minutes on two cores
+    python benchmarks/resampling_variance.py      # 10 minutes at load average 14 on two cores
 """
 
 import argparse
