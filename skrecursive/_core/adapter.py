@@ -25,7 +25,7 @@ from .._utils.validation import (
     check_params,
 )
 from .distributions import FIDELITY_INSTEAD, NoDensity, sampling_start, weights_or_ones
-from .frames import is_frame, native_frame_like, pandas_frame
+from .frames import frame_infinite_columns, is_frame, native_frame_like, pandas_frame
 from .weights import resample_indices
 
 __all__ = ["SynthesizerAdapter"]
@@ -114,6 +114,9 @@ class SynthesizerAdapter(DensityMixin, BaseEstimator):
       measures it (:ref:`synthesis`).
     * :meth:`score` is a fidelity score (greater is better), as for
       :class:`~skrecursive.TreeSynthesizer`.
+    * **Missing values** are handed to the synthesizer as they are (its tags
+      say ``allow_nan``): SDV models them; a synthesizer that cannot raises
+      its own error. Infinity is refused.
 
     Parameters
     ----------
@@ -187,6 +190,8 @@ class SynthesizerAdapter(DensityMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        # missing values are handed over: SDV models them, a model that cannot raises
+        tags.input_tags.allow_nan = True
         tags.input_tags.categorical = True
         tags.input_tags.string = True
         tags.non_deterministic = True
@@ -298,6 +303,9 @@ class SynthesizerAdapter(DensityMixin, BaseEstimator):
                     f"Found array with shape {X.shape}: SynthesizerAdapter needs at least one "
                     "row and one column."
                 )
+            infinite = frame_infinite_columns(X)
+            if infinite:
+                raise ValueError(f"Input X contains infinity (columns {infinite}).")
             frame, template = pandas_frame(X), X[:0]
         else:
             arr = validate_data(self, X, reset=True, dtype=np.float64,

@@ -4,6 +4,7 @@ with a stand-in synthesizer (always) and with ``copulas`` and SDV (when installe
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skrecursive import RecursiveDensityEstimator, SynthesizerAdapter
 from skrecursive.metrics import marginal_distance
@@ -71,6 +72,11 @@ def _table(n=200, seed=0):
         "owner": rng.random_sample(n) < 0.3,
         "income": rng.lognormal(size=n),
     })
+
+
+@parametrize_with_checks([SynthesizerAdapter(FixedSeedBootstrap(), random_state=0)])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
 
 
 def test_dtypes_and_categories_are_restored():
