@@ -248,6 +248,11 @@ def _check_some_values(frame):
 
 def _summarise(frame, sw, alpha):
     """The :class:`_Summary` of a validated frame with row weights ``sw``."""
+    return _summarise_rows(frame, sw, alpha)[0]
+
+
+def _summarise_rows(frame, sw, alpha):
+    """``(summary, level codes of the rows with positive weight, their weights)``."""
     columns = [frame.iloc[:, j] for j in range(frame.shape[1])]
     kinds = [_column_kind(name, col) for name, col in zip(frame.columns, columns, strict=True)]
     for j, kind in enumerate(kinds):
@@ -256,7 +261,9 @@ def _summarise(frame, sw, alpha):
     keep = sw > 0
     weights = sw[keep]
     total = weights.sum()
-    categories, probabilities, scores = [], [], np.empty((int(keep.sum()), len(kinds)))
+    shape = (int(keep.sum()), len(kinds))
+    categories, probabilities, scores = [], [], np.empty(shape)
+    all_codes = np.empty(shape, dtype=np.intp)
     for j, kind in enumerate(kinds):
         col = columns[j] if keep.all() else columns[j][keep]
         levels, codes = _levels(col, kind)
@@ -265,7 +272,73 @@ def _summarise(frame, sw, alpha):
         categories.append(levels)
         probabilities.append(p)
         scores[:, j] = normal_scores(p)[codes]
-    return _Summary(kinds, categories, probabilities, _weighted_correlation(scores, weights))
+        all_codes[:, j] = codes
+    summary = _Summary(kinds, categories, probabilities, _weighted_correlation(scores, weights))
+    return summary, all_codes, weights
+
+
+def _pairwise_correlation(scores, weights):
+    """Weighted correlation of every pair of columns over the rows where both are not NaN.
+
+    Equal to :func:`_weighted_correlation` without NaN; a pair without
+    variation on its common rows gets 0.
+    """
+    observed = ~np.isnan(scores)
+    values = np.where(observed, scores, 0.0)
+    both = observed.T.astype(float) @ (weights[:, None] * observed)
+    sums = values.T @ (weights[:, None] * observed)      # [a, b]: sum of a where b is seen
+    squares = (values**2).T @ (weights[:, None] * observed)
+    cross = values.T @ (weights[:, None] * values)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_a, mean_b = sums / both, sums.T / both
+        var_a = squares / both - mean_a**2
+        var_b = squares.T / both - mean_b**2
+        corr = (cross / both - mean_a * mean_b) / np.sqrt(var_a * var_b)
+    ok = (both > 0) & (var_a > 1e-12) & (var_b > 1e-12)
+    corr = np.clip(np.where(ok, corr, 0.0), -1.0, 1.0)
+    np.fill_diagonal(corr, 1.0)
+    return corr
+
+
+def _missing_indicators(summary, codes, weights):
+    """The latent dimensions the copula samples from, with a missingness indicator per column.
+
+    A numeric or datetime column with missing values gets two: its observed
+    values (their weighted margin, scored on the rows where it is observed)
+    and, appended after the columns, whether it is missing (a binary margin,
+    missing last). Their correlations with every other dimension are
+    weighted over the rows where both are observed, so missingness has a
+    dependence of its own on the other columns.
+
+    Returns
+    -------
+    margins : list of ndarray
+        Probabilities of every latent dimension.
+    correlation : ndarray
+        Their normal-score correlation.
+    indicators : dict
+        Column -> position of its indicator dimension.
+    """
+    margins, columns, extra, indicators = [], [], [], {}
+    p_cols = len(summary.column_kinds_)
+    for j, (kind, levels, p) in enumerate(zip(summary.column_kinds_, summary.categories_,
+                                              summary.probabilities_, strict=True)):
+        missing_share = p[-1] if kind in _ORDERED and pd.isna(levels[-1]) else 0.0
+        if 0.0 < missing_share < 1.0:
+            observed = p[:-1] / (1.0 - missing_share)
+            is_missing = codes[:, j] == len(levels) - 1
+            score = normal_scores(observed)[np.minimum(codes[:, j], len(observed) - 1)]
+            columns.append(np.where(is_missing, np.nan, score))
+            margins.append(observed)
+            flag = np.array([1.0 - missing_share, missing_share])
+            extra.append((flag, normal_scores(flag)[is_missing.astype(np.intp)]))
+            indicators[j] = p_cols + len(extra) - 1
+        else:
+            columns.append(normal_scores(p)[codes[:, j]])
+            margins.append(p)
+    margins += [flag for flag, _ in extra]
+    scores = np.column_stack(columns + [score for _, score in extra])
+    return margins, _pairwise_correlation(scores, weights), indicators
 
 
 class GaussianCopula(DensityMixin, BaseEstimator):
@@ -285,13 +358,13 @@ class GaussianCopula(DensityMixin, BaseEstimator):
       ``False`` and ``True``; a string column's categories are its values
       with positive weight. A missing value (NaN, None, ``pd.NA``, NaT,
       a polars null) in any column is a level of its own, placed last: its
-      weighted share is the probability of sampling a missing value, and its
-      normal score (above every value's) carries its dependence on the other
-      columns. So missingness that goes with large values, or with a
-      category late in the order, is reproduced; missingness that goes with
-      small values only as far as a single latent normal allows
-      (:class:`~skrecursive.TreeSynthesizer` models whether a value is
-      missing with a tree of its own).
+      weighted share is the probability of sampling a missing value. In a
+      categorical, boolean or string column it is one more category. A
+      numeric or datetime column with missing values is sampled from two
+      latent dimensions: a missingness indicator (with its own
+      correlations to the other columns, over the rows where they are
+      observed) and the observed values, so missingness may go with small
+      or large values of another column alike.
     * **Dependence.** Every level gets the normal score
       ``Phi^{-1}(F(x-) + p / 2)``, the mid-point of its step of the
       cumulative margin (ties in numeric columns and categories are treated
@@ -342,10 +415,12 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         Per column, the probability of each level of ``categories_``.
     correlation_ : ndarray of shape (n_features_in_, n_features_in_)
         Weighted correlation of the normal scores.
-    latent_correlation_ : ndarray of shape (n_features_in_, n_features_in_)
+    latent_correlation_ : ndarray of shape (n_latent, n_latent)
         Correlation of the normal vectors :meth:`sample` draws (before the
         eigenvalue floor), equal to ``correlation_`` for continuous margins
-        and larger in absolute value for coarse ones.
+        and larger in absolute value for coarse ones. After the
+        ``n_features_in_`` columns, one more dimension per numeric or
+        datetime column with missing values: whether it is missing.
     column_kinds_ : list of str
         Per column, ``"numeric"``, ``"datetime"``, ``"category"``, ``"bool"``
         or ``"string"``.
@@ -456,8 +531,9 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         check_params(self, self._parameter_table)
         frame = self._frame(X, reset=True)
         sw = weights_or_ones(sample_weight, frame.shape[0])
-        summary = _summarise(frame, sw, self.alpha)
-        latent = _latent_correlation(summary.correlation_, summary.probabilities_)
+        summary, codes, weights = _summarise_rows(frame, sw, self.alpha)
+        margins, correlation, indicators = _missing_indicators(summary, codes, weights)
+        latent = _latent_correlation(correlation, margins)
         factor = _sampling_factor(latent)
         # fitted attributes only once every step has succeeded
         self.categories_ = summary.categories_
@@ -466,6 +542,7 @@ class GaussianCopula(DensityMixin, BaseEstimator):
         self.column_kinds_ = summary.column_kinds_
         self.latent_correlation_ = latent
         self._factor = factor
+        self._indicators = indicators
         self._input_dtypes = list(frame.dtypes)
         self._input_frame = is_frame(X)
         # a zero-row frame of the input's library and dtypes, to sample into
@@ -490,13 +567,18 @@ class GaussianCopula(DensityMixin, BaseEstimator):
             when the model was fitted on an array.
         """
         n, rng = sampling_start(self, n_samples, random_state)
-        z = rng.standard_normal((n, len(self.categories_))) @ self._factor.T
+        z = rng.standard_normal((n, self._factor.shape[0])) @ self._factor.T
         u = special.ndtr(z)
         data = {}
         for j, (levels, p) in enumerate(zip(self.categories_, self.probabilities_, strict=True)):
+            k = self._indicators.get(j)
+            if k is not None:  # whether missing from its own dimension, else an observed value
+                missing = u[:, k] >= 1.0 - p[-1]
+                p = p[:-1]
             cum = np.cumsum(p)
-            idx = np.minimum(np.searchsorted(cum / cum[-1], u[:, j], side="right"),
-                             len(levels) - 1)
+            idx = np.minimum(np.searchsorted(cum / cum[-1], u[:, j], side="right"), len(p) - 1)
+            if k is not None:
+                idx = np.where(missing, len(levels) - 1, idx)
             data[j] = self._column_values(j, levels, idx)
         if not self._input_frame:
             return np.column_stack([np.asarray(data[j], dtype=float) for j in data])

@@ -86,3 +86,33 @@ def test_recursive_loop_takes_missing_values_with_either_synthesizer():
                                          random_state=0).fit(X)
         assert np.isfinite(loop.history_["score"]).all()
         assert loop.sample(10, random_state=0).dtypes.equals(X.dtypes)
+
+
+def test_copula_missingness_has_a_dependence_of_its_own():
+    # income rises with age, but is missing mostly for the young: one latent normal per
+    # column could not carry both (missing is placed above every income); the copula's
+    # missingness indicator has its own correlation with age
+    rng = np.random.RandomState(0)
+    n = 4000
+    age = rng.normal(40, 10, size=n).round()
+    income = age + rng.normal(0, 5, size=n)
+    young = age < np.median(age)
+    income[rng.random_sample(n) < np.where(young, 0.4, 0.05)] = np.nan
+    X = pd.DataFrame({"age": age, "income": income})
+    rows = GaussianCopula().fit(X).sample(20000, random_state=0)
+    rows_young = rows["age"] < np.median(age)
+
+    def gap(frame, is_young):
+        return frame.loc[is_young, "income"].isna().mean() - frame.loc[~is_young,
+                                                                        "income"].isna().mean()
+
+    real_gap = gap(X, young)  # about 0.35
+    # a Gaussian copula smooths the step at the median: at least half the gap, and the
+    # missing share overall within 4 binomial standard errors (0.5 / sqrt(20000) each)
+    assert gap(rows, rows_young) > 0.5 * real_gap
+    assert abs(rows["income"].isna().mean() - X["income"].isna().mean()) < 4 * 0.5 / np.sqrt(
+        20000)
+    # and the values keep their positive dependence on age
+    observed = rows.dropna()
+    assert np.corrcoef(observed["age"], observed["income"])[0, 1] > 0.5 * np.corrcoef(
+        X.dropna()["age"], X.dropna()["income"])[0, 1]
