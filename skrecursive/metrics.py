@@ -68,6 +68,7 @@ __all__ = [
     "neg_association_distance_scorer",
     "category_coverage",
     "contingency_distance",
+    "neg_contingency_distance_scorer",
     "synthetic_utility",
     "copy_rate",
     "distance_to_closest_record",
@@ -728,8 +729,9 @@ def contingency_distance(model_or_rows, X, y=None, *, n_bins=10, n_samples=None,
     that changes with an interval of ``x``), and it includes the error of
     the two margins. It is ``1 -`` sdmetrics' ``ContingencySimilarity``
     averaged over pairs, with numeric columns discretised. In [0, 1]; lower
-    is better; 0 for a single column. Usable as ``scoring=`` of
-    :class:`~skrecursive.RecursiveDensityEstimator`.
+    is better; 0 for a single column. As ``scoring=`` of
+    :class:`~skrecursive.RecursiveDensityEstimator` (greater is better) use
+    :func:`neg_contingency_distance_scorer`.
 
     Parameters
     ----------
@@ -790,6 +792,41 @@ def contingency_distance(model_or_rows, X, y=None, *, n_bins=10, n_samples=None,
             q = np.bincount(sa * kb + sb, minlength=ka * kb) / len(sa)
             distances.append(0.5 * float(np.abs(p - q).sum()))
     return float(np.mean(distances)) if distances else 0.0
+
+
+def neg_contingency_distance_scorer(estimator, X, y=None, *, n_bins=10, n_samples=None,
+                                    random_state=None):
+    """Scorer: ``-contingency_distance(estimator, X)``, greater is better.
+
+    The ``scoring=`` form of :func:`contingency_distance` (bind its keyword
+    arguments with :func:`functools.partial`).
+
+    Parameters
+    ----------
+    estimator : fitted model with ``sample``
+    X : DataFrame of shape (n_samples, n_features)
+        The real (held-out) rows.
+    y : None
+        Ignored.
+    n_bins : int >= 2, default=10
+    n_samples : int or None, default=None
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    score : float
+        Minus the contingency distance, in [-1, 0]; 0 at best.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skrecursive.metrics import neg_contingency_distance_scorer
+    >>> real = pd.DataFrame({"a": ["x", "y", "x", "y"], "b": ["x", "y", "x", "y"]})
+    >>> neg_contingency_distance_scorer(real.assign(b=["y", "x", "x", "y"]), real)
+    -0.5
+    """
+    return -contingency_distance(estimator, X, n_bins=n_bins, n_samples=n_samples,
+                                 random_state=random_state)
 
 
 def _utility_classifier(X):
@@ -1123,7 +1160,8 @@ def distance_to_closest_record(model_or_rows, X, y=None, *, per_row=False, n_sam
 for _metric, _negated in ((cramer_von_mises, neg_cramer_von_mises_scorer),
                           (distribution_mse, neg_distribution_mse_scorer),
                           (marginal_distance, neg_marginal_distance_scorer),
-                          (association_distance, neg_association_distance_scorer)):
+                          (association_distance, neg_association_distance_scorer),
+                          (contingency_distance, neg_contingency_distance_scorer)):
     _metric.greater_is_better = False
     _metric.neg_scorer = _negated
     _negated.greater_is_better = True

@@ -59,3 +59,20 @@ def test_equals_sdmetrics_contingency_similarity_on_categories():
     real, synthetic = _pair(800), _pair(800, seed=2)
     theirs = ContingencySimilarity.compute(real, synthetic)
     assert contingency_distance(synthetic, real) == pytest.approx(1 - theirs, abs=1e-9)
+
+
+def test_direction_and_use_as_scoring():
+    from skrecursive import RecursiveDensityEstimator, TreeSynthesizer
+    from skrecursive.metrics import neg_contingency_distance_scorer
+
+    assert contingency_distance.greater_is_better is False
+    assert contingency_distance.neg_scorer is neg_contingency_distance_scorer
+    real = _pair(600)
+    loop = RecursiveDensityEstimator(TreeSynthesizer(random_state=0), n_generations=2,
+                                     n_real=200, scoring=neg_contingency_distance_scorer,
+                                     random_state=0).fit(real)
+    scores = loop.history_["score"]
+    assert np.all((scores <= 0) & (scores >= -1))
+    with pytest.raises(ValueError, match="neg_contingency_distance_scorer"):
+        RecursiveDensityEstimator(TreeSynthesizer(), n_generations=1, n_real=200,
+                                  scoring=contingency_distance).fit(real)
