@@ -246,5 +246,6 @@ def native_frame_like(df, template):
     for name, dtype in frame.schema.items():
         col = df[name]
         values = col.astype(object).where(col.notna(), None).tolist()
-        columns.append(nw.new_series(name, values, dtype, backend=backend).to_frame())
+        series = nw.new_series(name, values, dtype, backend=backend)
+        columns.append((series if series.dtype == dtype else series.cast(dtype)).to_frame())
     return nw.concat(columns, how="horizontal").to_native()

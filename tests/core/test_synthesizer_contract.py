@@ -116,3 +116,21 @@ def test_copula_missingness_has_a_dependence_of_its_own():
     observed = rows.dropna()
     assert np.corrcoef(observed["age"], observed["income"])[0, 1] > 0.5 * np.corrcoef(
         X.dropna()["age"], X.dropna()["income"])[0, 1]
+
+
+@pytest.mark.parametrize("model", SYNTHESIZERS, ids=type)
+def test_polars_dates_and_time_zones_round_trip(model):
+    pl = pytest.importorskip("polars")
+    import datetime as dt
+
+    days = [dt.date(2020, 1, 1) + dt.timedelta(days=int(d)) for d in range(0, 300, 7)]
+    X = pl.DataFrame({
+        "day": days,
+        "at": pl.Series([dt.datetime(2020, 1, 1) + dt.timedelta(hours=3 * i)
+                         for i in range(len(days))]).dt.replace_time_zone("UTC"),
+    }).with_columns(pl.when(pl.int_range(pl.len()) % 5 == 0).then(None)
+                    .otherwise(pl.col("day")).alias("day"))
+    rows = model.fit(X).sample(200, random_state=0)
+    assert rows.schema == X.schema
+    assert set(rows["day"].drop_nulls()) <= set(X["day"].drop_nulls())
+    assert set(rows["at"]) <= set(X["at"])
