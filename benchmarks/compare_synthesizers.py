@@ -12,7 +12,10 @@ and ``income``) and scored on rows of the test split they never saw:
 * ``coverage``: :func:`skrecursive.metrics.category_coverage` (higher is better);
 * ``utility``: :func:`skrecursive.metrics.synthetic_utility`, accuracy on the
   test rows of a HistGradientBoostingClassifier predicting ``income``, trained
-  on the synthetic rows (higher is better).
+  on the synthetic rows (higher is better);
+* ``copied`` (one fit only): the share of synthetic rows equal, in every
+  column, to a row of the training split (the row of real test rows shows
+  the share that happens by chance).
 
 Part 1, one fit: each synthesizer fitted once on the whole training split,
 scored on ``--repeats`` independent draws of 15,060 rows against the 15,060
@@ -65,6 +68,12 @@ def scores(rows, real, real_summary, seed):
     }
 
 
+def copied(rows, train):
+    """Share of ``rows`` equal in every column to a row of ``train``."""
+    seen = set(pd.util.hash_pandas_object(train.astype(object), index=False))
+    return float(pd.util.hash_pandas_object(rows.astype(object), index=False).isin(seen).mean())
+
+
 def one_fit(train, test, repeats):
     summary = GaussianCopula().fit(test)
     out = []
@@ -75,11 +84,13 @@ def one_fit(train, test, repeats):
         for r in range(repeats):
             rows = model.sample(len(test), random_state=r)
             out.append({"synthesizer": name, "repeat": r, "fit_s": fit_time,
-                        **scores(rows, test, summary, r)})
+                        **scores(rows, test, summary, r), "copied": copied(rows, train)})
     for r in range(repeats):
         rows = train.sample(len(test), random_state=r).reset_index(drop=True)
         out.append({"synthesizer": "real training rows", "repeat": r, "fit_s": np.nan,
-                    **scores(rows, test, summary, r)})
+                    **scores(rows, test, summary, r), "copied": np.nan})
+    out.append({"synthesizer": "real test rows", "repeat": 0, "fit_s": np.nan,
+                **dict.fromkeys(METRICS, np.nan), "copied": copied(test, train)})
     return pd.DataFrame(out)
 
 
@@ -102,12 +113,13 @@ def recursion(train, test, repeats, generations, n_real):
     return pd.DataFrame(out)
 
 
-def mean_se(frame, by):
-    grouped = frame.groupby(by, sort=False)[METRICS]
+def mean_se(frame, by, metrics=METRICS):
+    grouped = frame.groupby(by, sort=False)[metrics]
     mean, se = grouped.mean(), grouped.std(ddof=1) / np.sqrt(grouped.size().to_numpy()[:, None])
     if se.isna().all().all():  # one repeat: no standard error
         return mean.round(3)
-    return mean.map("{:.3f}".format) + " (" + se.map("{:.3f}".format) + ")"
+    return (mean.map("{:.3f}".format) + " (" + se.map("{:.3f}".format) + ")").where(
+        mean.notna(), "")
 
 
 def main(argv=None):
@@ -124,7 +136,7 @@ def main(argv=None):
         first = one_fit(train, test, args.repeats)
         print(f"One fit on {len(train)} training rows, scored on {len(test)} test rows "
               f"(mean (standard error) over {args.repeats} draws):")
-        table = mean_se(first, "synthesizer")
+        table = mean_se(first, "synthesizer", [*METRICS, "copied"])
         table.insert(0, "fit_s", first.groupby("synthesizer", sort=False)["fit_s"].first()
                      .round(2))
         print(table.to_string())
