@@ -118,8 +118,8 @@ def mean_se(frame, by, metrics=METRICS):
     mean, se = grouped.mean(), grouped.std(ddof=1) / np.sqrt(grouped.size().to_numpy()[:, None])
     if se.isna().all().all():  # one repeat: no standard error
         return mean.round(3)
-    return (mean.map("{:.3f}".format) + " (" + se.map("{:.3f}".format) + ")").where(
-        mean.notna(), "")
+    text = mean.map("{:.3f}".format) + se.map(lambda v: "" if np.isnan(v) else f" ({v:.3f})")
+    return text.where(mean.notna(), "")
 
 
 def main(argv=None):
