@@ -1,8 +1,8 @@
 """Time ``skrecursive audit`` on the bundled Adult table at its defaults.
 
 Runs ``skrecursive audit adult --target income`` (45,222 rows, 15 columns;
-GaussianCopula, 4 loops x 3 repeats x 10 generations of 1,000 real and 1,000
-synthetic rows, a weight curve of 8 weights x 3 repeats) in a temporary output
+GaussianCopula, 4 loops x 5 repeats x 10 generations of 1,000 real and 1,000
+synthetic rows, a weight curve of 8 weights x 5 repeats) in a temporary output
 folder, in this process and its joblib workers, and prints what the command
 printed (its estimated and actual duration), the wall time, the CPU time of
 all processes, that CPU divided by the cores (the wall time on idle cores if

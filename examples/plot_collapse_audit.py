@@ -51,7 +51,7 @@ print(customers.head())
 # Four loops of :class:`~skrecursive.GaussianCopula` (``w = 0``, naive
 # pooling, the optimal weight ``w*`` and real rows only), 300 fresh real and
 # 300 synthetic rows per generation, scored on 600 held-out rows. The defaults
-# (10 generations, 3 repeats, 1,000 rows per generation) take about a minute
+# (10 generations, 5 repeats, 1,000 rows per generation) take under a minute
 # on a table of Adult's size; this small run takes seconds.
 result = audit(path, target="churned", synthesizer="copula", n_generations=6, n_repeats=3,
                n_real=300, n_validation=600, curve_weights=[0.0, 0.3, 0.6, 1.0],

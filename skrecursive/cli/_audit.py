@@ -37,8 +37,8 @@ def configure(parser):
                         "sample size")
     parser.add_argument("--generations", type=number(int, low=1), default=10, metavar="G",
                         help="generations after the first fit (default 10)")
-    parser.add_argument("--repeats", type=number(int, low=2), default=3, metavar="R",
-                        help="repeats of every loop (default 3)")
+    parser.add_argument("--repeats", type=number(int, low=2), default=5, metavar="R",
+                        help="repeats of every loop (default 5)")
     parser.add_argument("--n", type=number(int, low=2), default=None, metavar="N",
                         help="fresh real rows per generation (default: 1000, or the training "
                         "rows if fewer)")

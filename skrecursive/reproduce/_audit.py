@@ -52,7 +52,7 @@ SYNTHESIZERS = {"copula": "GaussianCopula", "tree": "TreeSynthesizer"}
 BUNDLED_TABLES = ("adult",)
 
 #: the files :meth:`AuditResult.save` writes
-AUDIT_OUTPUTS = ("audit.csv", "audit_summary.csv", "audit_weight_curve.csv",
+AUDIT_OUTPUTS = ("audit.csv", "audit_summary.csv", "audit_weight_curve.csv", "audit_settings.csv",
                  "audit_generations.png", "audit_memorisation.png", "audit_weight_curve.png",
                  "audit.html")
 
@@ -445,6 +445,9 @@ def _recommended_interval(curve):
 
 # ---------------------------------------------------------------------------- result
 def _fmt(value):
+    """How the report prints a number: integers in full, other numbers to 4 digits."""
+    if isinstance(value, (Integral, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return f"{value:,}"
     return "nan" if value is None or not np.isfinite(value) else f"{value:.4g}"
 
 
@@ -491,7 +494,8 @@ class AuditResult:
     # ------------------------------------------------------------------ figures
     def plot_generations(self):
         """Fidelity, coverage and utility of every loop against the generation."""
-        return self._plot([m for m in self.settings["metrics"] if m not in _MEMORISATION],
+        return self._plot([m for m in self.settings["metrics"].split(";")
+                           if m not in _MEMORISATION],
                           "What the recursion does to the synthetic table", baseline=False)
 
     def plot_memorisation(self):
@@ -567,6 +571,9 @@ class AuditResult:
         attrs = " ".join(f'data-{k}="{html.escape(str(v))}"' for k, v in key.items())
         return f'<span class="n" data-file="{file}" {attrs}>{_fmt(value)}</span>'
 
+    def _setting(self, key):
+        return self._number("audit_settings.csv", self.settings[key], key=key)
+
     def _cell(self, loop, metric, column):
         row = self.summary[(self.summary["loop"] == loop) & (self.summary["metric"] == metric)]
         return self._number("audit_summary.csv", row[column].iloc[0], loop=loop, metric=metric,
@@ -588,7 +595,7 @@ class AuditResult:
             pngs = _png_bytes(self.figures())
         s = self.settings
         esc = html.escape
-        cell = self._cell
+        cell, v = self._cell, self._setting
         last = s["n_generations"]
         lines = []
         for label in ("w=0", "naive"):
@@ -646,26 +653,26 @@ class AuditResult:
                 f"{curve_weight(hi)} did as well as it on the weight curve (paired "
                 "difference within two standard errors); outside that range the synthetic "
                 "table drifts measurably further."),
-            data=(f"{s['n_rows']:,} rows and {s['n_columns']} columns ({s['n_numeric']} numeric, "
-                  f"{s['n_columns'] - s['n_numeric']} other; {s['n_missing']:,} missing values), "
+            data=(f"{v('n_rows')} rows and {v('n_columns')} columns ({v('n_numeric')} numeric, "
+                  f"{v('n_other')} other; {v('n_missing')} missing values), "
                   f"{target}, {weights}."
-                  + (f" {s['rows_dropped']:,} rows without a target value were left out."
+                  + (f" {v('rows_dropped')} rows without a target value were left out."
                      if s["rows_dropped"] else "")),
             settings=(
-                f"Each generation fits {esc(s['synthesizer'])} on {s['n_real']:,} fresh real "
-                f"rows drawn from the training rows and {s['n_synthetic']:,} rows sampled from "
-                f"the previous generation, for {last} generations after the first fit, in four "
-                f"loops: w = 0 (fully synthetic), naive pooling (w = k/(1+k)), the optimal "
-                f"weight w* and real rows only. Each loop is repeated {s['n_repeats']} times; "
-                f"every repeat holds out {s['n_validation']:,} real rows that no loop trains on, "
-                "and every generation is scored on them. Memorisation: "
-                f"{s['n_real']:,} synthetic rows are checked for exact copies of any training "
-                f"row, and {s['n_memorisation']:,} of them for the distance to the closest of "
-                f"{s['n_reference']:,} training rows. The weight curve runs the same loop at "
-                f"{len(self.curve)} weights with {s['curve_repeats']} paired repeats (the same "
-                "random draws at every weight) and averages the last "
-                f"{self.curve.attrs.get('last', '')} generations. Seed {s['seed']}; "
-                f"the run took {s['seconds']:.0f} s."),
+                f"Each generation fits {esc(s['synthesizer'])} on {v('n_real')} fresh real "
+                f"rows drawn from the training rows and {v('n_synthetic')} rows sampled from "
+                f"the previous generation, for {v('n_generations')} generations after the first "
+                "fit, in four loops: w = 0 (fully synthetic), naive pooling (w = k/(1+k)), the "
+                f"optimal weight w* and real rows only. Each loop is repeated {v('n_repeats')} "
+                f"times; every repeat holds out {v('n_validation')} real rows that no loop "
+                "trains on, and every generation is scored on them. Memorisation: "
+                f"{v('n_real')} synthetic rows are checked for exact copies of any training "
+                f"row, and {v('n_memorisation')} of them for the distance to the closest of "
+                f"{v('n_reference')} training rows. The weight curve runs the same loop at "
+                f"{v('n_curve_weights')} weights with {v('curve_repeats')} paired repeats (the "
+                "same random draws at every weight) and averages the last "
+                f"{v('curve_last')} generations. Seed {v('seed')}; the run took "
+                f"{v('seconds')} s. Every setting is in audit_settings.csv."),
             table="\n".join(table_rows),
             figures=figures,
             version=esc(s["version"]),
@@ -686,7 +693,9 @@ class AuditResult:
             for fig in figures.values():
                 plt.close(fig)
         tables = {"audit.csv": self.results, "audit_summary.csv": self.summary,
-                  "audit_weight_curve.csv": self.curve}
+                  "audit_weight_curve.csv": self.curve,
+                  "audit_settings.csv": pd.DataFrame({"key": list(self.settings),
+                                                      "value": list(self.settings.values())})}
         content = {name: table.to_csv(index=False, lineterminator="\n")
                    for name, table in tables.items()}
         content.update(pngs)
@@ -807,7 +816,7 @@ def _duration(seconds):
 
 
 def audit(data, *, target=None, synthesizer="copula", weight_column=None, n_generations=10,
-          n_repeats=3, n_real=None, k=1.0, n_validation=None, curve_weights=CURVE_WEIGHTS,
+          n_repeats=5, n_real=None, k=1.0, n_validation=None, curve_weights=CURVE_WEIGHTS,
           curve_repeats=None, n_memorisation=100, n_reference=5000, random_state=0,
           n_jobs=None, verbose=0):
     """Audit a synthesizer for collapse on your own table.
@@ -867,7 +876,7 @@ def audit(data, *, target=None, synthesizer="copula", weight_column=None, n_gene
         held-out rows' fidelity reference.
     n_generations : int, default=10
         Generations after generation 0.
-    n_repeats : int, default=3
+    n_repeats : int, default=5
         Repeats of every loop (each with its own held-out rows).
     n_real : int or None, default=None
         Fresh real rows per generation, a bootstrap sample of the training
@@ -947,7 +956,7 @@ class AuditPlan:
 
 
 def plan_audit(data, *, target=None, synthesizer="copula", weight_column=None,
-               n_generations=10, n_repeats=3, n_real=None, k=1.0, n_validation=None,
+               n_generations=10, n_repeats=5, n_real=None, k=1.0, n_validation=None,
                curve_weights=CURVE_WEIGHTS, curve_repeats=None, n_memorisation=100,
                n_reference=5000, random_state=0, n_jobs=None, verbose=0):
     """Every check and the pilot of :func:`audit`, without running it.
@@ -1092,13 +1101,15 @@ def _execute(plan):
         "table": data if isinstance(data, (str, os.PathLike)) else "a data frame",
         "synthesizer": plan["name"], "target": target, "scoring": scoring,
         "weight_column": plan["weight_column"], "n_rows": n_rows, "n_columns": table.shape[1],
-        "n_numeric": len(numeric), "n_missing": int(table.isna().sum().sum()),
+        "n_numeric": len(numeric), "n_other": table.shape[1] - len(numeric),
+        "n_missing": int(table.isna().sum().sum()),
         "rows_dropped": plan["dropped"], "n_generations": int(n_generations),
         "n_repeats": int(n_repeats), "curve_repeats": int(curve_repeats),
         "n_real": int(n_real), "n_synthetic": int(n_synthetic), "k": float(plan["k"]),
         "n_validation": int(n_validation), "n_memorisation": spec["n_memorisation"],
         "n_reference": spec["n_reference"], "seed": int(random_state),
-        "metrics": spec["metrics"], "expected_seconds": float(expected),
+        "metrics": ";".join(spec["metrics"]), "n_curve_weights": len(curve),
+        "curve_last": int(curve.attrs["last"]), "expected_seconds": float(expected),
         "seconds": float(seconds), "workers": plan["workers"], "version": __version__,
     }
     settings["table"] = os.fspath(settings["table"])

@@ -225,17 +225,30 @@ def test_report_is_self_contained_and_traceable_to_the_csv(result, tmp_path):
     # every marked number equals its CSV cell as printed
     summary = pd.read_csv(tmp_path / "out" / "audit_summary.csv")
     curve = pd.read_csv(tmp_path / "out" / "audit_weight_curve.csv")
-    assert len(page.numbers) > 20
+    settings = pd.read_csv(tmp_path / "out" / "audit_settings.csv", dtype=str).set_index("key")
+    assert len(page.numbers) > 40
+    files = set()
     for attrs, shown in page.numbers:
+        files.add(attrs["data-file"])
         if attrs["data-file"] == "audit_summary.csv":
             row = summary[(summary["loop"] == attrs["data-loop"])
                           & (summary["metric"] == attrs["data-metric"])]
             assert len(row) == 1
             value = row[attrs["data-column"]].iloc[0]
+        elif attrs["data-file"] == "audit_settings.csv":
+            cell = settings.loc[attrs["data-key"], "value"]
+            if "." not in cell:  # an integer, printed in full
+                assert shown == f"{int(cell):,}", attrs
+                continue
+            value = float(cell)
         else:
             assert attrs["data-file"] == "audit_weight_curve.csv"
             value = curve.loc[int(attrs["data-row"]), attrs["data-column"]]
         assert shown == ("nan" if np.isnan(value) else f"{value:.4g}"), attrs
+    assert files == {"audit_summary.csv", "audit_weight_curve.csv", "audit_settings.csv"}
+    # the shape of the table as the report states it
+    assert int(settings.loc["n_rows", "value"]) == 400
+    assert int(settings.loc["n_columns", "value"]) == 6
     # the answer names both collapsing loops against w*
     assert "w=0" in text and "naive" in text and "Recommended weight" in text
 
