@@ -23,15 +23,19 @@ def table_csv(tmp_path):
     frame = pd.DataFrame({"x": np.round(x, 2), "n": rng.randint(0, 5, size=n),
                           "city": rng.choice(["a", "b", "c"], size=n),
                           "y": np.where(x + rng.normal(size=n) > 0, "yes", "no")})
+    frame.loc[rng.rand(n) < 0.1, "x"] = np.nan  # missing values in a numeric column
+    frame.loc[rng.rand(n) < 0.1, "city"] = None  # and in a text column
     path = tmp_path / "table.csv"
     frame.to_csv(path, index=False)
     return path
 
 
-@pytest.mark.slow  # about 7 s: 4 loops and a curve of 8 weights, with figures
-def test_audit_writes_the_report(table_csv, tmp_path, capsys):
+@pytest.mark.slow  # about 7 s each: 4 loops and a curve of 8 weights, with figures
+@pytest.mark.parametrize("synthesizer", ["copula", "tree"])
+def test_audit_writes_the_report(synthesizer, table_csv, tmp_path, capsys):
     out = tmp_path / "out"
-    status = main(["audit", str(table_csv), "--target", "y", "--out", str(out), *SMALL])
+    status = main(["audit", str(table_csv), "--target", "y", "--synthesizer", synthesizer,
+                   "--out", str(out), *SMALL])
     printed = capsys.readouterr().out
     assert status == 0
     assert sorted(os.listdir(out)) == sorted(AUDIT_OUTPUTS)
@@ -40,6 +44,10 @@ def test_audit_writes_the_report(table_csv, tmp_path, capsys):
     summary = pd.read_csv(out / "audit_summary.csv")
     w0 = summary[(summary["loop"] == "w=0") & (summary["metric"] == "marginal")]
     assert f"w=0 minus w*: {w0['diff_to_optimal'].iloc[0]:+.4g}" in printed
+    settings = pd.read_csv(out / "audit_settings.csv").set_index("key")["value"]
+    assert int(settings["n_missing"]) > 40
+    assert settings["synthesizer"] == {"copula": "GaussianCopula",
+                                       "tree": "TreeSynthesizer"}[synthesizer]
 
 
 @pytest.mark.parametrize("args, says", [
