@@ -865,11 +865,13 @@ def audit(data, *, target=None, synthesizer="copula", weight_column=None, n_gene
         Column predicted by the utility measure; rows without a value are
         left out. None measures no utility.
     synthesizer : str or estimator, default="copula"
-        ``"copula"`` (:class:`~skrecursive.GaussianCopula`), ``"tree"`` (the
-        sequential tree synthesizer, when installed: see
-        :func:`available_synthesizers`), or an unfitted estimator with
+        ``"copula"`` (:class:`~skrecursive.GaussianCopula`), ``"tree"``
+        (:class:`~skrecursive.TreeSynthesizer`; :func:`available_synthesizers`
+        lists the names), or an unfitted scikit-learn estimator with
         ``fit(X, sample_weight=None)`` and ``sample(n_samples,
-        random_state=None)`` returning a DataFrame of the table's columns.
+        random_state=None)`` returning a DataFrame of the table's columns
+        (third-party synthesizers through
+        :class:`~skrecursive.SynthesizerAdapter`).
     weight_column : str or None, default=None
         Column of row weights (e.g. survey weights), removed from the table,
         passed to every fit as ``sample_weight`` and used to weight the
