@@ -1144,9 +1144,9 @@ def _pilot(table, weights, model, spec):
     train, held, reference = _split(len(table), spec["n_validation"], spec["n_reference"],
                                     spec["seed"], 0)
     rng = np.random.RandomState(spec["seed"])
-    rows = table.iloc[rng.choice(train, spec["n_real"] + spec["n_synthetic"])]
-    rows = rows.reset_index(drop=True)
-    sw = None if weights is None else weights[train][:len(rows)]
+    chosen = rng.choice(train, spec["n_real"] + spec["n_synthetic"])
+    rows = table.iloc[chosen].reset_index(drop=True)
+    sw = None if weights is None else weights[chosen]
     # two generations of the loop itself: its own checks of the table run too
     est = RecursiveDensityEstimator(model, n_generations=1, n_real=spec["n_real"],
                                     n_synthetic=spec["n_synthetic"], validation_fraction=0.0,
