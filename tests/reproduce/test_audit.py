@@ -10,7 +10,13 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
 from skrecursive import GaussianCopula, RecursiveDensityEstimator, optimal_weight
-from skrecursive.reproduce import AUDIT_OUTPUTS, audit, available_synthesizers, read_table
+from skrecursive.reproduce import (
+    AUDIT_OUTPUTS,
+    audit,
+    available_synthesizers,
+    plan_audit,
+    read_table,
+)
 
 # the smallest run that has every part (2 repeats for standard errors)
 FAST = dict(n_generations=2, n_repeats=2, n_real=80, curve_weights=[0.0, 1.0], curve_repeats=2,
@@ -83,7 +89,10 @@ def test_equal_row_weights_change_nothing():
     table = mixed_table(seed=1)
     table["w"] = 2.5
     weighted = audit(table, weight_column="w", **FAST)
-    plain = audit(table.drop(columns="w"), **FAST)
+    # plan_audit checks and pilots; its run is the audit
+    plan = plan_audit(table.drop(columns="w"), **FAST)
+    assert plan.expected_seconds > 0
+    plain = plan.run()
     pd.testing.assert_frame_equal(weighted.results, plain.results)
     assert "w" not in weighted.results.columns
 
