@@ -517,8 +517,10 @@ class AuditResult:
                 m, s = mean.loc[label, metric], se.loc[label, metric].fillna(0.0)
                 weight = self.results.loc[self.results["loop"] == label, "weight"].iloc[0]
                 (line,) = ax.plot(m.index, m.to_numpy(), label=f"{label} (w = {weight:.3g})")
-                ax.fill_between(m.index, m - _Z * s, m + _Z * s, color=line.get_color(),
-                                alpha=0.2)
+                low, high = m - _Z * s, m + _Z * s
+                if metric != "utility":  # shares and distances in [0, 1] (r2 has no floor)
+                    low, high = low.clip(lower=0.0), high.clip(upper=1.0)
+                ax.fill_between(m.index, low, high, color=line.get_color(), alpha=0.2)
             if baseline:
                 row = self.summary[(self.summary["loop"] == BASELINE)
                                    & (self.summary["metric"] == metric)]
