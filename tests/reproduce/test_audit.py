@@ -333,3 +333,13 @@ def test_any_estimator_with_fit_and_sample_and_its_memorisation():
     assert (res.results["dcr"] == 0.0).all()
     baseline = res.summary[res.summary["loop"] == "held-out real rows"].set_index("metric")
     assert baseline.loc["copy_rate", "mean"] < 0.5 and baseline.loc["dcr", "mean"] > 0
+
+
+def test_a_numeric_table_without_target_has_no_coverage_nor_utility():
+    rng = np.random.RandomState(4)
+    table = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    res = audit(table, **{**FAST, "n_generations": 1})
+    assert [c for c in res.results.columns if c not in ("loop", "weight", "repeat",
+                                                         "generation")] == [
+        "marginal", "association", "copy_rate", "dcr"]
+    assert res.settings["target"] is None and res.settings["n_other"] == 0
