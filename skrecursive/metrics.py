@@ -18,6 +18,11 @@
   real). Distances are lower-is-better; coverage and utility higher-is-better.
 * :func:`neg_marginal_distance_scorer`, :func:`neg_association_distance_scorer`:
   the two tabular distances negated (greater is better), for ``scoring=``.
+* Memorisation of the training rows: :func:`copy_rate` (share of synthetic
+  rows that copy a training row, lower is better) and
+  :func:`distance_to_closest_record` (median Gower distance to the closest
+  training row, the one distance where greater is better: farther from the
+  training rows means less memorised).
 
 Every metric declares its direction as scikit-learn's ``make_scorer`` does:
 its ``greater_is_better`` attribute is False for the distances and True for
@@ -26,9 +31,6 @@ and refuse a metric whose ``greater_is_better`` is False with a message naming
 its ``neg_`` scorer, so that the history, :func:`~skrecursive.weight_curve`,
 the displays and a search over ``weight`` never pick the weight with the
 largest distance.
-* Memorisation of the training rows: :func:`copy_rate` (share of synthetic
-  rows that copy a training row) and :func:`distance_to_closest_record`
-  (median Gower distance to the closest training row).
 """
 
 from numbers import Integral
@@ -1009,9 +1011,9 @@ def copy_rate(model_or_rows, X, y=None, *, n_samples=None, random_state=None):
     chance: compare with the rate of real rows that were not trained on
     (held-out rows against the training rows), as :func:`skrecursive.reproduce.audit`
     does. A synthesizer trained recursively on its own output concentrates on
-    fewer rows, which is where copying grows. Usable as ``scoring=`` of
-    :class:`~skrecursive.RecursiveDensityEstimator` with ``X`` the training
-    rows.
+    fewer rows, which is where copying grows. Its ``greater_is_better`` is
+    False, so a recursive estimator refuses it as ``scoring=``; record it
+    every generation with ``monitor=``, as the audit does.
 
     Parameters
     ----------
