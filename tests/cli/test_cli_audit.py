@@ -30,7 +30,7 @@ def table_csv(tmp_path):
     return path
 
 
-@pytest.mark.slow  # about 7 s each: 4 loops and a curve of 8 weights, with figures
+@pytest.mark.slow  # 4 loops and a curve of 8 weights, with figures
 @pytest.mark.parametrize("synthesizer", ["copula", "tree"])
 def test_audit_writes_the_report(synthesizer, table_csv, tmp_path, capsys):
     out = tmp_path / "out"

@@ -287,8 +287,7 @@ def test_the_answer_agrees_with_the_theory():
     about 15% above w* (sqrt((0.556 / 200 + 1 / 3000) / (0.390 / 200 + 1 / 3000))
     = 1.17). The Monte Carlo error is the paired standard error over the 10
     repeats (the loops of a repeat share their draws); the test asks for a gap
-    above 2 of them, a one-sided level of 2.3% if there were no gap. With this
-    seed the naive gap is 4 standard errors (13% of the level at w*).
+    above 2 of them, a one-sided level of 2.3% if there were no gap.
     """
     res = audit(wide_table(12000, seed=5), n_generations=12, n_repeats=10, n_real=200, k=0.25,
                 n_validation=3000, curve_weights=[0.0], curve_repeats=2, n_memorisation=10,
