@@ -7,30 +7,10 @@ recursion's error at weight ``w`` tends to ``(C / n) R(w, k)`` with
 
 from numbers import Integral, Real
 
-import numpy as np
-from scipy.special import expit
-
 from .._utils.validation import Interval, Options, check_args
-from ._engines import CATEGORICAL_PROBABILITIES, FAMILY, LINEAR_NOISE_SD
+from ._engines import ENGINES, FAMILY
 
 __all__ = ["error_constant"]
-
-
-def _glm_trace_inverse_information(p, variance, family):
-    """``tr(I(beta)^-1)`` for ``beta = ones(p)`` and covariates ``N(0, variance I)``.
-
-    With ``u = beta / |beta|`` and ``x = a u + x_perp`` (``a ~ N(0, variance)``),
-    ``I = E[v(|beta| a) a^2] u u' + variance E[v(|beta| a)] (I - u u')``;
-    both one-dimensional expectations by Gauss-Hermite quadrature.
-    """
-    nodes, weights = np.polynomial.hermite_e.hermegauss(80)
-    weights = weights / weights.sum()
-    a = np.sqrt(variance) * nodes
-    eta = np.sqrt(p) * a
-    v = expit(eta) * expit(-eta) if family == "logistic" else np.exp(eta)
-    along = np.sum(weights * v * a * a)
-    across = variance * np.sum(weights * v)
-    return 1.0 / along + (p - 1) / across
 
 
 def error_constant(setting, *, p=2, variance=1.0):
@@ -64,18 +44,4 @@ def error_constant(setting, *, p=2, variance=1.0):
         "p": [Interval(Integral, 1, None, closed="left")],
         "variance": [Interval(Real, 0, None, closed="neither")],
     }, locals())
-    if setting == "gaussian-mean":
-        return float(p * variance)
-    if setting == "gaussian-covariance":
-        # sum_ij (S_ii S_jj + S_ij^2) for S = variance * I
-        return float(p * (p + 1) * variance**2)
-    if setting == "linear":
-        return float(LINEAR_NOISE_SD**2 * p / variance)
-    if setting in ("logistic", "poisson"):
-        return float(_glm_trace_inverse_information(p, variance, setting))
-    if setting == "ecdf":
-        return 1.0 / 6.0
-    if setting == "categorical":
-        P = CATEGORICAL_PROBABILITIES
-        return float(np.mean(P * (1.0 - P)))
-    raise AssertionError(f"no constant for the setting {setting!r}")  # pragma: no cover
+    return ENGINES[FAMILY[setting]].error_constant(setting, p, variance)

@@ -50,6 +50,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 from .._core.strategies import STRATEGIES, get_strategy
 from .._core.weights import row_weights
@@ -243,6 +244,11 @@ def _linear_accumulate(rng, R, m, p, T, s, B0, z0, err):
 GLM_GROUP_ELEMENTS = 400_000
 
 
+def _glm_group(R, rows):
+    """Weights the GLM engine fits together for ``R`` repeats of ``rows`` rows."""
+    return max(1, GLM_GROUP_ELEMENTS // (R * rows))
+
+
 def _weight_stream(rng, w):
     """A generator of its own for weight ``w``, derived from ``rng``'s seed and ``w`` itself.
 
@@ -306,7 +312,7 @@ def _poisson_labels(eta, log_arrivals, last, streams):
     return out
 
 
-def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
+def _glm_rows(rng, R, n, m, p, ws, T, variance, strategy, family):
     """Unpenalised GLM without intercept, ``beta = ones(p)``, covariates ``N(0, variance I)``.
 
     All the weights ``ws`` of a task run together with common random numbers:
@@ -387,7 +393,7 @@ def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
     b0, ok0 = fit(X, y[..., None], None, np.broadcast_to(beta, (R, 1, p)), max_row_norm(X))
     b = record(0, np.repeat(b0, ws.size, axis=1), np.repeat(ok0, ws.size, axis=1))
     kept = X, y[..., None]  # generation 0's rows (reused), or every row so far (accumulated)
-    group = max(1, GLM_GROUP_ELEMENTS // (R * (n + m)))
+    group = _glm_group(R, n + m)
     groups = [slice(start, start + group) for start in range(0, ws.size, group)]
     # n real rows then m synthetic rows in every generation: the same row weights
     sample_weights = [
@@ -439,12 +445,12 @@ def _glm(rng, R, n, m, p, ws, T, variance, strategy, family):
 
 def logistic(rng, R, n, m, p, ws, T, variance, strategy):
     """Unpenalised logistic regression without intercept, ``beta = ones(p)``."""
-    return _glm(rng, R, n, m, p, ws, T, variance, strategy, "logistic")
+    return _glm_rows(rng, R, n, m, p, ws, T, variance, strategy, "logistic")
 
 
 def poisson(rng, R, n, m, p, ws, T, variance, strategy):
     """Unpenalised Poisson regression (log link) without intercept, ``beta = ones(p)``."""
-    return _glm(rng, R, n, m, p, ws, T, variance, strategy, "poisson")
+    return _glm_rows(rng, R, n, m, p, ws, T, variance, strategy, "poisson")
 
 
 def _weighted_cvm(pooled, n_real, w):
@@ -560,13 +566,109 @@ def categorical(rng, R, n, m, p, w, T, variance, strategy):
     return {"categorical": (err, np.zeros(R, dtype=bool))}
 
 
+# ---------------------------------------------------------------- error constants
+
+
+def _constant_gaussian(setting, p, variance):
+    if setting == "gaussian-mean":
+        return float(p * variance)
+    # sum_ij (S_ii S_jj + S_ij^2) for S = variance * I
+    return float(p * (p + 1) * variance**2)
+
+
+def _constant_linear(setting, p, variance):
+    return float(LINEAR_NOISE_SD**2 * p / variance)
+
+
+def _constant_glm(setting, p, variance):
+    """``tr(I(beta)^-1)`` for ``beta = ones(p)`` and covariates ``N(0, variance I)``.
+
+    With ``u = beta / |beta|`` and ``x = a u + x_perp`` (``a ~ N(0, variance)``),
+    ``I = E[v(|beta| a) a^2] u u' + variance E[v(|beta| a)] (I - u u')``;
+    both one-dimensional expectations by Gauss-Hermite quadrature.
+    """
+    nodes, weights = np.polynomial.hermite_e.hermegauss(80)
+    weights = weights / weights.sum()
+    a = np.sqrt(variance) * nodes
+    eta = np.sqrt(p) * a
+    v = expit(eta) * expit(-eta) if setting == "logistic" else np.exp(eta)
+    along = np.sum(weights * v * a * a)
+    across = variance * np.sum(weights * v)
+    return float(1.0 / along + (p - 1) / across)
+
+
+def _constant_ecdf(setting, p, variance):
+    return 1.0 / 6.0  # int F (1 - F) dF
+
+
+def _constant_categorical(setting, p, variance):
+    P = CATEGORICAL_PROBABILITIES
+    return float(np.mean(P * (1.0 - P)))
+
+
+# ---------------------------------------------------------------- working sets
+
+
+def _statistics_working_set(R, rows, p, n_weights):
+    """Sufficient-statistic engines: a few (R, p, p) matrices, whatever the rows."""
+    return R * (4 * p * p + 4 * p + 16)
+
+
+def _rows_working_set(R, rows, p, n_weights):
+    """Row-level engines of one weight: the (R, rows) covariates, labels and temporaries."""
+    return R * rows * (p + 6)
+
+
+def _glm_working_set(R, rows, p, n_weights):
+    """The GLM engines: one group of weights (:func:`_glm_group`) at a time."""
+    return _rows_working_set(R, rows, p, 1) * min(n_weights, _glm_group(R, rows))
+
+
+# ---------------------------------------------------------------- the records
+
+
+def _one_row(p):
+    return 1
+
+
+def _two_rows(p):
+    return 2  # a covariance needs two rows
+
+
+def _more_rows_than_columns(p):
+    return p + 1  # a regression on p columns without intercept
+
+
 @dataclass(frozen=True)
 class Engine:
-    """One engine family: the function, the settings it serves, the loops it implements."""
+    """Everything the package knows about one engine family, in one record.
 
+    Adding an engine is one :data:`ENGINES` entry plus its kernel ``run``:
+    :func:`~skrecursive.simulation.simulate` (sizes, memory estimate),
+    :mod:`~skrecursive.simulation._parallel` (chunks, seeds) and
+    :func:`~skrecursive.simulation.error_constant` read everything else from
+    here.
+    """
+
+    #: the kernel, with the signature of the module notes
     run: Callable
+    #: the settings one run serves (the two Gaussian settings share one run)
     settings: tuple
-    strategies: tuple  # names of the strategies implemented (in their engine form)
+    #: names of the strategies implemented, in their engine form
+    #: (:meth:`Strategy.engine_form`)
+    strategies: tuple
+    #: ``error_constant(setting, p, variance)``: the per-sample constant ``C``
+    #: of each setting (one batch of ``n`` real rows has error ``C / n``)
+    error_constant: Callable
+    #: ``working_set(R, rows, p, n_weights)``: float64 elements one task of ``R``
+    #: repeats of ``rows`` rows holds besides its errors (an upper estimate, for
+    #: the memory check of ``simulate``)
+    working_set: Callable
+    #: ``min_rows(p)``: the fewest rows a real or a synthetic batch may have
+    min_rows: Callable = _one_row
+    #: repeats per task; None sizes the chunks by rows
+    #: (:func:`~skrecursive.simulation._parallel.chunk_size`)
+    chunk: int | None = None
     #: whether ``run`` takes every weight of a cell at once (an array ``ws``, errors
     #: of shape (R, len(ws), T), common random numbers across the weights) rather
     #: than one weight ``w`` (errors of shape (R, T))
@@ -587,18 +689,37 @@ class Engine:
         return loop, w_run
 
 
-#: Every engine runs the fresh loop, generation 0's real rows reused
-#: ("fixed-real") and accumulation; "replace" is the fresh loop at w = 0.
-_ALL = ("fresh", "fixed-real", "accumulate")
+#: The three loops an engine implements to serve every strategy of the registry:
+#: "replace" is the fresh loop at w = 0 (its engine form).
+_FRESH_FIXED_ACCUMULATE = ("fresh", "fixed-real", "accumulate")
+
+#: Sufficient-statistic engines: large chunks amortise the Python overhead of
+#: each generation.
+_STATISTICS_CHUNK = 2000
 
 #: engine family -> Engine
 ENGINES = {
-    "gaussian": Engine(gaussian, ("gaussian-mean", "gaussian-covariance"), _ALL),
-    "linear": Engine(linear, ("linear",), _ALL),
-    "logistic": Engine(logistic, ("logistic",), _ALL, weights_at_once=True),
-    "poisson": Engine(poisson, ("poisson",), _ALL, weights_at_once=True),
-    "ecdf": Engine(ecdf, ("ecdf",), _ALL),
-    "categorical": Engine(categorical, ("categorical",), _ALL),
+    "gaussian": Engine(
+        gaussian, ("gaussian-mean", "gaussian-covariance"), _FRESH_FIXED_ACCUMULATE,
+        _constant_gaussian, _statistics_working_set, _two_rows, _STATISTICS_CHUNK,
+    ),
+    "linear": Engine(
+        linear, ("linear",), _FRESH_FIXED_ACCUMULATE, _constant_linear,
+        _statistics_working_set, _more_rows_than_columns, _STATISTICS_CHUNK,
+    ),
+    "logistic": Engine(
+        logistic, ("logistic",), _FRESH_FIXED_ACCUMULATE, _constant_glm, _glm_working_set,
+        _more_rows_than_columns, weights_at_once=True,
+    ),
+    "poisson": Engine(
+        poisson, ("poisson",), _FRESH_FIXED_ACCUMULATE, _constant_glm, _glm_working_set,
+        _more_rows_than_columns, weights_at_once=True,
+    ),
+    "ecdf": Engine(ecdf, ("ecdf",), _FRESH_FIXED_ACCUMULATE, _constant_ecdf, _rows_working_set),
+    "categorical": Engine(
+        categorical, ("categorical",), _FRESH_FIXED_ACCUMULATE, _constant_categorical,
+        _statistics_working_set, chunk=_STATISTICS_CHUNK,
+    ),
 }
 FAMILY_ORDER = tuple(ENGINES)
 

@@ -91,24 +91,22 @@ def split_repeats(n_repeats, chunk):
     return [(start, min(start + chunk, n_repeats)) for start in range(0, n_repeats, chunk)]
 
 
-#: Repeats per task of the sufficient-statistic engines: large chunks amortise
-#: the Python overhead of each generation.
-CHUNK_SIZE = {"gaussian": 2000, "linear": 2000, "categorical": 2000}
-#: Row-level engines (logistic, Poisson, empirical CDF) take as many repeats as
-#: keep a (repeats x rows) array near this many elements: cache-friendly, and
-#: cheaper per row than a fixed 250 repeats when m is in the thousands.
+#: Engines without a fixed chunk (``Engine.chunk``: the row-level ones, logistic,
+#: Poisson, empirical CDF) take as many repeats as keep a (repeats x rows) array
+#: near this many elements: cache-friendly, and cheaper per row than a fixed 250
+#: repeats when m is in the thousands.
 ROW_ELEMENTS_PER_CHUNK = 200_000
 
 
 def chunk_size(family, n, m, strategy, n_generations):
-    """Repeats per task, from the family, the sizes and the strategy only.
+    """Repeats per task, from the engine's record, the sizes and the strategy only.
 
     Never from ``n_jobs``: the chunk layout, hence the random streams, must
     not depend on the parallelism. The row-level engines of a strategy that
     accumulates are sized by the rows of the last generation.
     """
-    if family in CHUNK_SIZE:
-        return CHUNK_SIZE[family]
+    if ENGINES[family].chunk is not None:
+        return ENGINES[family].chunk
     rows = n + n_generations * m if strategy.accumulates else n + m
     return int(np.clip(ROW_ELEMENTS_PER_CHUNK // rows, 8, 250))
 

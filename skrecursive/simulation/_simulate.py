@@ -21,14 +21,13 @@ from .._utils.validation import (
     check_args,
     check_memory,
 )
-from ._engines import ENGINES, FAMILY, FAMILY_ORDER, GLM_GROUP_ELEMENTS
+from ._engines import ENGINES, FAMILY, FAMILY_ORDER
 from ._parallel import SeedRoot, chunk_size, make_tasks, run_tasks
 
 __all__ = ["simulate", "SETTINGS"]
 
 #: The settings :func:`simulate` knows, in the order of ``setting="all"``.
 SETTINGS = tuple(FAMILY)
-_REGRESSIONS = ("linear", "logistic", "poisson")
 
 
 _SIMULATE_PARAMETERS = {
@@ -63,10 +62,9 @@ def _estimate_bytes(families, strategies, ms, n_weights, *, n, p, n_generations,
     """Rough peak memory of a run, from its sizes only (an upper estimate).
 
     Each worker holds one task: a chunk of repeats with its per-generation
-    errors and, for the row-level engines, its rows (``n + m``, or every row
-    so far for a strategy that accumulates; the logistic and Poisson engines
-    hold a group of weights at once); the parent holds every task, the chunk
-    summaries and the final table.
+    errors and its engine's working set (``Engine.working_set``, for ``n + m``
+    rows, or every row so far for a strategy that accumulates); the parent
+    holds every task, the chunk summaries and the final table.
     """
     from joblib import effective_n_jobs
 
@@ -75,15 +73,12 @@ def _estimate_bytes(families, strategies, ms, n_weights, *, n, p, n_generations,
     for name in strategies:
         strat = get_strategy(name)
         for family in families:
-            at_once = ENGINES[family].weights_at_once
+            engine = ENGINES[family]
+            at_once = engine.weights_at_once
             for m in ms:
                 R = min(chunk_size(family, n, m, strat, n_generations), n_repeats)
                 rows = n + n_generations * m if strat.accumulates else n + m
-                if family in ("gaussian", "linear", "categorical"):
-                    work = R * (4 * p * p + 4 * p + 16)
-                else:
-                    group = min(n_weights, max(1, GLM_GROUP_ELEMENTS // (R * rows)))
-                    work = R * rows * (p + 6) * (group if at_once else 1)
+                work = engine.working_set(R, rows, p, n_weights)
                 models = n_weights if at_once else 1
                 peak = max(peak, 8 * (work + 4 * R * T * models))
                 chunks = -(-n_repeats // R) * (1 if at_once else n_weights)
@@ -263,18 +258,18 @@ def simulate(
             f"last must be at most n_generations + 1 = {n_generations + 1} (the generations "
             f"simulated); got {last}."
         )
-    regression = any(s in _REGRESSIONS for s in settings)
-    if regression and n <= p:
-        raise ValueError(f"n must be > p = {p} for the regression settings; got n={n}.")
+    families = [f for f in FAMILY_ORDER if any(FAMILY[s] == f for s in settings)]
+    # the fewest rows of a batch, real or synthetic, the engines' records allow
+    low = max(ENGINES[f].min_rows(p) for f in families)
+    if n < low:
+        raise ValueError(f"n must be at least {low} for these settings at p={p}; got n={n}.")
     ms = [max(1, round(n / kk)) for kk in ks]
     for kk, m in zip(ks, ms, strict=True):
-        low = p + 1 if regression else (2 if any(s.startswith("gaussian") for s in settings) else 1)
         if m < low:
             raise ValueError(
                 f"k={kk} gives m = round(n / k) = {m} synthetic rows; these settings need "
                 f"m >= {low}: use a smaller k or a larger n."
             )
-    families = [f for f in FAMILY_ORDER if any(FAMILY[s] == f for s in settings)]
     check_memory(
         _estimate_bytes(families, strategies, ms, len(weight_lists[0]), n=n, p=p,
                         n_generations=n_generations, n_repeats=n_repeats,
