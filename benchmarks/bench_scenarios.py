@@ -4,25 +4,28 @@ Measures, on this machine:
 
 1. CPU-seconds per (weight, repeat) of scenario 2 at the paper's sizes
    (n = m = 100, p = 2, 200 fits per repeat, errors averaged over generations
-   150-199, the paper's 30 weights) for each of the six settings and for all
-   six. With
-   ``--peer DIR`` (a checkout of the authors' repository, CC0) it also runs
-   the authors' ``S2_w(w, rep)`` from ``Scenario2/S2_GoldenRatio.py``: the
-   function their script maps over every (weight, repeat), which does the same
-   six settings' work for one pair, in the same process, and prints the ratio.
-   Both sides run with one BLAS thread and warnings silenced; CPU time is the
-   process's own (see ``_peer.py``). Without ``--peer`` no ratio is measured.
+   150-199) for each of the six settings and for all six, at the paper's 30
+   weights, at three weights (0.2, 0.5, 0.78) and at one weight (0.62): our
+   GLM engines fit every weight of a repeat together, so fewer weights cost
+   more per pair. With ``--peer DIR`` (a checkout of the authors' repository,
+   CC0) it also runs the authors' ``S2_w(w, rep)`` from
+   ``Scenario2/S2_GoldenRatio.py`` (the function their script maps over every
+   (weight, repeat): the same six settings' work for one pair) in our
+   environment and, with ``--peer-python PATH``, in its own pinned one,
+   interleaved with ours, and prints both ratios and the fairer (lower) one
+   (see ``_peer.py``), with the goal at one weight (at least 150x against the
+   authors in our environment). Without ``--peer`` no ratio is measured.
 2. Wall time and peak memory of the full scenario 2 (30 weights x 2000
    repeats) with ``--jobs`` workers (skipped with ``--quick``).
 
 Usage::
 
-    python benchmarks/bench_scenarios.py --quick                  # ours only, a minute
-    python benchmarks/bench_scenarios.py --quick --peer DIR       # and the authors' S2_w
-    python benchmarks/bench_scenarios.py --peer DIR --jobs 2      # and the full scenario 2
+    python benchmarks/bench_scenarios.py --quick                     # ours only
+    python benchmarks/bench_scenarios.py --quick --peer DIR --peer-python PATH
+    python benchmarks/bench_scenarios.py --peer DIR --jobs 2         # and the full scenario 2
 
-The authors' script is loaded from DIR at run time; skrecursive never ships,
-downloads or imports it.
+The authors' script is loaded from DIR at run time, in separate interpreters;
+skrecursive never ships, downloads or imports it.
 """
 
 import argparse
@@ -35,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _peer import cpu_seconds, fair, load_peer_module, print_ratio  # noqa: E402
+from _peer import PeerSides, add_peer_arguments, cpu_seconds, fair, measure, report  # noqa: E402
 
 from skrecursive import reproduce  # noqa: E402
 from skrecursive.reproduce import SCENARIO2_WEIGHTS  # noqa: E402
@@ -53,30 +56,22 @@ GROUPS = {
 #: repeat together on shared random draws, so the cost per (weight, repeat) is
 #: measured on the workload of the paper's scenario 2.
 WEIGHTS = tuple(float(w) for w in SCENARIO2_WEIGHTS)
-#: (weight, repeat) pairs of the authors' S2_w timed with --peer (each about 1.5 CPU-s)
-PEER_PAIRS = ((0.2, 0), (0.5, 1), (0.62, 2), (0.78, 3))
+#: our workloads: the paper's grid, three weights and one
+GRIDS = {"30 weights": WEIGHTS, "3 weights": (0.2, 0.5, 0.78), "1 weight": (0.62,)}
+#: the goal at one weight: at least this ratio against the authors in our environment
+GOALS = {"1 weight": 150}
+#: (weight, repeat) pairs of the authors' S2_w, one per round
+PEER_PAIRS = ((0.62, 0), (0.2, 1), (0.5, 2), (0.78, 3))
 
 
 def ours_per_pair(weights=WEIGHTS):
     """CPU-seconds per (weight, repeat) of each group at scenario 2's sizes, one process."""
-    reproduce.scenario2(n_repeats=2, weights=[0.5], n_jobs=1)  # warm up imports and caches
     out = {}
     for name, (settings, repeats) in GROUPS.items():
         _, cpu = cpu_seconds(reproduce.scenario2, n_repeats=repeats, weights=list(weights),
                              settings=list(settings), n_jobs=1, random_state=0)
         out[name] = cpu / (repeats * len(weights))
     return out
-
-
-def peer_per_pair(peer_dir, n_pairs):
-    """CPU-seconds of the authors' ``S2_w(w, rep)``, one call per (weight, repeat)."""
-    module = load_peer_module(peer_dir, "Scenario2/S2_GoldenRatio.py", "peer_s2")
-    times = []
-    for w, rep in PEER_PAIRS[:n_pairs]:
-        _, cpu = cpu_seconds(module.S2_w, w, rep)
-        times.append(cpu)
-        print(f"   authors' S2_w({w}, {rep}): {cpu:.2f} CPU-s")
-    return statistics.mean(times)
 
 
 def _children():
@@ -108,30 +103,37 @@ def _children_usage():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="CPU per (weight, repeat) only")
-    parser.add_argument("--peer", metavar="DIR", default=None,
-                        help="a checkout of the authors' Model_Collapse_Codes repository")
-    parser.add_argument("--peer-calls", type=int, default=3,
-                        help=f"calls of the authors' S2_w to time (1-{len(PEER_PAIRS)}, "
-                        "default 3)")
+    add_peer_arguments(parser, "S2_w")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=2000, help="full scenario 2 repeats")
     parser.add_argument("--weights", type=float, nargs="+", default=None, metavar="W",
-                        help="our weights (default: the paper's 30); the engines fit all "
-                        "weights of a repeat together, so fewer weights cost more per pair")
+                        help="our weights, one workload (default: the paper's 30, three "
+                        "and one weight); the engines fit all weights of a repeat together, "
+                        "so fewer weights cost more per pair")
     args = parser.parse_args(argv)
-    weights = WEIGHTS if args.weights is None else tuple(args.weights)
+    grids = GRIDS if args.weights is None else {f"{len(args.weights)} weights": args.weights}
 
-    print(f"1. CPU-seconds per (weight, repeat), scenario 2 sizes, {len(weights)} weights, one "
-          "process, one BLAS thread")
-    per = ours_per_pair(weights)
-    for name, sec in per.items():
-        print(f"   {name:28s} {1e3 * sec:8.2f} ms")
-    total = sum(per.values())
-    print(f"   {'all six settings':28s} {1e3 * total:8.2f} ms")
-    peer = None
-    if args.peer is not None:
-        peer = peer_per_pair(args.peer, max(1, min(args.peer_calls, len(PEER_PAIRS))))
-    print_ratio(total, peer, "scenario 2, six settings")
+    print(f"1. scenario 2 sizes, one process, one BLAS thread, {args.rounds} interleaved "
+          f"round(s); load average {os.getloadavg()[0]:.1f} at the start")
+    reproduce.scenario2(n_repeats=2, weights=[0.5], n_jobs=1)  # warm up imports and caches
+    peer = None if args.peer is None else PeerSides(args.peer, args.peer_python, "scenario2")
+    per_setting = {}
+
+    def workload(label, weights):
+        def run():
+            per = ours_per_pair(weights)
+            per_setting.setdefault(label, []).append(per)
+            return sum(per.values())
+        return run
+
+    ours, theirs = measure({label: workload(label, w) for label, w in grids.items()}, peer,
+                           PEER_PAIRS, args.rounds)
+    if peer is not None:
+        peer.close()
+    for label, rounds in per_setting.items():
+        print(f"   {label}, per setting (ms): " + ", ".join(
+            f"{name} {1e3 * statistics.mean(r[name] for r in rounds):.2f}" for name in GROUPS))
+    report("scenario 2, six settings", ours, theirs, GOALS)
     if args.quick:
         return 0
 
@@ -149,9 +151,10 @@ def main(argv=None):
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"   wall {wall:.1f} s ({wall / 60:.2f} min), CPU {cpu:.0f} s in all processes, "
           f"{1e3 * cpu / n_pairs:.2f} ms per (weight, repeat)")
-    if peer is not None:
-        print(f"   the authors' S2_w at the CPU measured above: about {n_pairs * peer / 3600:,.0f} "
-              "CPU-hours for the same pairs (extrapolated, not run)")
+    if theirs:
+        print(f"   the authors' S2_w at the CPU measured above: about "
+              f"{n_pairs * min(theirs.values()) / 3600:,.0f} CPU-hours for the same pairs "
+              "(extrapolated, not run)")
     print(f"   peak memory: main process {peak_self:.0f} MB + workers {peak_workers:.0f} MB")
     summary = reproduce.scenarios_summary(df)
     print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
