@@ -111,7 +111,7 @@ def main(argv=None):
                         "and one weight); the engines fit all weights of a repeat together, "
                         "so fewer weights cost more per pair")
     args = parser.parse_args(argv)
-    grids = GRIDS if args.weights is None else {f"{len(args.weights)} weights": args.weights}
+    grids = GRIDS if args.weights is None else {f"{len(args.weights)} weight(s)": args.weights}
 
     print(f"1. scenario 2 sizes, one process, one BLAS thread, {args.rounds} interleaved "
           f"round(s); load average {os.getloadavg()[0]:.1f} at the start")
