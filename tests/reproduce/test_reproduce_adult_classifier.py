@@ -92,20 +92,34 @@ def test_minimiser_interval_drops_incomplete_repeats_and_checks_input():
         minimiser_interval(df.drop(columns="repeat"))
 
 
-def test_leading_column_scaler_is_the_column_transformer():
-    # the classifier's cheap scaler computes what StandardScaler on the numeric
-    # columns plus passthrough computes, constant columns included
+def test_scaled_logistic_regression_is_the_pipeline():
+    # the classifier's model predicts what StandardScaler on the numeric columns
+    # (constant ones included), passthrough and LogisticRegression predict, with
+    # row weights; its one-pass scores are scikit-learn's scorers of those names
     from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import get_scorer
+    from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from skrecursive.reproduce._adult import _ScaleLeadingColumns
+    from skrecursive.reproduce._adult import _held_out_scores, _ScaledLogisticRegression
 
     rng = np.random.default_rng(0)
-    X = np.hstack([rng.normal(3, 2, (50, 3)), np.ones((50, 1)), rng.integers(0, 2, (50, 4))])
-    ref = make_column_transformer((StandardScaler(), [0, 1, 2, 3]), remainder="passthrough")
-    ours = _ScaleLeadingColumns(4).fit(X[:30])
-    np.testing.assert_allclose(ours.transform(X[30:]), ref.fit(X[:30]).transform(X[30:]),
+    X = np.hstack([rng.normal(3, 2, (300, 3)), np.ones((300, 1)), rng.integers(0, 2, (300, 4))])
+    y = (rng.random(300) < 1 / (1 + np.exp(-(X[:, 0] - 3 + X[:, 5])))).astype(int)
+    sw = rng.uniform(0.5, 2.0, 200)
+    ref = make_pipeline(
+        make_column_transformer((StandardScaler(), [0, 1, 2, 3]), remainder="passthrough"),
+        LogisticRegression(max_iter=1000),
+    ).fit(X[:200], y[:200], logisticregression__sample_weight=sw)
+    ours = _ScaledLogisticRegression(4).fit(X[:200], y[:200], sample_weight=sw)
+    np.testing.assert_allclose(ours.predict_proba(X[200:]), ref.predict_proba(X[200:]),
                                rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(ours.predict(X[200:]), ref.predict(X[200:]))
+    scores = _held_out_scores(ours, X[200:], y[200:])
+    for name in ("neg_log_loss", "accuracy"):
+        assert scores[name] == pytest.approx(get_scorer(name)(ref, X[200:], y[200:]),
+                                             rel=1e-12)
 
 
 def test_plot_adult_names_the_error_and_the_band_level():
