@@ -67,8 +67,10 @@ def test_all_ones_weights_are_bit_identical_to_none(make):
     np.testing.assert_array_equal(a.history_["score"], b.history_["score"])
 
 
-def test_integer_weights_behave_like_duplicated_rows_in_distribution():
-    """Weight u_i on a row is, in distribution, the row repeated u_i times.
+def test_integer_weights_behave_like_duplicated_rows_in_mean():
+    """Weight u_i on a row gives, in mean, the fit of the row repeated u_i times.
+
+    Only the means: the variances differ (test_integer_weights_variance.py).
 
     The model is misspecified (a line through y = x^2) and rows with x > 0 weigh
     3, so the weighted slope (about 0.11 here) differs from the unweighted one
@@ -78,7 +80,7 @@ def test_integer_weights_behave_like_duplicated_rows_in_distribution():
     of about 0.009; we allow 4 combined standard errors, measured from the runs
     themselves, and require the unweighted mean to be more than 10 away. Real
     batches differ (uniform draws weighted by u against draws from the enlarged
-    pool), so only the distributions can agree.
+    pool), so only the means can agree.
     """
     rng = np.random.RandomState(0)
     x = rng.uniform(-1, 1, 80)
