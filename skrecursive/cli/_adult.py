@@ -22,9 +22,9 @@ CONFIDENCE = 0.95
 #: 100 repeats x 100 generations of the batched logistic engine plus the four
 #: classifier loops take about 30 CPU-seconds in all processes, about 15 s of
 #: wall time on two cores (``python benchmarks/bench_adult.py --main-job``
-#: measures both). Repeats share their random draws across weights, so 100 of them
-#: locate the minimum of the curve to about +-0.035 (95% bootstrap interval over
-#: repeats of the smoothed minimiser).
+#: measures both). Repeats share their random draws across weights, so the
+#: differences between weights, which locate the minimum of the curve, are paired
+#: (:func:`skrecursive.reproduce.minimiser_interval` gives its interval).
 ADULT_CLI_REPEATS = 100  # a test keeps it equal to reproduce's (imported lazily)
 
 #: Share of the majority class (income <= 50K) in the Adult rows: 76.1%.
@@ -171,11 +171,10 @@ def _logistic_section(settings, outputs, expected):
     best = summary["mean"].idxmin()
     print(f"grid minimiser of the mean error: w = {best:.2f}")
     if len(summary) >= 5:
-        found = minimiser_interval(res, confidence=confidence, random_state=settings[
-            "random_state"])
+        found = minimiser_interval(res, confidence=confidence)
         inside = found["low"] <= w_star <= found["high"]
         print(f"empirical minimiser (smoothed curve): w = {found['minimiser']:.3f}, "
-              f"{confidence:.0%} bootstrap interval over repeats [{found['low']:.3f}, "
+              f"{confidence:.0%} interval (slope test, paired repeats) [{found['low']:.3f}, "
               f"{found['high']:.3f}]; w* = {w_star:.4f} is "
               f"{'inside' if inside else 'outside'} it")
     else:

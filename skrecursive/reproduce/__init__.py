@@ -7,7 +7,7 @@ stabilization framework", JRSSB 2026, doi:10.1093/jrsssb/qkag099.
   :func:`adult_categorical`, on the bundled data (batched-Newton engine), the
   recursive classifier's per-generation test curves, :func:`adult_classifier`,
   and their figure, :func:`plot_adult`; :func:`minimiser_interval` locates the
-  minimum of an error-versus-weight curve with a bootstrap interval.
+  minimum of an error-versus-weight curve with a confidence interval.
 * The simulation scenarios 1 to 3, :func:`scenario1`, :func:`scenario2`,
   :func:`scenario3`, on the vectorised engines of :mod:`skrecursive.simulation`,
   with :func:`scenarios_summary` and the ``plot_scenario*`` figures.

@@ -169,7 +169,7 @@ def adult_logistic(
         uses the same random draws at every weight (common random numbers),
         so the paired differences between weights, which locate the minimum
         of the curve, are several times more precise than the levels
-        (:func:`minimiser_interval` gives the minimiser with a bootstrap
+        (:func:`minimiser_interval` gives the minimiser with a confidence
         interval over repeats). Use 1000 for the paper's figure.
     weights : array-like of float in [0, 1], default=None
         Weights on the real data; None is the paper's grid 0.20, 0.22, ..., 0.78.

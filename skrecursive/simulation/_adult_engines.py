@@ -47,6 +47,7 @@ __all__ = [
     "logistic_pseudo_truth",
     "run_adult_logistic",
     "run_adult_categorical",
+    "categorical_expected_error",
 ]
 
 ADULT_LOGISTIC_FEATURES = [
@@ -200,6 +201,32 @@ def categorical_chunk(p_star, *, w, n, m, n_generations, last, n_rep, rng):
     """
     err = categorical_recursion(rng, p_star, n_rep, n, m, w, n_generations + 1, STRATEGIES[0])
     return err[:, n_generations + 1 - last:].mean(axis=1)
+
+
+def categorical_expected_error(w, *, n, m, n_generations, last):
+    """Exact expected ``relative_error`` of the categorical recursion at weight ``w``.
+
+    No approximation: with ``e_t = p_t - p*`` and ``V_t = E sum_j e_t,j^2``,
+    the real frequencies have ``E tr Cov = c / n`` (``c = sum_j p*_j (1 - p*_j)``)
+    and, given ``p_{t-1}``, the synthetic ones have mean ``p_{t-1}`` and
+    ``tr Cov = sum_j p_{t-1,j} (1 - p_{t-1,j}) / m``, whose expectation is
+    ``(c - V_{t-1}) / m`` because ``E p_{t-1} = p*``. Hence
+    ``V_t = w^2 c / n + (1 - w)^2 (c / m + (1 - 1/m) V_{t-1})`` with
+    ``V_0 = c / n``: ``V_t / (c / n)`` does not depend on ``p*``, and its mean
+    over the last ``last`` generations is the expectation of the
+    ``relative_error`` column of :func:`run_adult_categorical` (the first-order
+    :func:`skrecursive.theory.risk_trajectory` without the ``1 - 1/m``).
+    Used to know the truth when measuring intervals by simulation: at the
+    paper's sizes (n = m = 500, 100 generations, last 20) it is minimised at
+    w = 0.6178 (``benchmarks/minimiser_coverage.py`` prints it).
+    """
+    w = np.asarray(w, dtype=float)
+    rel, out = np.ones_like(w), np.zeros_like(w)
+    for t in range(1, n_generations + 1):
+        rel = w**2 + (1 - w) ** 2 * (n / m + (1 - 1 / m) * rel)
+        if t > n_generations - last:
+            out = out + rel / last
+    return out
 
 
 def _categorical_task(p_star, root, cell, chunk, **kwargs):

@@ -31,14 +31,14 @@ def test_tiny_run_writes_csv_and_prints_minimiser(tmp_path, capsys):
     assert re.match(r"Adult logistic experiment: 5 weights x 3 repeats x 4 generations; "
                     r"measured \d+ CPU-ms per \(weight, repeat\), so expect about ", lines[0])
     # the printed minimisers are those of the CSV: the grid one, and the smoothed
-    # one with its bootstrap interval over repeats and whether w* lies in it
+    # one with its interval and whether w* lies in it
     best = res.groupby("weight")["error"].mean().idxmin()
     assert f"grid minimiser of the mean error: w = {best:.2f}" in lines
-    found = minimiser_interval(res, random_state=1)
+    found = minimiser_interval(res)
     inside = "inside" if found["low"] <= 0.6180 <= found["high"] else "outside"
-    assert (f"empirical minimiser (smoothed curve): w = {found['minimiser']:.3f}, 95% bootstrap "
-            f"interval over repeats [{found['low']:.3f}, {found['high']:.3f}]; w* = 0.6180 is "
-            f"{inside} it") in lines
+    assert (f"empirical minimiser (smoothed curve): w = {found['minimiser']:.3f}, 95% interval "
+            f"(slope test, paired repeats) [{found['low']:.3f}, {found['high']:.3f}]; "
+            f"w* = 0.6180 is {inside} it") in lines
     assert re.match(r"skrecursive adult finished in \d+ s$", lines[-1])
     # the classifier section: four loops, per-generation test log-loss and accuracy
     assert ("test log-loss (lower is better) / accuracy (higher is better) per generation:"
