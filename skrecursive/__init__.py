@@ -26,6 +26,7 @@ _PUBLIC = {
     "RecursiveWeightedRegressor": "._core.regression",
     "SynthesizerAdapter": "._core.adapter",
     "TreeSynthesizer": "._core.tree_synthesizer",
+    "effective_k": ".theory",
     "limiting_risk": ".theory",
     "naive_weight": ".theory",
     "optimal_weight": ".theory",

@@ -405,7 +405,8 @@ class WeightCurveDisplay:
             Columns holding the weight and the error of each run.
         k : float, default=None
             Real rows per synthetic row; draws a vertical line at
-            ``optimal_weight(k)`` when given.
+            ``optimal_weight(k)`` when given (with unequal row weights pass
+            the effective ratio, :func:`~skrecursive.effective_k`).
         ax : matplotlib Axes, default=None
             Where to draw; None creates a new figure.
         confidence : float in (0, 1), default=0.95
@@ -504,10 +505,11 @@ class WeightCurveDisplay:
           ``weight``: the error is minus ``mean_test_score`` and the band the
           interval of each mean over folds. ``"optimal"`` and ``"naive"`` in
           the grid are placed at the weights they resolve to, using the
-          refitted ``best_estimator_``'s ``k_`` (so the search needs
-          ``refit=True`` when they are in the grid).
+          refitted ``best_estimator_``'s ``k_`` and ``effective_k_`` (so the
+          search needs ``refit=True`` when they are in the grid).
 
-        In both cases the vertical line is ``w*(k)``.
+        In both cases the vertical line is the estimator's optimal weight,
+        ``w*(effective_k_)`` (``w*(k_)`` without unequal row weights).
 
         Parameters
         ----------
@@ -625,8 +627,10 @@ def _from_search(search, confidence):
             f"The grid holds {sorted(set(named))}, whose numeric weight depends on k: fit the "
             "search with refit=True so that best_estimator_.k_ is available."
         )
-    k = float(search.best_estimator_.k_) if hasattr(search, "best_estimator_") else None
-    resolved = np.array([resolve_weight(w, k) for w in labels])
+    best = getattr(search, "best_estimator_", None)
+    k = None if best is None else float(best.k_)
+    k_eff = None if best is None else float(best.effective_k_)
+    resolved = np.array([resolve_weight(w, k, effective_k=k_eff) for w in labels])
     mean = -np.asarray(results[key], dtype=float)
     sd = np.asarray(results[std_key], dtype=float)
     n_splits = search.n_splits_
@@ -636,6 +640,6 @@ def _from_search(search, confidence):
     return {
         "weights": resolved[order], "mean": mean[order], "lower": (mean - half)[order],
         "upper": (mean + half)[order],
-        "optimal_weight": None if k is None else optimal_weight(k),
+        "optimal_weight": None if k_eff is None else optimal_weight(k_eff),
         "scoring": scoring,
     }

@@ -33,10 +33,24 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._core.strategies import get_strategy
-from ._core.weight_rule import RATIO, naive_weight, optimal_weight, scalar_or_array
-from ._utils.validation import ArrayOf, Interval, array_bytes, check_args, check_memory
+from ._core.weight_rule import (
+    RATIO,
+    effective_ratio,
+    naive_weight,
+    optimal_weight,
+    scalar_or_array,
+)
+from ._utils.validation import (
+    ArrayOf,
+    Interval,
+    array_bytes,
+    check_args,
+    check_memory,
+    check_sample_weight,
+)
 
-__all__ = ["optimal_weight", "naive_weight", "limiting_risk", "risk_trajectory"]
+__all__ = ["optimal_weight", "naive_weight", "effective_k", "limiting_risk",
+           "risk_trajectory"]
 
 _WEIGHT = [ArrayOf(Interval(Real, 0, 1, closed="both"))]
 _GENERATIONS = [Interval(Integral, 0, None, closed="left")]
@@ -64,6 +78,59 @@ def _broadcast(function, w, k, n_rows=1):
     check_memory(array_bytes(n_rows, *shape, _COPIES),
                  f"{function} with {sizes}an output of shape {out_shape}")
     return np.broadcast_arrays(w, k)
+
+
+def effective_k(k, sample_weight):
+    """Ratio ``k`` of real to synthetic rows, discounted for unequal row weights.
+
+    With user row weights ``u`` (e.g. survey weights) the real rows of a
+    generation share the real part's total weight ``w`` in proportion to
+    ``u``, so the real part of a fit is a *weighted* mean of its rows'
+    contributions. To first order its variance is ``(1/n) E[u^2 psi^2] /
+    E[u]^2`` instead of ``(1/n) E[psi^2]`` (``psi`` a row's influence,
+    expectations over the pool the rows are drawn from): when ``u`` is
+    unrelated to ``psi^2`` the real part counts as ``n / deff`` rows, with
+    Kish's design effect ``deff = N sum(u^2) / sum(u)^2`` over the ``N`` rows
+    of the pool. The synthetic rows are equally weighted, so their part is
+    unchanged, and the recursion of :func:`limiting_risk` holds with
+    ``k_eff = k / deff`` in place of ``k``; the estimators'
+    ``weight="optimal"`` uses ``optimal_weight(k_eff)`` and report
+    ``effective_k_`` and ``design_effect_``. Equal weights give exactly
+    ``k``. When the weights are related to the influence (e.g. heavy rows
+    with larger residuals) the true factor differs from Kish's; the user
+    guide ("Your own data") gives a measured example.
+
+    Parameters
+    ----------
+    k : float
+        Nominal ratio ``n / m`` of real to synthetic rows per generation, > 0.
+    sample_weight : array-like of shape (n_rows,) or None
+        Non-negative row weights of the pool the real rows are drawn from,
+        with a positive sum; None means equal weights.
+
+    Returns
+    -------
+    k_eff : float
+        ``k / deff``; ``k`` itself for None or equal weights.
+
+    See Also
+    --------
+    optimal_weight : evaluate it at ``effective_k(k, sample_weight)``.
+
+    Examples
+    --------
+    >>> from skrecursive import effective_k, optimal_weight
+    >>> effective_k(1.0, [1, 1, 1, 1])
+    1.0
+    >>> round(effective_k(1.0, [1, 3]), 3)  # design effect 2 * 10 / 16 = 1.25
+    0.8
+    >>> round(optimal_weight(effective_k(1.0, [1, 3])), 4)
+    0.5798
+    """
+    check_args("effective_k", {"k": [Interval(Real, 0, None, closed="neither")]}, locals())
+    if sample_weight is not None:
+        sample_weight = check_sample_weight(sample_weight, np.size(sample_weight))
+    return float(effective_ratio(float(k), sample_weight))
 
 
 def limiting_risk(w, k, *, strategy="fresh"):

@@ -44,8 +44,10 @@ _FRAGMENTS = {
         sizes that cannot fit in the machine's memory are refused with the
         estimate.
     weight : {"optimal", "naive"} or float in [0, 1], default="optimal"
-        Total weight on the real rows. ``"naive"`` is plain pooling,
-        ``k / (1 + k)``; ``1`` ignores synthetic rows; ``0`` is the fully
+        Total weight on the real rows. ``"optimal"`` is ``w*(k)``, with ``k``
+        discounted by the design effect of unequal ``sample_weight``
+        (``effective_k_``, see :func:`~skrecursive.effective_k`); ``"naive"``
+        is plain pooling, ``k / (1 + k)``; ``1`` ignores synthetic rows; ``0`` is the fully
         synthetic loop that collapses. ``weight=1.0`` is still not the plain
         base model fitted on ``X``: ``validation_fraction`` of the rows are
         held out and never trained on, and each generation is fitted on one
@@ -129,9 +131,17 @@ _FRAGMENTS = {
         ``"replace"`` and ``"accumulate"`` strategies, the real rows' share of
         the final generation's training rows.
     optimal_weight_ : float
-        ``w*(k_)``, whatever ``weight`` was.
+        ``w*(effective_k_)``, whatever ``weight`` was.
     k_ : float
         ``n_real_ / n_synthetic_``.
+    effective_k_ : float
+        ``k_ / design_effect_``: the ratio the optimal weight reads
+        (:func:`~skrecursive.effective_k`); equal to ``k_`` without
+        ``sample_weight`` or with equal weights.
+    design_effect_ : float
+        Kish's design effect ``N sum(u^2) / sum(u)^2`` of the user's weights
+        ``u`` of the ``N`` training rows (of the last batch for
+        :meth:`partial_fit`); 1 for equal weights.
     n_real_, n_synthetic_ : int
         Row counts per generation.
     generation_scores_ : ndarray of shape (n_generations + 1,) or dict
@@ -169,9 +179,12 @@ _FRAGMENTS = {
             keep ``1 - w``, spread evenly); bootstrapped synthetic covariates
             are drawn in proportion to them; the held-out rows' weights
             weight the per-generation scores where the scorer takes them.
-            Which rows each batch draws does not depend on them. Only ratios
-            matter: constant weights give exactly the unweighted fit. Read
-            more in :ref:`own-data`.
+            Which rows each batch draws does not depend on them. Unequal
+            weights make the real part noisier (Kish's design effect,
+            ``design_effect_``), so ``weight="optimal"`` is ``w*`` of the
+            effective ratio ``effective_k_``. Only ratios matter: constant
+            weights give exactly the unweighted fit. Read more in
+            :ref:`own-data`.
         **fit_params : dict
             Other parameters of the base model's ``fit``, accepted only with
             metadata routing enabled
@@ -182,7 +195,8 @@ _FRAGMENTS = {
     "partial_fit_weights": """\
         sample_weight : array-like of shape (n_samples,), default=None
             The user's weights of this batch's rows: they share the real
-            part's total weight ``w`` in proportion, weight this batch's
+            part's total weight ``w`` in proportion (``weight="optimal"``
+            reads the ratio discounted by their design effect), weight this batch's
             prequential score where the scorer takes them, and (with
             ``covariate_sampler="bootstrap"``) the synthetic covariates are
             drawn from the batch in proportion to them.

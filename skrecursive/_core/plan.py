@@ -31,7 +31,7 @@ from .scoring import generation_scorer, metric_names, same_scoring
 from .sizes import check_fit_memory, resolve_count, resolve_sizes
 from .sources import BootstrapRows
 from .strategies import Strategy, get_strategy
-from .weight_rule import real_to_synthetic_ratio, resolve_weight
+from .weight_rule import design_effect, effective_ratio, real_to_synthetic_ratio, resolve_weight
 from .weights import route_fit_params, user_weights, weight_routing
 
 __all__ = ["Hooks", "Stream", "Plan", "plan_fit", "plan_partial_fit"]
@@ -73,6 +73,8 @@ class Plan:
     seed_keys: list
     w: float
     k: float
+    effective_k: float  # k discounted by the design effect of the user's row weights
+    design_effect: float
     n_real: int
     n_synthetic: int
     n_features: int
@@ -188,6 +190,8 @@ def _check_inputs(estimator, hooks, X, y, method, reset, sample_weight, fit_para
 def _plan(estimator, hooks, strategy, X, y, sw, n_real, n_syn, scorer, attrs, routed, *,
           reset, partial, held_out):
     k = real_to_synthetic_ratio(n_real, n_syn)
+    # unequal user weights make the real part noisier: "optimal" reads k / deff
+    k_eff = effective_ratio(k, sw)
     base = hooks.base
     X_val, y_val, sw_val = held_out
     return Plan(
@@ -196,8 +200,10 @@ def _plan(estimator, hooks, strategy, X, y, sw, n_real, n_syn, scorer, attrs, ro
         new_estimator=unfitted_copies(base),
         routing=weight_routing(base),
         seed_keys=random_state_keys(base),
-        w=resolve_weight(estimator.weight, k),
+        w=resolve_weight(estimator.weight, k, effective_k=k_eff),
         k=k,
+        effective_k=k_eff,
+        design_effect=design_effect(sw),
         n_real=n_real,
         n_synthetic=n_syn,
         n_features=X.shape[1],

@@ -100,13 +100,15 @@ def _check_estimator(estimator, last):
 
 
 def _run_repeat(estimator, X, y, labels, seeds, last, fit_params):
-    """One repeat: every weight fitted with its seed; (late score, resolved weight, k) each."""
+    """One repeat: every weight fitted with its seed; (late score, resolved weight, ratios) each,
+    the ratios being ``(k_, effective_k_, design_effect_)``."""
     out = []
     for label, seed in zip(labels, seeds, strict=True):
         est = clone(estimator).set_params(weight=label, random_state=int(seed))
         est.fit(X, y, **fit_params)
         scores = np.asarray(est.history_["score"], dtype=float)[-last:]
-        out.append((float(np.mean(scores)), float(est.weight_), float(est.k_)))
+        out.append((float(np.mean(scores)), float(est.weight_),
+                    (float(est.k_), float(est.effective_k_), float(est.design_effect_))))
     return out
 
 
@@ -176,7 +178,10 @@ def weight_curve(
         ``neg_`` scorer), ``diff_mean`` and ``diff_se`` (the per-repeat
         difference ``score(weight) - score("optimal")``, positive when the
         weight does better, and its standard error), ``n_repeats``. ``curve.attrs``
-        holds ``k``, ``optimal_weight``, ``paired``, ``last`` and ``scoring``.
+        holds ``k``, ``effective_k`` and ``design_effect`` (the estimator's
+        ``k_``, ``effective_k_`` and ``design_effect_``: with unequal
+        ``sample_weight`` the reference ``"optimal"`` is ``w*(effective_k)``),
+        ``optimal_weight``, ``paired``, ``last`` and ``scoring``.
 
     Raises
     ------
@@ -233,7 +238,7 @@ def weight_curve(
     )
     scores = np.array([[s for s, _, _ in run] for run in runs])  # (n_repeats, n_labels)
     resolved = np.array([w for _, w, _ in runs[0]])
-    k = runs[0][0][2]
+    k, k_eff, deff = runs[0][0][2]
     diffs = scores - scores[:, [ref]]
     with np.errstate(invalid="ignore", divide="ignore"):
         ddof = 1 if n_repeats > 1 else 0
@@ -255,6 +260,8 @@ def weight_curve(
     curve = curve.sort_values("weight", kind="stable").reset_index(drop=True)
     curve.attrs.update({
         "k": k,
+        "effective_k": k_eff,
+        "design_effect": deff,
         "optimal_weight": float(resolved[ref]),
         "paired": bool(paired),
         "last": int(last),

@@ -14,7 +14,13 @@ ratio ``k`` of real to synthetic rows per generation:
   limiting risk (He, Xu & Cheng 2026, doi:10.1093/jrsssb/qkag099);
 * ``"naive"``: ``k / (1 + k)``, what plain pooling of the rows gives.
 
-The ratio the rules read is :func:`real_to_synthetic_ratio`.
+The ratio the rules read is :func:`real_to_synthetic_ratio`. With unequal
+row weights the real part of a batch is a weighted mean of its rows, noisier
+than ``n`` equally weighted rows by Kish's design effect
+(:func:`design_effect`), so ``"optimal"`` reads the *effective* ratio
+:func:`effective_ratio`, ``k`` divided by the design effect; ``"naive"``
+(plain pooling, every row weight one) keeps ``k``. Equal weights have design
+effect exactly 1, so they give exactly ``w*(k)``.
 """
 
 from numbers import Real
@@ -30,6 +36,8 @@ __all__ = [
     "naive_weight",
     "resolve_weight",
     "real_to_synthetic_ratio",
+    "design_effect",
+    "effective_ratio",
 ]
 
 #: the ``k`` argument of the rules: a positive number or an array of them
@@ -131,9 +139,32 @@ def real_to_synthetic_ratio(n_real, n_synthetic):
     k : float
         ``n_real / n_synthetic``.
     """
-    # the single place that says which k a rule is evaluated at (a ratio that
-    # accounts for unequal row weights would be computed here)
+    # the nominal ratio; unequal row weights enter through effective_ratio
     return n_real / n_synthetic
+
+
+def design_effect(sample_weight):
+    """Kish's design effect of row weights: ``N sum(u^2) / sum(u)^2`` (private).
+
+    1 for equal weights (exactly) or None; larger the more unequal the weights.
+    See :func:`skrecursive.theory.effective_k`, which documents it.
+    """
+    if sample_weight is None:
+        return 1.0
+    u = np.asarray(sample_weight, dtype=float)
+    if u.size == 0 or np.all(u == u.flat[0]):
+        return 1.0
+    # scaled by the largest weight first: no overflow or underflow of the squares
+    u = u / np.max(u)
+    return float(u.size * np.sum(u * u) / np.sum(u) ** 2)
+
+
+def effective_ratio(k, sample_weight):
+    """``k`` over the design effect of the real rows' ``sample_weight`` (private).
+
+    See :func:`skrecursive.theory.effective_k`, which documents it.
+    """
+    return k / design_effect(sample_weight)
 
 
 # ------------------------------------------------------- checking and resolving
@@ -159,16 +190,19 @@ class _WeightConstraint:
 WEIGHT = _WeightConstraint()
 
 
-def resolve_weight(weight, k):
+def resolve_weight(weight, k, *, effective_k=None):
     """Total weight on the real rows for a ``weight`` value and ratio ``k``.
 
     Parameters
     ----------
     weight : {"optimal", "naive"} or float in [0, 1]
-        A value :data:`WEIGHT` accepts: a rule's name is evaluated at ``k``,
-        a number is the weight itself.
+        A value :data:`WEIGHT` accepts: a rule's name is evaluated at ``k``
+        (``"optimal"`` at ``effective_k``), a number is the weight itself.
     k : float
         Real rows per synthetic row, ``n / m`` (:func:`real_to_synthetic_ratio`).
+    effective_k : float, default=None
+        ``k`` discounted for unequal row weights (:func:`effective_ratio`);
+        None means ``k`` (equal weights).
 
     Returns
     -------
@@ -181,7 +215,11 @@ def resolve_weight(weight, k):
     (0.618, 0.5)
     >>> resolve_weight(0.25, 1.0)
     0.25
+    >>> resolve_weight("optimal", 1.0, effective_k=0.5)  # w*(0.5)
+    0.5
     """
     if isinstance(weight, str):
+        if weight == "optimal" and effective_k is not None:
+            return optimal_weight(effective_k)
         return WEIGHT_RULES[weight](k)
     return float(weight)
