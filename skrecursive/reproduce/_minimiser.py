@@ -92,8 +92,8 @@ def minimiser_interval(results, *, confidence=0.95):
         ``error``, lower is better (e.g. :func:`adult_logistic`; for a
         score, greater is better, pass minus it as ``error``). A repeat whose error is NaN
         at some weight (a fit that did not converge) is left out at every
-        weight, so the pairing stays intact. At least 5 weights and 2 complete
-        repeats are needed.
+        weight, so the pairing stays intact. The interval needs at least 5
+        weights and 2 complete repeats (otherwise ``low`` and ``high`` are NaN).
     confidence : float in (0, 1), default=0.95
         Level of the interval.
 
@@ -133,17 +133,26 @@ def minimiser_interval(results, *, confidence=0.95):
     table = results.pivot_table(index="repeat", columns="weight", values="error",
                                 aggfunc="first", dropna=False)
     table = table.dropna(axis=0, how="any")
-    if len(table) < 2 or table.shape[1] < 5:
-        raise ValueError(
-            "results must hold at least 2 repeats with an error at every weight, and at "
-            f"least 5 weights; got {len(table)} complete repeats and {table.shape[1]} weights."
-        )
+    if len(table) == 0:
+        raise ValueError("results hold no repeat with an error at every weight.")
     weights = table.columns.to_numpy(dtype=float)
     errors = table.to_numpy()
     n_rep = errors.shape[0]
     mean = errors.mean(axis=0)
     minimiser = vertex_minimiser(weights, mean, degree=3)
+    summary = {
+        "minimiser": minimiser,
+        "grid_minimiser": float(weights[int(np.argmin(mean))]),
+        "low": np.nan,
+        "high": np.nan,
+        "confidence": float(confidence),
+        "n_repeats": int(n_rep),
+    }
     lo, hi = _window(mean)
+    if hi - lo < 5 or n_rep < 2:
+        # a cubic through fewer than 5 points has no residual freedom (4) or none at
+        # all, and one repeat gives no covariance: no interval
+        return summary
     x = weights[lo:hi]
     # the cubic on a centred, scaled variable (well conditioned); slope in that variable
     centre, scale = x.mean(), np.ptp(x) / 2
@@ -166,11 +175,4 @@ def minimiser_interval(results, *, confidence=0.95):
         high = v[right[0] - 1] if right.size else v[-1]
     else:  # the cubic has no minimum in the window: the minimiser is anywhere in it
         low, high = x[0], x[-1]
-    return {
-        "minimiser": minimiser,
-        "grid_minimiser": float(weights[int(np.argmin(mean))]),
-        "low": float(low),
-        "high": float(high),
-        "confidence": float(confidence),
-        "n_repeats": int(n_rep),
-    }
+    return {**summary, "low": float(low), "high": float(high)}

@@ -52,3 +52,19 @@ def test_minimiser_interval_has_its_stated_coverage():
                                      n_generations=30, last=10, weights=weights, seed=1)
     covered = np.mean((low <= truth) & (truth <= high))
     assert 0.912 <= covered <= 0.988, covered
+
+
+def test_too_few_weights_or_repeats_give_the_minimiser_without_an_interval():
+    import pandas as pd
+
+    from skrecursive.reproduce import minimiser_interval
+
+    rng = np.random.default_rng(0)
+    few = pd.DataFrame({"weight": np.tile([0.4, 0.6, 0.8], 5), "repeat": np.repeat(range(5), 3),
+                        "error": np.tile([2.0, 1.0, 1.5], 5) + 0.01 * rng.random(15)})
+    found = minimiser_interval(few)
+    assert found["grid_minimiser"] == 0.6 and np.isnan(found["low"]) and np.isnan(found["high"])
+    grid = np.round(np.arange(0.2, 0.79, 0.02), 2)
+    one = pd.DataFrame({"weight": grid, "repeat": 0, "error": (grid - 0.6) ** 2})
+    found = minimiser_interval(one)
+    assert found["minimiser"] == pytest.approx(0.6) and np.isnan(found["low"])
