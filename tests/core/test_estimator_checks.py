@@ -15,11 +15,12 @@ from skrecursive import RecursiveWeightedClassifier, RecursiveWeightedRegressor
 
 def _expected_failed_checks(estimator):
     # The loop is randomised (bootstrap batches, synthetic rows), so integer weights
-    # match duplicated rows in distribution only, not fit for fit: see
-    # tests/core/test_tabular_workflows.py, which compares Monte Carlo means over seeds.
+    # match duplicated rows in mean only, not fit for fit nor in variance: see
+    # tests/core/test_tabular_workflows.py (Monte Carlo means over seeds) and
+    # tests/core/test_integer_weights_variance.py (the variance ratio).
     if not type(estimator).__name__.startswith("Recursive"):
         return {}
-    reason = "randomised loop: weights equal repeated rows in distribution, not exactly"
+    reason = "randomised loop: weights equal repeated rows in mean, not exactly"
     return {f"check_sample_weight_equivalence_on_{kind}_data": reason
             for kind in ("dense", "sparse")}
 
