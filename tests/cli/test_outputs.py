@@ -176,6 +176,8 @@ def _interrupt_after(patch, n_saved):
     patch.setattr(io.Checkpoint, "put", put_then_interrupt)
 
 
+# slow: runs the command twice in subprocesses: several seconds idle (pytest --durations)
+@pytest.mark.slow
 def test_interrupted_reproduce_resumes_to_an_identical_csv(tmp_path, monkeypatch, capsys):
     """Ctrl-C after some completed tasks, then --resume: byte-identical outputs."""
     whole = tmp_path / "whole"
@@ -209,6 +211,8 @@ def test_interrupted_reproduce_resumes_to_an_identical_csv(tmp_path, monkeypatch
     assert not checkpoint.exists()  # removed once the run completed
 
 
+# slow: runs the synthesis twice: several seconds idle (pytest --durations)
+@pytest.mark.slow
 def test_interrupted_adult_synthesizer_resumes_to_an_identical_csv(tmp_path, monkeypatch,
                                                                    capsys):
     """Its tasks return arrays, not DataFrames, so they are checkpointed and resumed."""

@@ -57,26 +57,31 @@ def mean_and_se(errors, n_batches=20):
 
 
 @pytest.fixture(scope="module")
-def measured_risk(normal_covariates, coef_error):
-    """Relative risk R(w, k) = E_w / E_1 on GRID for each k, with standard errors."""
+def unit_risk(normal_covariates, coef_error):
+    """E_1, the risk of real rows only (w = 1), and its standard error: the unit of R."""
+    return mean_and_se(run_chain(1.0, 1.0, 3000, 0, normal_covariates(2), coef_error(BETA)))
+
+
+# One fixture per k (each chain is a function of its own seed and arguments only, so
+# splitting them changes no number): every fixture stays a few seconds long.
+@pytest.fixture(scope="module", params=KS, ids=lambda k: f"k={k}")
+def measured_risk(request, unit_risk, normal_covariates, coef_error):
+    """k and the relative risk R(w, k) = E_w / E_1 on GRID, with standard errors."""
+    k = request.param
     tools = normal_covariates(2), coef_error(BETA)
-    e1, se1 = mean_and_se(run_chain(1.0, 1.0, 3000, 0, *tools))
-    out = {}
-    for k in KS:
-        ratios, ses = [], []
-        for w in GRID:
-            ew, sew = mean_and_se(run_chain(w, k, 800, 1, *tools))
-            ratios.append(ew / e1)
-            # delta method for a ratio of independent means
-            ses.append(ew / e1 * np.sqrt((sew / ew) ** 2 + (se1 / e1) ** 2))
-        out[k] = (np.array(ratios), np.array(ses))
-    return out
+    e1, se1 = unit_risk
+    ratios, ses = [], []
+    for w in GRID:
+        ew, sew = mean_and_se(run_chain(w, k, 800, 1, *tools))
+        ratios.append(ew / e1)
+        # delta method for a ratio of independent means
+        ses.append(ew / e1 * np.sqrt((sew / ew) ** 2 + (se1 / e1) ** 2))
+    return k, np.array(ratios), np.array(ses)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("k", KS)
-def test_relative_risk_matches_limiting_risk(measured_risk, k):
-    ratios, ses = measured_risk[k]
+def test_relative_risk_matches_limiting_risk(measured_risk):
+    k, ratios, ses = measured_risk
     theory = limiting_risk(GRID, k)
     # Tolerance: 4 Monte Carlo standard errors (batch means over 780 and 2980
     # generations, about 4-5% relative per point) plus 3% of the value for the
@@ -88,9 +93,8 @@ def test_relative_risk_matches_limiting_risk(measured_risk, k):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("k", KS)
-def test_minimiser_is_the_optimal_weight(measured_risk, k):
-    ratios, _ = measured_risk[k]
+def test_minimiser_is_the_optimal_weight(measured_risk):
+    k, ratios, _ = measured_risk
     i = int(np.clip(np.argmin(ratios), 1, len(GRID) - 2))
     # vertex of the parabola through the grid minimum and its two neighbours
     y0, y1, y2 = ratios[i - 1 : i + 2]

@@ -67,6 +67,8 @@ def test_all_ones_weights_are_bit_identical_to_none(make):
     np.testing.assert_array_equal(a.history_["score"], b.history_["score"])
 
 
+# slow: a comparison over many fits: several seconds idle (pytest --durations)
+@pytest.mark.slow
 def test_integer_weights_behave_like_duplicated_rows_in_mean():
     """Weight u_i on a row gives, in mean, the fit of the row repeated u_i times.
 

@@ -123,7 +123,14 @@ GUIDE_PAGES = sorted(
 )
 
 
-@pytest.mark.parametrize("page", GUIDE_PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+# pages whose examples take several seconds on an idle machine (pytest --durations)
+SLOW_PAGES = {"user_guide/own_data.rst"}
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param(page, marks=pytest.mark.slow) if str(page.relative_to(DOCS)) in SLOW_PAGES
+    else page for page in GUIDE_PAGES
+], ids=lambda p: str(p.relative_to(DOCS)))
 def test_user_guide_examples_run(page):
     result = doctest.testfile(
         str(page), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE,

@@ -8,6 +8,9 @@ from skrecursive import limiting_risk, optimal_weight
 from skrecursive.reproduce import adult_classifier, minimiser_interval
 
 
+# slow: runs the loops serially and in worker processes: several seconds idle
+# (pytest --durations)
+@pytest.mark.slow
 def test_classifier_curves_are_tidy_and_do_not_depend_on_n_jobs():
     kw = dict(n=200, n_generations=3, random_state=3)
     serial = adult_classifier(**kw, n_jobs=1)

@@ -39,6 +39,8 @@ def test_strategies_bad_input(bad):
         strategies(**bad)
 
 
+# slow: a whole command run: several seconds idle (pytest --durations)
+@pytest.mark.slow
 def test_cli_reproduce_strategies_writes_csv_and_figure(tmp_path, capsys):
     status = cli.main(["reproduce", "strategies", "--repeats", "2", "--out", str(tmp_path)])
     assert status == 0

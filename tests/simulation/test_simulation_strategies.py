@@ -51,6 +51,8 @@ def test_linear_trajectories_match_first_order_theory():
             assert abs(err[t] - theory[t]) <= 4 * se[t] + 0.05 * theory[t], (strategy, t)
 
 
+# slow: many meta-estimator fits against the engine: several seconds idle (pytest --durations)
+@pytest.mark.slow
 def test_engine_agrees_with_meta_estimator():
     """Same process (N(0, I_5) data, n = m = 200) through the engine and the estimator."""
     n, p, T = 200, 5, 5
