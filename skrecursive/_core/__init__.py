@@ -1,6 +1,7 @@
 """The library core: the generation loop and its strategies, the weight rule and row
-weights, synthetic sources, the three meta-estimators, the density models, the copula and
-the measured weight curve.
+weights, synthetic sources, the three meta-estimators, the density models and
+synthesizers (the copula, the tree synthesizer, the adapter), the measured weight curve,
+and the core's own helpers (rows and dataframes, docstring fragments).
 
 The public core modules :mod:`skrecursive.theory`, :mod:`skrecursive.metrics`,
 :mod:`skrecursive.plotting` and :mod:`skrecursive.datasets` sit beside this package and

@@ -11,6 +11,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
+from .._core.weight_rule import WEIGHT
 from .._utils.validation import (
     BOOLEAN,
     N_JOBS,
@@ -166,7 +167,7 @@ def scenario2(*, n=100, p=2, n_generations=199, last=50, n_repeats=2000,
     0.62
     """
     check_args("scenario2", {**_SIZES, **_LAST,
-                             "weights": [ListOf(Interval(Real, 0, 1, closed="both"))]},
+                             "weights": [ListOf(WEIGHT.number)]},
                locals())
     df = simulate(_settings(settings), list(weights), 1.0, n=n, p=p, n_generations=n_generations,
                   last=last, n_repeats=n_repeats, random_state=random_state,
