@@ -5,7 +5,7 @@ import pytest
 
 from skrecursive import RecursiveWeightedRegressor, weight_curve
 from skrecursive._core.weight_rule import WEIGHT
-from skrecursive.reproduce import adult_classifier
+from skrecursive.reproduce import adult_classifier, scenario2
 from skrecursive.simulation import simulate
 
 BAD = [-0.1, 1.5, float("nan"), float("inf"), True, np.bool_(False), "best", None, [0.5]]
@@ -26,3 +26,6 @@ def test_every_entry_point_refuses_the_same_weights(value):
                      weights=[value])
     with pytest.raises((ValueError, TypeError), match="loops"):
         adult_classifier(loops={"x": value})
+    # the paper's scenario 2 takes a grid of numbers
+    with pytest.raises((ValueError, TypeError), match="weights"):
+        scenario2(weights=[value])
