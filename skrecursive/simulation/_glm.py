@@ -24,7 +24,9 @@ features live on very different scales, as in the Adult census data, and
    through batched matrix products (BLAS): ``Z b`` for the linear
    predictors, ``Z' r`` for the gradients and ``Q' v`` for the Hessians,
    where ``Q`` holds the products ``z_j z_k`` (``j <= k``) of each row,
-   built once per call and shared by all the models of a design. A model
+   built once per call and shared by all the models of a design (with one
+   model per design, ``Z' diag(v) Z`` instead: Q would cost more to build
+   than it saves). A model
    stops when its last step ``s_k`` was below ``tol`` or, since Newton
    converges quadratically, when the error left after it, estimated as
    ``c s_k^2`` with ``c = s_k / s_{k-1}^2`` from its last two steps, is
@@ -290,9 +292,15 @@ def _fast_newton(Z, Y, S, beta, penalty, family, tol, fast_iter):
         Si = np.ones((1, 1, 1))
     else:
         blocks = _row_blocks(S, N)
-    Qt = np.empty((B, rows.size, N))
-    for c, (i, j) in enumerate(zip(rows, cols, strict=True)):
-        np.multiply(Zt_unweighted[:, i], Zt[:, j], out=Qt[:, c])
+    # the Hessians: with several models per design, Q' v with the products z_j z_k of
+    # each row built once and shared by the models; with one model per design,
+    # (Z' diag(s v)) Z at every step, since building Q (q products per row) costs
+    # several steps' worth of these small matrix products and serves one model only
+    Qt = None
+    if K > 1:
+        Qt = np.empty((B, rows.size, N))
+        for c, (i, j) in enumerate(zip(rows, cols, strict=True)):
+            np.multiply(Zt_unweighted[:, i], Zt[:, j], out=Qt[:, c])
     del Zt_unweighted
     Zi = Z
     H = np.empty((B, K, P, P))
@@ -312,11 +320,14 @@ def _fast_newton(Z, Y, S, beta, penalty, family, tol, fast_iter):
                     resid *= Si
                     var = var * Si
                 grad = Zt @ resid  # (B, P, K)
-                packed = Qt @ var  # (B, q, K)
+                packed = None if Qt is None else Qt @ var  # (B, q, K)
             grad = grad.transpose(0, 2, 1) + penalty * b  # (B, K, P)
             Hb = H[: len(idx)]
-            Hb[..., rows, cols] = packed.transpose(0, 2, 1)
-            Hb[..., cols, rows] = packed.transpose(0, 2, 1)
+            if Qt is None:
+                np.matmul(Zt * var.transpose(0, 2, 1), Zi, out=Hb[:, 0])
+            else:
+                Hb[..., rows, cols] = packed.transpose(0, 2, 1)
+                Hb[..., cols, rows] = packed.transpose(0, 2, 1)
             Hb[..., np.arange(P), np.arange(P)] += penalty
             step = _solve(Hb, grad)
             # a settled model keeps its coefficients while the others of its design
@@ -342,7 +353,9 @@ def _fast_newton(Z, Y, S, beta, penalty, family, tol, fast_iter):
         if design_active.mean() < _SHRINK_BELOW:  # shrink the batch to the designs still running
             keep = design_active
             idx, b = idx[keep], b[keep]
-            Zi, Zt, Qt, Yi = Zi[keep], Zt[keep], Qt[keep], Yi[keep]
+            Zi, Zt, Yi = Zi[keep], Zt[keep], Yi[keep]
+            if Qt is not None:
+                Qt = Qt[keep]
             if Si.shape[0] > 1:
                 Si = Si[keep]
     settled &= ~failed
