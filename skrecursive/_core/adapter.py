@@ -24,8 +24,8 @@ from .._utils.validation import (
     Options,
     check_params,
 )
-from .distributions import FIDELITY_INSTEAD, NoDensity, sampling_start, weights_or_ones
 from .frames import frame_infinite_columns, is_frame, native_frame_like, pandas_frame
+from .model_helpers import FIDELITY_INSTEAD, NoDensity, sampling_start, weights_or_ones
 from .weights import resample_indices
 
 __all__ = ["SynthesizerAdapter"]

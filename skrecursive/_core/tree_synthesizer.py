@@ -19,8 +19,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils.validation import NONE, RANDOM_STATE, Interval, check_params
-from .distributions import FIDELITY_INSTEAD, NoDensity, sampling_start, weights_or_ones
 from .frames import is_frame
+from .model_helpers import FIDELITY_INSTEAD, NoDensity, sampling_start, weights_or_ones
 
 __all__ = ["TreeSynthesizer", "encode_columns"]
 
