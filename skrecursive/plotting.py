@@ -14,7 +14,6 @@ the drawn artists as ``lines_``, ``ax_`` and ``figure_``. matplotlib is
 imported only when something is drawn.
 """
 
-import functools
 from numbers import Real
 
 import numpy as np
@@ -22,10 +21,10 @@ import pandas as pd
 from scipy import stats
 from sklearn.utils.validation import check_is_fitted
 
+from ._core.curve_data import DIRECTION, score_label, search_curve
 from ._core.loop import BaseRecursiveEstimator
-from ._core.scoring import check_greater_is_better
 from ._core.weight_curve import weight_curve
-from ._core.weight_rule import optimal_weight, resolve_weight
+from ._core.weight_rule import optimal_weight
 
 __all__ = ["GenerationCurveDisplay", "WeightCurveDisplay"]
 
@@ -36,41 +35,6 @@ def _axes(ax):
     if ax is None:
         _, ax = plt.subplots()
     return ax
-
-
-#: what the y axis says about its direction: scores are greater-is-better, as in
-#: scikit-learn, and minus a score (an error) is lower-is-better
-_DIRECTION = {False: " (higher is better)", True: " (lower is better)"}
-
-
-def _scoring_name(scoring):
-    """The name of a ``scoring`` (a scorer name, or a callable's, inside partials too)."""
-    while isinstance(scoring, functools.partial):
-        scoring = scoring.func
-    if scoring is None or isinstance(scoring, str):
-        return scoring
-    name = getattr(scoring, "__name__", None)
-    if name is None or name == "<lambda>":
-        return None
-    return name[:-len("_scorer")] if name.endswith("_scorer") else name
-
-
-def _score_name(scoring, negate_score):
-    """Axis label from a ``scoring`` parameter, as scikit-learn's curve displays do.
-
-    Scores are greater-is-better; the label says so in words, and says
-    "lower is better" for minus a score (``neg_log_loss`` plotted negated is
-    the log loss, lower is better).
-    """
-    name = _scoring_name(scoring)
-    if name is None:
-        name = "Negative score" if negate_score else "Score"
-    elif name.startswith("neg_"):
-        name = name[4:] if negate_score else "Negative " + name[4:]
-    elif negate_score:
-        name = "Negative " + name
-    name = name.replace("_", " ")
-    return name[:1].upper() + name[1:] + _DIRECTION[bool(negate_score)]
 
 
 class GenerationCurveDisplay:
@@ -156,7 +120,7 @@ class GenerationCurveDisplay:
             self.lines_.append(line)
         if score_name is None:
             score_name = (self.score_name if self.score_name is not None
-                          else _score_name(None, negate_score))
+                          else score_label(None, negate_score))
         ax.set_xlabel("Generation")
         ax.set_ylabel(score_name)
         ax.legend()
@@ -229,7 +193,7 @@ class GenerationCurveDisplay:
                 )
         if score_name is None:
             scoring = metric if metric is not None else getattr(estimators[0], "scoring", None)
-            score_name = _score_name(scoring, negate_score)
+            score_name = score_label(scoring, negate_score)
         disp = cls(
             generations=[np.asarray(e.history_["generation"]) for e in estimators],
             scores=[np.asarray(e.history_[key]) for e in estimators],
@@ -461,7 +425,7 @@ class WeightCurveDisplay:
             data[error_col] = -data[error_col]
         if error_name is None:
             error_name = (f"Negative {error_col}" if greater_is_better
-                          else str(error_col)) + _DIRECTION[True]
+                          else str(error_col)) + DIRECTION[True]
         grouped = data.groupby(weight_col, sort=True)[error_col]
         mean = grouped.mean().to_numpy()
         sd = grouped.std(ddof=1).to_numpy()
@@ -559,7 +523,7 @@ class WeightCurveDisplay:
         if hasattr(estimator, "cv_results_") and isinstance(
             getattr(estimator, "estimator", None), BaseRecursiveEstimator
         ):
-            data = _from_search(estimator, confidence)
+            data = search_curve(estimator, confidence)
             curve = None
         elif isinstance(estimator, BaseRecursiveEstimator) or hasattr(estimator, "cv_results_"):
             if hasattr(estimator, "cv_results_"):
@@ -595,51 +559,8 @@ class WeightCurveDisplay:
             weights=data["weights"], mean=data["mean"], lower=data["lower"],
             upper=data["upper"], minimiser=data["weights"][int(np.argmin(data["mean"]))],
             optimal_weight=data["optimal_weight"],
-            error_name=error_name or _score_name(data["scoring"], negate_score=True),
+            error_name=error_name or score_label(data["scoring"], negate_score=True),
             confidence=confidence, curve=curve,
             interval=data.get("interval", "confidence interval"),
         )
         return disp.plot(ax=ax, line_kw=line_kw, fill_between_kw=fill_between_kw)
-
-
-def _from_search(search, confidence):
-    """Weights, minus mean test scores and their band from a fitted search over ``weight``."""
-    results = search.cv_results_
-    if "param_weight" not in results:
-        raise ValueError(
-            "The search does not vary 'weight'; put 'weight' in its parameter grid."
-        )
-    scoring = search.scoring
-    refit = search.refit if isinstance(search.refit, str) else None
-    # the search keeps the largest mean test score: a distance there picks the worst weight
-    plotted = scoring[refit] if isinstance(scoring, dict) and refit in scoring else scoring
-    check_greater_is_better(plotted if callable(plotted) else None, type(search).__name__)
-    if isinstance(scoring, (list, tuple, dict)) or (callable(scoring) and refit):
-        key = f"mean_test_{refit}" if refit else "mean_test_score"
-        std_key = f"std_test_{refit}" if refit else "std_test_score"
-        scoring = refit if refit else plotted
-    else:
-        key, std_key = "mean_test_score", "std_test_score"
-    labels = list(results["param_weight"])
-    named = [w for w in labels if isinstance(w, str)]
-    if named and not hasattr(search, "best_estimator_"):
-        raise ValueError(
-            f"The grid holds {sorted(set(named))}, whose numeric weight depends on k: fit the "
-            "search with refit=True so that best_estimator_.k_ is available."
-        )
-    best = getattr(search, "best_estimator_", None)
-    k = None if best is None else float(best.k_)
-    k_eff = None if best is None else float(best.effective_k_)
-    resolved = np.array([resolve_weight(w, k, effective_k=k_eff) for w in labels])
-    mean = -np.asarray(results[key], dtype=float)
-    sd = np.asarray(results[std_key], dtype=float)
-    n_splits = search.n_splits_
-    t = stats.t.ppf(0.5 + confidence / 2, max(n_splits - 1, 1))
-    half = t * sd / np.sqrt(n_splits)
-    order = np.argsort(resolved, kind="stable")
-    return {
-        "weights": resolved[order], "mean": mean[order], "lower": (mean - half)[order],
-        "upper": (mean + half)[order],
-        "optimal_weight": None if k_eff is None else optimal_weight(k_eff),
-        "scoring": scoring,
-    }
