@@ -1,7 +1,9 @@
 """The library core: the generation loop and its strategies, the weight rule and row
 weights, synthetic sources, the three meta-estimators, the density models and
 synthesizers (the copula, the tree synthesizer, the adapter), the measured weight curve,
-and the core's own helpers (rows and dataframes, docstring fragments).
+the metrics (distribution distances, tabular fidelity, memorisation; public through
+:mod:`skrecursive.metrics`), and the core's own helpers (rows and dataframes, docstring
+fragments).
 
 The public core modules :mod:`skrecursive.theory`, :mod:`skrecursive.metrics`,
 :mod:`skrecursive.plotting` and :mod:`skrecursive.datasets` sit beside this package and
