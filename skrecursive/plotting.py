@@ -387,6 +387,9 @@ class WeightCurveDisplay:
             Whether ``error_col`` is a score (greater is better) rather than
             an error; as ``greater_is_better`` of
             :func:`sklearn.metrics.make_scorer`.
+        verbose : int or bool, default=0
+            Show a progress bar while the curve is measured (as for
+            :func:`skrecursive.weight_curve`); ignored for a search.
 
         Returns
         -------
@@ -450,7 +453,7 @@ class WeightCurveDisplay:
     def from_estimator(
         cls, estimator, X=None, y=None, *, weights=None, n_repeats=10, last=5, paired=True,
         sample_weight=None, n_jobs=None, random_state=None, ax=None, confidence=0.95,
-        error_name=None, line_kw=None, fill_between_kw=None,
+        error_name=None, line_kw=None, fill_between_kw=None, verbose=0,
     ):
         """Measure (or read) the weight curve of a recursive estimator and plot it.
 
@@ -538,7 +541,7 @@ class WeightCurveDisplay:
             curve = weight_curve(
                 estimator, X, y, weights=weights, n_repeats=n_repeats, last=last,
                 paired=paired, sample_weight=sample_weight, n_jobs=n_jobs,
-                random_state=random_state,
+                random_state=random_state, verbose=verbose,
             )
             mean = -curve["score_mean"].to_numpy()
             t = stats.t.ppf(0.5 + confidence / 2, max(n_repeats - 1, 1))

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from .._utils.parallel import run_in_order
+from .._utils.parallel import effective_workers, run_in_order
 from .._utils.validation import check_memory, checked_random_state
 from .loop import BaseRecursiveEstimator, validate_params
 from .scoring import check_greater_is_better, metric_names
@@ -124,6 +124,7 @@ def weight_curve(
     sample_weight=None,
     n_jobs=None,
     random_state=None,
+    verbose=0,
 ):
     """Validation score against the weight, with paired differences to the optimal weight.
 
@@ -163,9 +164,13 @@ def weight_curve(
         The user's row weights, passed to every ``fit``.
     n_jobs : int, default=None
         Repeats run in parallel through joblib; results are bit-identical for
-        any ``n_jobs``.
+        any ``n_jobs``. A request above the CPUs this process may use is
+        reduced to them, with a warning; never more workers than repeats.
     random_state : int, RandomState instance or None, default=None
         Seeds every run.
+    verbose : int or bool, default=0
+        Show a progress bar over the repeats (each fits every weight), as the
+        meta-estimators' ``verbose`` shows one over generations.
 
     Returns
     -------
@@ -218,6 +223,9 @@ def weight_curve(
         raise ValueError(f"n_repeats must be an int >= 1; got {n_repeats!r}.")
     if not isinstance(paired, (bool, np.bool_)):
         raise TypeError(f"paired must be a bool; got {paired!r}.")
+    if not (isinstance(verbose, (Integral, np.bool_)) and verbose >= 0):
+        raise ValueError(f"verbose must be a bool or an int >= 0; got {verbose!r}.")
+    n_jobs = effective_workers(n_jobs, n_repeats)
     _check_estimator(estimator, last)
     if "optimal" not in labels:
         labels.append("optimal")
@@ -235,6 +243,8 @@ def weight_curve(
         [(_run_repeat, (estimator, X, y, labels, seeds[r], last, fit_params), {})
          for r in range(n_repeats)],
         n_jobs=n_jobs,
+        progress=bool(verbose),
+        desc="weight curve repeats",
     )
     scores = np.array([[s for s, _, _ in run] for run in runs])  # (n_repeats, n_labels)
     resolved = np.array([w for _, w, _ in runs[0]])

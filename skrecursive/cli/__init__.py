@@ -5,20 +5,24 @@ Subcommands add themselves to :data:`SUBCOMMANDS`: each entry maps a name to
 (the shared ones through :func:`._common.add_run_options`) and ``run(args)``
 does the work and returns an exit status.
 
-Exit status: 0 on success, 2 for a usage error (one line on stderr, no
-traceback; every argument, the output folder and the memory a run needs are
-checked before any computation starts), 1 for a damaged installation (a
-bundled data file failing its checksum), 130 when interrupted (Ctrl-C, at any
-moment, start-up included: one line, and the output folder stays consistent
-and resumable with ``--resume``).
+Every error is one line on stderr (``skrecursive COMMAND: error: ...``), never
+a traceback, and every warning one line (``skrecursive COMMAND: warning:
+...``). Exit status: 0 on success; 2 for a usage, data or checkpoint error
+(every argument, the output folder, the memory and the expected duration of a
+run are checked before any computation starts; a missing or damaged bundled
+data file and an unusable checkpoint end the run with one line); 1 for a
+failure of the work itself (the line names the exception, and says whether
+completed tasks were kept for ``--resume``); 130 when interrupted (Ctrl-C, at
+any moment, start-up included: one line, and the output folder stays
+consistent and resumable with ``--resume``).
 """
 
 import signal
 import sys
 
-from ._errors import CLIError
+from ._errors import CLIError, WorkError
 
-__all__ = ["main", "CLIError"]
+__all__ = ["main", "CLIError", "WorkError"]
 
 
 def _configure_theory(parser):
@@ -98,21 +102,29 @@ def build_parser():
 
 
 def _main(argv):
-    command = "skrecursive"
-    try:
-        args = build_parser().parse_args(argv)
-        command = f"skrecursive {args.command}"
-        return args._run(args)
-    except CLIError as exc:
-        print(f"{exc.command or command}: error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        from ..datasets import ChecksumError
+    import warnings
 
-        if not isinstance(exc, ChecksumError):
-            raise
-        print(f"{command}: error: {exc}", file=sys.stderr)
-        return 1
+    command = "skrecursive"
+
+    def one_line(message, category, filename, lineno, file=None, line=None):
+        text = " ".join(str(message).split())
+        print(f"{command}: warning: {text}", file=sys.stderr, flush=True)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = one_line
+        try:
+            args = build_parser().parse_args(argv)
+            command = f"skrecursive {args.command}"
+            return args._run(args)
+        except CLIError as exc:
+            print(f"{exc.command or command}: error: {exc}", file=sys.stderr)
+            return exc.status
+        except Exception as exc:  # noqa: BLE001 - the command never prints a traceback
+            from ._common import describe_failure
+
+            status, message = describe_failure(exc)
+            print(f"{command}: error: {message}", file=sys.stderr)
+            return status
 
 
 def main(argv=None):

@@ -7,9 +7,18 @@ turn, and the command prints the time it took.
 """
 
 import math
-import os
 
-from ._common import RunOutputs, add_run_options, dry_run, number, progress
+from ._common import (
+    RunOutputs,
+    add_run_options,
+    check_jobs,
+    confirm_duration,
+    dry_run,
+    duration,
+    number,
+    progress,
+    reporting,
+)
 from ._errors import CLIError
 
 __all__ = ["configure", "run", "ADULT_CLI_REPEATS", "ADULT_OUTPUTS"]
@@ -76,6 +85,13 @@ def _adult_settings(args):
             f"--n must be >= {low} with --generations {args.generations}: smaller real "
             "batches too often hold a single class, which the classifier loops cannot fit"
         )
+    m = max(1, round(args.n / args.k))
+    if m < low:
+        raise CLIError(
+            f"--k {args.k:g} gives m = round(n / k) = {m} synthetic rows per generation; the "
+            f"fully synthetic classifier loop needs m >= {low} (both classes in every batch "
+            f"of {args.generations + 1}): use --k <= {args.n / (low - 0.5):.4g} or a larger --n"
+        )
     weights = [float(w) for w in PAPER_WEIGHTS] if args.weights is None else args.weights
     if len(set(weights)) != len(weights):
         raise CLIError(f"--weights must be distinct, got {' '.join(map(str, weights))}")
@@ -97,39 +113,58 @@ _LOGISTIC_KEYS = ("n", "k", "n_generations", "n_repeats", "weights", "last", "dr
                   "random_state", "n_jobs", "progress")
 
 
-def _expected_seconds(settings):
-    """CPU per (weight, repeat) and expected wall time of the logistic experiment.
+def _estimate(settings, n_tasks):
+    """Expected CPU and wall time of the run, from a short pilot of each of its parts.
 
-    Measured, not assumed: two short pilots (one chunk of at most 50 repeats
-    at two weights, 1 and 6 generations) run in this process with one BLAS
-    thread; their difference is the cost of 5 generations without the fixed
-    start-up (data, full-data fit), which is then scaled to the run's size and
-    workers. The pilots (after a warm-up call) take about a second.
+    The logistic experiment runs at most 10 repeats per weight (every weight)
+    and the classifier loops their four loops, each at a few numbers of
+    fits, in this process with one worker (:func:`._common.fit_pilot`); the
+    CPU time per fit is scaled to the run's fits and repeats and shared among
+    the workers by rounds of tasks (``n_tasks`` logistic tasks, four loops).
+    The minimiser's bootstrap and the figure are timed once on the pilot's
+    tables. The pilot takes a few seconds; workers are started during it (and
+    reused by the run), so the estimate starts when the run does.
     """
-    import time
+    from ..reproduce import (
+        ADULT_CLASSIFIER_LOOPS,
+        adult_classifier,
+        adult_logistic,
+        minimiser_interval,
+        plot_adult,
+    )
+    from ._common import Estimate, _cpu_seconds, fit_pilot, start_workers
 
-    from joblib import effective_n_jobs
-    from threadpoolctl import threadpool_limits
+    fits = settings["n_generations"] + 1
+    reps = min(settings["n_repeats"], 10)
+    tables = {}
 
-    from ..reproduce import adult_logistic
+    def logistic(size):
+        tables["logistic"] = adult_logistic(
+            n=settings["n"], k=settings["k"], n_generations=size - 1, last=1, n_repeats=reps,
+            weights=settings["weights"], drop_missing=settings["drop_missing"],
+            random_state=settings["random_state"], n_jobs=1)
 
-    reps, weights = min(settings["n_repeats"], 50), settings["weights"][:2]
-    cpu = []
-    for gens in (1, 1, 6):  # the first call warms up (data loading, imports)
-        with threadpool_limits(limits=1):
-            start = time.process_time()
-            adult_logistic(n=settings["n"], k=settings["k"], n_generations=gens, last=1,
-                           n_repeats=reps, weights=weights,
-                           drop_missing=settings["drop_missing"], random_state=0, n_jobs=1)
-            cpu.append(time.process_time() - start)
-    per_generation = max(cpu[2] - cpu[1], 0.0) / (reps * len(weights) * 5)
-    per_pair = per_generation * (settings["n_generations"] + 1)
-    pairs = settings["n_repeats"] * len(settings["weights"])
-    workers = max(1, min(effective_n_jobs(settings["n_jobs"]), os.cpu_count() or 1))
-    return per_pair, cpu[1] + pairs * per_pair / workers, workers
+    def classifier(size):
+        tables["classifier"] = adult_classifier(
+            n=settings["n"], k=settings["k"], n_generations=size - 1,
+            random_state=settings["random_state"], n_jobs=1)
+
+    workers = start_workers(settings["n_jobs"])
+    a, b = fit_pilot(logistic, fits, first=2)
+    part = Estimate(a, b * fits * settings["n_repeats"] / reps, workers=workers,
+                    n_tasks=n_tasks)
+    a, b = fit_pilot(classifier, fits, first=2, signal=0.2)
+    part = part + Estimate(a, b * fits, workers=workers, n_tasks=len(ADULT_CLASSIFIER_LOOPS))
+
+    def finish(_):
+        if len(settings["weights"]) >= 5:
+            minimiser_interval(tables["logistic"], random_state=settings["random_state"])
+        plot_adult(tables["logistic"], tables["classifier"])
+
+    return part + Estimate(_cpu_seconds(finish, None), 0.0, workers=workers)
 
 
-def _logistic_section(settings, outputs, expected):
+def _logistic_section(settings, outputs):
     """The logistic experiment: what the error is, the table, the minimiser and its interval."""
     import numpy as np
     from scipy.stats import norm
@@ -138,11 +173,6 @@ def _logistic_section(settings, outputs, expected):
     from ..simulation import ADULT_LOGISTIC_FEATURES
     from ..theory import optimal_weight
 
-    per_pair, expected, workers = expected
-    n_weights = len(settings["weights"])
-    print(f"Adult logistic experiment: {n_weights} weights x {settings['n_repeats']} repeats "
-          f"x {settings['n_generations']} generations; measured {1e3 * per_pair:.0f} CPU-ms per "
-          f"(weight, repeat), so expect about {_duration(expected)} on {workers} worker(s)")
     res = adult_logistic(**{key: settings[key] for key in _LOGISTIC_KEYS})
     first = res.iloc[0]
     k, last, confidence = settings["k"], settings["last"], CONFIDENCE
@@ -235,15 +265,8 @@ def _figure_section(outputs, logistic, classifier):
     print(f"wrote {path}")
 
 
-def _duration(seconds):
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
-#: The files ``skrecursive adult`` writes in ``--out``.
+#: The files ``skrecursive adult`` writes in ``--out`` (and ``adult_classifier_timing.csv``:
+#: the wall-clock ``fit_time`` of the classifier loops, kept out of the results).
 ADULT_OUTPUTS = ("adult_logistic.csv", "adult_classifier.csv", "adult.png")
 
 
@@ -252,21 +275,36 @@ def run(args):
     import time
 
     from .._utils.parallel import task_store
-    from ..reproduce import adult_logistic
+    from ..reproduce import adult_classifier, adult_logistic
 
+    check_jobs(args)
     settings = _adult_settings(args)
-    dry_run(adult_logistic, **{key: settings[key] for key in _LOGISTIC_KEYS})
+    n_tasks = dry_run(adult_logistic, **{key: settings[key] for key in _LOGISTIC_KEYS})
+    dry_run(adult_classifier, n=settings["n"], k=settings["k"],
+            n_generations=settings["n_generations"], drop_missing=settings["drop_missing"],
+            random_state=settings["random_state"], n_jobs=settings["n_jobs"])
     outputs = RunOutputs(args.out, list(ADULT_OUTPUTS))
-    parameters = {key: settings[key] for key in _LOGISTIC_KEYS
-                  if key not in ("n_jobs", "progress")}
-    outputs.open_checkpoint({"command": "adult", **parameters}, resume=args.resume)
-    start = time.perf_counter()
-    # the pilot runs outside the checkpoint: its tasks are not part of the run
-    expected = _expected_seconds(settings)
-    with task_store(outputs.checkpoint):
-        logistic = _logistic_section(settings, outputs, expected)
-        classifier = _classifier_section(settings, outputs)
-    _figure_section(outputs, logistic, classifier)
+    with reporting(args, "skrecursive adult") as lines:
+        if lines is not None:
+            lines.phase("measuring a short pilot to estimate the duration")
+        # the pilot runs before the checkpoint exists: a refused run leaves none
+        with outputs.working():
+            expected = _estimate(settings, n_tasks)
+        n_weights = len(settings["weights"])
+        print(f"Adult experiments: {n_weights} weights x {settings['n_repeats']} repeats x "
+              f"{settings['n_generations']} generations, then four classifier loops; a pilot "
+              f"measured {expected.cpu:.3g} CPU-s in all, so expect about "
+              f"{duration(expected.wall)} on {args.jobs} worker(s)", flush=True)
+        confirm_duration(args, expected.wall, "this run")
+        parameters = {key: settings[key] for key in _LOGISTIC_KEYS
+                      if key not in ("n_jobs", "progress")}
+        outputs.open_checkpoint({"command": "adult", **parameters}, resume=args.resume)
+        start = time.perf_counter()
+        with outputs.working():
+            with task_store(outputs.checkpoint):
+                logistic = _logistic_section(settings, outputs)
+                classifier = _classifier_section(settings, outputs)
+            _figure_section(outputs, logistic, classifier)
     outputs.finish()
-    print(f"skrecursive adult finished in {_duration(time.perf_counter() - start)}")
+    print(f"skrecursive adult finished in {duration(time.perf_counter() - start)}")
     return 0

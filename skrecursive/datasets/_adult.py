@@ -58,15 +58,21 @@ CITATION = (
 
 
 class ChecksumError(OSError):
-    """A bundled data file does not have the published checksum."""
+    """A bundled data file is missing, unreadable or does not have the published checksum."""
 
 
 def _read_bundled(name):
     """Decompressed bytes of a bundled file, verified against its MD5 checksum."""
     path = resources.files("skrecursive.datasets").joinpath("data").joinpath(f"{name}.gz")
     expected_md5, expected_size = _CHECKSUMS[name]
-    with path.open("rb") as fh:
-        compressed = fh.read()
+    try:
+        with path.open("rb") as fh:
+            compressed = fh.read()
+    except OSError as exc:
+        raise ChecksumError(
+            f"The bundled file {name} cannot be read: {path} ({exc.strerror or exc}); "
+            "reinstall skrecursive."
+        ) from None
     try:
         raw = gzip.decompress(compressed)
     except (OSError, EOFError, zlib.error) as exc:

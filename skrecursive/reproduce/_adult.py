@@ -17,12 +17,11 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from joblib import effective_n_jobs
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from .._core.weight_rule import WEIGHT
-from .._utils.parallel import run_in_order
+from .._utils.parallel import effective_workers, run_in_order
 from .._utils.validation import (
     BOOLEAN,
     N_JOBS,
@@ -104,8 +103,8 @@ def _check(func, table, values):
     n, m = values["n"], max(1, round(values["n"] / values["k"]))
     n_weights = 30 if values["weights"] is None else len(values["weights"])
     per_task = 8 * 50 * (n + m) * 6 * 8
-    check_memory(min(effective_n_jobs(values["n_jobs"]), n_weights * values["n_repeats"])
-                 * per_task + 8 * 20 * n_weights * values["n_repeats"],
+    values["n_jobs"] = effective_workers(values["n_jobs"], n_weights * values["n_repeats"])
+    check_memory(values["n_jobs"] * per_task + 8 * 20 * n_weights * values["n_repeats"],
                  f"{func}(n={n}, k={values['k']}, n_repeats={values['n_repeats']})")
     weights = PAPER_WEIGHTS.copy() if values["weights"] is None else values["weights"]
     return dict(
@@ -519,6 +518,7 @@ def adult_classifier(
     table["random_state"] = [SEED32]
     check_args("adult_classifier", table, locals())
     loops = dict(ADULT_CLASSIFIER_LOOPS if loops is None else loops)
+    n_jobs = effective_workers(n_jobs, len(loops))
     calls = [
         (
             _classifier_loop,

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.weight_rule import resolve_weight
-from .._utils.parallel import run_in_order
+from .._utils.parallel import effective_workers, run_in_order
 from .._utils.validation import (
     BOOLEAN,
     N_JOBS,
@@ -208,13 +208,12 @@ def strategies(*, k=1.0, n=100, p=2, n_generations=30, n_repeats=2000, kde_repea
         "progress": [BOOLEAN],
     }, locals())
     names = [settings] if isinstance(settings, str) else list(settings)
+    n_jobs = effective_workers(n_jobs)
     if "kde" in names:
         # each KDE repeat holds its pool (n rows per generation) and the fitted
         # models' rows; one repeat per worker at a time
-        from joblib import effective_n_jobs
-
         per_repeat = 8 * (n * n_generations * 8 + KDE_EVALUATION_SAMPLES * 4)
-        check_memory(min(effective_n_jobs(n_jobs), 5 * kde_repeats) * per_repeat
+        check_memory(min(n_jobs, 5 * kde_repeats) * per_repeat
                      + 8 * 5 * kde_repeats * n_generations,
                      f"strategies(n={n}, n_generations={n_generations}, "
                      f"kde_repeats={kde_repeats})")

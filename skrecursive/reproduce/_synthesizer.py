@@ -14,12 +14,11 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from joblib import effective_n_jobs
 from threadpoolctl import threadpool_limits
 
 from .._core.copula import GaussianCopula
 from .._core.density import RecursiveDensityEstimator
-from .._utils.parallel import run_in_order
+from .._utils.parallel import effective_workers, run_in_order
 from .._utils.validation import (
     BOOLEAN,
     N_JOBS,
@@ -229,7 +228,8 @@ def adult_synthesizer(*, n_real=500, k=1.0, n_generations=20, n_repeats=3, n_val
     per_task = 8 * (n_rows * _N_COLUMNS * 4 + (n_real + n_synthetic) * _N_COLUMNS * 8
                     + (n_real + n_validation) * _N_ENCODED * 3)
     n_tasks = len(loops) * n_repeats
-    check_memory(min(effective_n_jobs(n_jobs), n_tasks) * per_task
+    n_jobs = effective_workers(n_jobs, n_tasks)
+    check_memory(n_jobs * per_task
                  + 8 * 8 * n_tasks * (n_generations + 1),
                  f"adult_synthesizer(n_real={n_real}, k={k}, n_generations={n_generations}, "
                  f"n_repeats={n_repeats})")

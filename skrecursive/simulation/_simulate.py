@@ -10,6 +10,7 @@ import pandas as pd
 from .._core.strategies import STRATEGY_NAMES as STRATEGIES
 from .._core.strategies import get_strategy
 from .._core.weight_rule import WEIGHT, resolve_weight
+from .._utils.parallel import effective_workers
 from .._utils.validation import (
     BOOLEAN,
     N_JOBS,
@@ -66,8 +67,6 @@ def _estimate_bytes(families, strategies, ms, n_weights, *, n, p, n_generations,
     rows, or every row so far for a strategy that accumulates); the parent
     holds every task, the chunk summaries and the final table.
     """
-    from joblib import effective_n_jobs
-
     T = n_generations + 1  # fits
     peak = tasks = summaries = 0
     for name in strategies:
@@ -86,7 +85,7 @@ def _estimate_bytes(families, strategies, ms, n_weights, *, n, p, n_generations,
                 summaries += chunks * models * 8 * (R + 3 * T)
     rows_out = n_settings * len(strategies) * len(ms) * n_weights * (
         T if per_generation else n_repeats)
-    workers = max(1, min(effective_n_jobs(n_jobs), tasks))
+    workers = effective_workers(n_jobs, tasks, warn=False)
     return workers * peak + summaries + 1000 * tasks + 3 * 80 * rows_out
 
 
@@ -245,6 +244,8 @@ def simulate(
     """
     # every check happens before any work starts
     check_args("simulate", _SIMULATE_PARAMETERS, locals())
+    # more workers than CPUs only cost processes and memory: reduced, with a warning
+    n_jobs = effective_workers(n_jobs)
     settings = list(SETTINGS) if setting == "all" else list(dict.fromkeys(_as_list(setting)))
     strategies = list(dict.fromkeys(_as_list(strategy)))
     ks = [float(v) for v in _as_list(k)]
