@@ -284,27 +284,26 @@ def run(args):
             n_generations=settings["n_generations"], drop_missing=settings["drop_missing"],
             random_state=settings["random_state"], n_jobs=settings["n_jobs"])
     outputs = RunOutputs(args.out, list(ADULT_OUTPUTS))
-    with reporting(args, "skrecursive adult") as lines:
+    parameters = {key: settings[key] for key in _LOGISTIC_KEYS
+                  if key not in ("n_jobs", "progress")}
+    outputs.open_checkpoint({"command": "adult", **parameters}, resume=args.resume)
+    # from here on a failure or a refusal removes a checkpoint without completed tasks
+    with reporting(args, "skrecursive adult") as lines, outputs.working():
         if lines is not None:
             lines.phase("measuring a short pilot to estimate the duration")
-        # the pilot runs before the checkpoint exists: a refused run leaves none
-        with outputs.working():
-            expected = _estimate(settings, n_tasks)
+        # the pilot runs outside the checkpoint: its tasks are not part of the run
+        expected = _estimate(settings, n_tasks)
         n_weights = len(settings["weights"])
         print(f"Adult experiments: {n_weights} weights x {settings['n_repeats']} repeats x "
               f"{settings['n_generations']} generations, then four classifier loops; a pilot "
               f"measured {expected.cpu:.3g} CPU-s in all, so expect about "
               f"{duration(expected.wall)} on {args.jobs} worker(s)", flush=True)
         confirm_duration(args, expected.wall, "this run")
-        parameters = {key: settings[key] for key in _LOGISTIC_KEYS
-                      if key not in ("n_jobs", "progress")}
-        outputs.open_checkpoint({"command": "adult", **parameters}, resume=args.resume)
         start = time.perf_counter()
-        with outputs.working():
-            with task_store(outputs.checkpoint):
-                logistic = _logistic_section(settings, outputs)
-                classifier = _classifier_section(settings, outputs)
-            _figure_section(outputs, logistic, classifier)
+        with task_store(outputs.checkpoint):
+            logistic = _logistic_section(settings, outputs)
+            classifier = _classifier_section(settings, outputs)
+        _figure_section(outputs, logistic, classifier)
     outputs.finish()
     print(f"skrecursive adult finished in {duration(time.perf_counter() - start)}")
     return 0

@@ -257,6 +257,11 @@ class Checkpoint:
         manifest_path = os.path.join(self.path, "manifest.json")
         if os.path.islink(self.path):
             raise OutputError(f"refusing to use {self.path!r}: it is a symbolic link")
+        if os.path.lexists(self.path) and not os.path.isdir(self.path):
+            raise CheckpointError(
+                f"{self.path!r} is not a checkpoint folder: remove it (or choose another "
+                "output folder)"
+            )
         exists = os.path.isdir(self.path)
         if exists and not resume:
             raise CheckpointError(
@@ -268,6 +273,8 @@ class Checkpoint:
             try:
                 with open(manifest_path, encoding="utf-8") as fh:
                     found = json.load(fh)
+                if not isinstance(found, dict):
+                    raise ValueError(f"a JSON {type(found).__name__}, not an object")
             except (OSError, ValueError) as exc:
                 raise CheckpointError(
                     f"cannot resume: the checkpoint manifest {manifest_path!r} is unreadable "

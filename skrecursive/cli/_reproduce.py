@@ -167,26 +167,25 @@ def run(args):
 
     from .._utils.parallel import task_store
 
-    with reporting(args, "skrecursive reproduce") as lines:
-        # the expected duration of each experiment, from a short pilot of its own work, before
-        # the checkpoint exists (a refused run leaves none); the workers start meanwhile
+    outputs.open_checkpoint({"command": "reproduce", "scenario": args.scenario,
+                             "repeats": args.repeats, "seed": args.seed}, resume=args.resume)
+    # from here on a failure or a refusal removes a checkpoint without completed tasks
+    with reporting(args, "skrecursive reproduce") as lines, outputs.working():
+        # the expected duration of each experiment, from a short pilot of its own work
+        # (outside the checkpoint: its tasks are not the run's); the workers start meanwhile
         total = 0.0
-        with outputs.working():
-            start_workers(args.jobs)
-            for name in names:
-                if lines is not None:
-                    lines.phase(f"{name}: measuring a short pilot to estimate the duration")
-                expected = _estimate(name, args, n_tasks[name])
-                total += expected.wall
-                print(f"{name}: a pilot measured {expected.cpu:.3g} CPU-s in all, so expect "
-                      f"about {duration(expected.wall)} on {args.jobs} worker(s)", flush=True)
+        start_workers(args.jobs)
+        for name in names:
+            if lines is not None:
+                lines.phase(f"{name}: measuring a short pilot to estimate the duration")
+            expected = _estimate(name, args, n_tasks[name])
+            total += expected.wall
+            print(f"{name}: a pilot measured {expected.cpu:.3g} CPU-s in all, so expect "
+                  f"about {duration(expected.wall)} on {args.jobs} worker(s)", flush=True)
         if len(names) > 1:
             print(f"all: expect about {duration(total)} in all", flush=True)
         confirm_duration(args, total, f"reproduce {args.scenario}")
-        outputs.open_checkpoint({"command": "reproduce", "scenario": args.scenario,
-                                 "repeats": args.repeats, "seed": args.seed},
-                                resume=args.resume)
-        with outputs.working(), task_store(outputs.checkpoint):
+        with task_store(outputs.checkpoint):
             for name in names:
                 if lines is not None:
                     lines.phase(name)
