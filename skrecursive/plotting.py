@@ -387,9 +387,6 @@ class WeightCurveDisplay:
             Whether ``error_col`` is a score (greater is better) rather than
             an error; as ``greater_is_better`` of
             :func:`sklearn.metrics.make_scorer`.
-        verbose : int or bool, default=0
-            Show a progress bar while the curve is measured (as for
-            :func:`skrecursive.weight_curve`); ignored for a search.
 
         Returns
         -------
@@ -497,6 +494,9 @@ class WeightCurveDisplay:
             ``"Marginal distance (lower is better)"``).
         line_kw, fill_between_kw : dict, default=None
             Passed to :meth:`plot`.
+        verbose : int or bool, default=0
+            Show a progress bar while the curve is measured (as for
+            :func:`skrecursive.weight_curve`); ignored for a search.
 
         Returns
         -------

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from skrecursive import cli
-from skrecursive.cli import _io as io
 from skrecursive.cli import _common
+from skrecursive.cli import _io as io
 from skrecursive.cli._reproduce import SCENARIOS
 
 SMALL_ADULT = ["adult", "--repeats", "2", "--n", "100", "--generations", "3", "--weights",
