@@ -121,7 +121,7 @@ def _estimate(settings, n_tasks):
     fits, in this process with one worker (:func:`._common.fit_pilot`); the
     CPU time per fit is scaled to the run's fits and repeats and shared among
     the workers by rounds of tasks (``n_tasks`` logistic tasks, four loops).
-    The minimiser's bootstrap and the figure are timed once on the pilot's
+    The minimiser's interval and the figure are timed once on the pilot's
     tables. The pilot takes a few seconds; workers are started during it (and
     reused by the run), so the estimate starts when the run does.
     """
@@ -158,7 +158,7 @@ def _estimate(settings, n_tasks):
 
     def finish(_):
         if len(settings["weights"]) >= 5:
-            minimiser_interval(tables["logistic"], random_state=settings["random_state"])
+            minimiser_interval(tables["logistic"], confidence=CONFIDENCE)
         plot_adult(tables["logistic"], tables["classifier"])
 
     return part + Estimate(_cpu_seconds(finish, None), 0.0, workers=workers)
