@@ -27,7 +27,7 @@ from numbers import Integral
 from joblib import Parallel, delayed
 
 __all__ = ["run_in_order", "task_store", "progress_reporter", "effective_workers",
-           "available_cpus"]
+           "available_cpus", "duration"]
 
 _STORE = ContextVar("skrecursive_task_store", default=None)
 _REPORTER = ContextVar("skrecursive_progress_reporter", default=None)
@@ -209,3 +209,23 @@ def _reported(results, reporter, desc):
     for result in results:
         reporter.advance(desc)
         yield result
+
+
+def duration(seconds):
+    """``12.3 s``, ``4.5 min`` or ``1.7e+06 h``: a duration in one short field.
+
+    The one format of every duration the library prints (estimates before a
+    run, the time it took after it).
+
+    Examples
+    --------
+    >>> from skrecursive._utils.parallel import duration
+    >>> duration(12.34), duration(270), duration(7200)
+    ('12.3 s', '4.5 min', '2.0 h')
+    """
+    if seconds < 90:
+        return f"{seconds:.1f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} min"
+    hours = seconds / 3600
+    return f"{hours:.1f} h" if hours < 1e4 else f"{hours:.2g} h"

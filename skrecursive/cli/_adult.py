@@ -132,7 +132,7 @@ def _estimate(settings, n_tasks):
         minimiser_interval,
         plot_adult,
     )
-    from ._common import Estimate, _cpu_seconds, fit_pilot, start_workers
+    from ._common import Estimate, cpu_seconds, fit_pilot, start_workers
 
     fits = settings["n_generations"] + 1
     reps = min(settings["n_repeats"], 10)
@@ -161,7 +161,7 @@ def _estimate(settings, n_tasks):
             minimiser_interval(tables["logistic"], confidence=CONFIDENCE)
         plot_adult(tables["logistic"], tables["classifier"])
 
-    return part + Estimate(_cpu_seconds(finish, None), 0.0, workers=workers)
+    return part + Estimate(cpu_seconds(finish, None), 0.0, workers=workers)
 
 
 def _logistic_section(settings, outputs):

@@ -45,6 +45,7 @@ import sys
 import threading
 import time
 
+from .._utils.parallel import duration
 from ._errors import CLIError, WorkError
 
 __all__ = ["Parser", "number", "add_run_options", "RunOutputs", "dry_run", "DEFAULT_JOBS",
@@ -214,20 +215,10 @@ def reporting(args, command):
         yield lines
 
 
-def duration(seconds):
-    """``12.3 s``, ``4.5 min`` or ``1.7e+06 h``: a duration in one short field."""
-    if seconds < 90:
-        return f"{seconds:.1f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.1f} min"
-    hours = seconds / 3600
-    return f"{hours:.1f} h" if hours < 1e4 else f"{hours:.2g} h"
-
-
 # ------------------------------------------------------------------------ estimates
 
 
-def _cpu_seconds(run, size):
+def cpu_seconds(run, size):
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
@@ -255,13 +246,13 @@ def fit_pilot(run, full, *, first=1, largest=None, signal=0.3):
     """
     largest = int(full if largest is None else min(largest, full))
     run(first)
-    base = _cpu_seconds(run, first)
+    base = cpu_seconds(run, first)
     size, spent = first, base
     while size < largest:
         slope = (spent - base) / (size - first) if size > first else 0.0
         guess = first + 1.5 * signal / slope if slope > 0 else 4 * size
         size = int(min(max(guess, 2 * size), 64 * size, largest))
-        spent = _cpu_seconds(run, size)
+        spent = cpu_seconds(run, size)
         if spent - base >= signal:
             break
     slope = max(spent - base, 0.0) / (size - first) if size > first else 0.0

@@ -20,7 +20,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from joblib import effective_n_jobs
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
@@ -28,7 +27,7 @@ from .._core.copula import GaussianCopula
 from .._core.density import RecursiveDensityEstimator
 from .._core.sources import sample_rows
 from .._core.weight_curve import weight_curve
-from .._utils.parallel import run_in_order
+from .._utils.parallel import duration, effective_workers, run_in_order
 from .._utils.validation import N_JOBS, NONE, SEED32, Interval, check_args
 from ..metrics import (
     association_distance,
@@ -809,14 +808,6 @@ stabilization framework, JRSSB 2026 (doi:10.1093/jrsssb/qkag099). Made by skrecu
 
 
 # ---------------------------------------------------------------------------- audit
-def _duration(seconds):
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
 def audit(data, *, target=None, synthesizer="copula", weight_column=None, n_generations=10,
           n_repeats=5, n_real=None, k=1.0, n_validation=None, curve_weights=CURVE_WEIGHTS,
           curve_repeats=None, n_memorisation=100, n_reference=5000, random_state=0,
@@ -1025,7 +1016,7 @@ n_jobs, verbose
                        if (m != "coverage" or spec["has_categories"])
                        and (m != "utility" or target is not None)]
     pilot = _pilot(table, weights, model, spec)
-    workers = max(1, min(effective_n_jobs(n_jobs), os.cpu_count() or 1))
+    workers = effective_workers(n_jobs, len(SYNTHESIZER_LOOPS) * n_repeats)
     curve_repeats = max(n_repeats, 3) if curve_repeats is None else curve_repeats
     n_fits = (n_generations + 1) * (len(SYNTHESIZER_LOOPS) * n_repeats
                                     + (len(curve_labels) + 1) * curve_repeats)
@@ -1038,7 +1029,7 @@ n_jobs, verbose
               f"{n_repeats} repeats x {n_generations} generations and a weight curve of "
               f"{len(curve_labels) + 1} weights x {curve_repeats} repeats: {n_fits:,} fits of "
               f"{1e3 * pilot['fit']:.0f} ms and {n_measures:,} measurements of "
-              f"{1e3 * pilot['measure']:.0f} ms; expect about {_duration(expected)} on "
+              f"{1e3 * pilot['measure']:.0f} ms; expect about {duration(expected)} on "
               f"{workers} worker(s)", flush=True)
 
     state = {"start": start, "data": data, "table": table, "weights": weights, "model": model,
@@ -1118,8 +1109,8 @@ def _execute(plan):
     }
     settings["table"] = os.fspath(settings["table"])
     if verbose:
-        print(f"audit: finished in {_duration(seconds)} (expected about "
-              f"{_duration(expected)})", flush=True)
+        print(f"audit: finished in {duration(seconds)} (expected about "
+              f"{duration(expected)})", flush=True)
     return AuditResult(results, summary, curve, answer, settings)
 
 
