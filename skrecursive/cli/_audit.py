@@ -14,7 +14,7 @@ are left as they were, every file being replaced atomically).
 import sys
 import time
 
-from ._common import RunOutputs, add_run_options, number, progress
+from ._common import RunOutputs, add_run_options, confirm_duration, number, progress
 from ._errors import CLIError
 
 __all__ = ["configure", "run"]
@@ -65,6 +65,8 @@ def run(args):
                           n_jobs=args.jobs, verbose=2 if progress(args) else 1)
     except (ValueError, TypeError) as exc:
         raise CLIError(str(exc)) from None
+    # the pilot's estimate, as every run of the command: absurd durations need the flag
+    confirm_duration(args, plan.expected_seconds, "skrecursive audit")
     outputs = RunOutputs(args.out, list(AUDIT_OUTPUTS))
 
     import matplotlib

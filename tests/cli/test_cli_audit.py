@@ -93,6 +93,27 @@ def test_a_failed_run_exits_with_status_1(table_csv, tmp_path, monkeypatch, caps
     assert os.listdir(tmp_path / "out") == []
 
 
+def test_a_long_audit_is_refused_without_the_flag(table_csv, tmp_path, monkeypatch, capsys):
+    # a limit of 1 ms makes this small audit "long": one line, status 2, nothing written,
+    # after the estimate was printed; the same limit with --yes-long-run passes the check
+    from skrecursive.cli import _common
+    from skrecursive.reproduce import _audit
+
+    monkeypatch.setattr(_common, "LONG_RUN_SECONDS", 0.001)
+    out = tmp_path / "out"
+    assert main(["audit", str(table_csv), "--out", str(out), *SMALL]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and "--yes-long-run" in captured.err
+    assert not out.exists() or os.listdir(out) == []
+
+    def stop(*args, **kwargs):  # past the duration check, the loops start: stop there
+        raise RuntimeError("started")
+
+    monkeypatch.setattr(_audit, "_one_loop", stop)
+    assert main(["audit", str(table_csv), "--out", str(out), *SMALL, "--yes-long-run"]) == 1
+    assert "started" in capsys.readouterr().err
+
+
 def test_help_lists_the_audit():
     proc = subprocess.run([sys.executable, "-m", "skrecursive.cli", "audit", "--help"],
                           capture_output=True, text=True, check=True)
