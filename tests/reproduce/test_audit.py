@@ -359,3 +359,21 @@ def test_row_weights_define_the_real_distribution_the_audit_measures_against():
     res = audit(table, weight_column="u", **{**FAST, "n_real": 200})
     real_only = res.results[res.results["loop"] == "real only"]
     assert real_only["marginal"].max() < 0.15
+
+
+@pytest.mark.slow  # about 10 CPU-seconds per run of the audit on Adult
+def test_the_printed_estimate_is_within_1_5_of_the_run():
+    # The estimate comes from a warm pilot (one fit, one measurement, one curve score,
+    # each timed on its second call) scaled by the counts of the run. One worker, so the
+    # estimate is of the run's CPU time; CPU rather than wall time keeps other jobs on a
+    # shared machine out of the comparison (on an idle machine the two agree). The bound
+    # is the factor of 1.5 either way; two seeds, both must hold.
+    import time
+
+    for seed in (0, 1):
+        plan = plan_audit("adult", target="income", random_state=seed, n_jobs=1,
+                          verbose=0, n_repeats=2, n_generations=5)
+        start = time.process_time()
+        plan.run()
+        ratio = plan.expected_seconds / (time.process_time() - start)
+        assert 1 / 1.5 < ratio < 1.5, (seed, ratio)
