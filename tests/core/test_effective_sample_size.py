@@ -124,7 +124,6 @@ def _measured_minimiser(response, n_repeats, confidence):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not BENCHMARKS.is_dir(), reason="benchmarks/ is not part of this copy")
 def test_the_minimiser_with_survey_weights_is_the_reported_optimal_weight():
     """Adult covariates, fnlwgt as sample_weight, n = m = 300, a linear response
     with homoscedastic noise (so only the weights move the optimum; with the real

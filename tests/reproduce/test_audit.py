@@ -154,9 +154,7 @@ def test_bad_input_is_refused_before_any_loop():
         audit(table, n_generations=0)
     with pytest.raises(ValueError, match="curve_weights"):
         audit(table, curve_weights=[1.5])
-    if "tree" not in available_synthesizers():
-        with pytest.raises(ValueError, match="TreeSynthesizer"):
-            audit(table, synthesizer="tree")
+    assert "tree" in available_synthesizers()  # shipped: the name always resolves
 
 
 def test_missing_values():
@@ -167,7 +165,6 @@ def test_missing_values():
     assert res.results["marginal"].between(0, 1).all()
 
 
-@pytest.mark.skipif("tree" not in available_synthesizers(), reason="no tree synthesizer")
 def test_tree_synthesizer_by_name():
     res = audit(mixed_table(300), target="label", synthesizer="tree", **FAST)
     assert res.settings["synthesizer"] == "TreeSynthesizer"

@@ -34,7 +34,6 @@ def test_expected_error_is_the_engines_mean_and_the_paper_minimiser():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not BENCHMARKS.is_dir(), reason="benchmarks/ is not part of this copy")
 def test_minimiser_interval_has_its_stated_coverage():
     # 300 replicate experiments (100 repeats per weight, as the main job) with 30
     # generations (the recursion forgets its start by (1 - w)^2 <= 0.36 per
